@@ -1,0 +1,11 @@
+# Every dependency is a Debian bookworm package; scripts/install-deps names them.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
+pkg_check_modules(LIBSECRET REQUIRED IMPORTED_TARGET libsecret-1)
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+find_package(CURL REQUIRED)
+find_package(nlohmann_json 3.2 REQUIRED)
+find_package(tl-expected REQUIRED)
+if(PATROL_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()

@@ -1,0 +1,49 @@
+#pragma once
+// patrol's settings: git config section "patrol", URL-scoped exactly like http.<url>.*,
+// read once per process through libgit2 with the answers of
+// `git config --get-urlmatch patrol <url>`, then PATROL_* environment overrides.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace patrol::helper {
+
+// The table of settings: code, --help and the docs read it.
+struct ConfigKey {
+  std::string_view name;          // as in git config, e.g. "store" for patrol.store
+  std::string_view env;           // the overriding environment variable, e.g. PATROL_STORE
+  std::string_view default_value; // as text
+  std::string_view help;          // one line
+};
+
+std::span<const ConfigKey> config_keys();
+
+class Config {
+public:
+  // Reads system, XDG, global, repository (when run inside one) and command-line
+  // (GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT/KEY_n/VALUE_n) configuration, honouring
+  // GIT_CONFIG_NOSYSTEM, GIT_CONFIG_SYSTEM, GIT_CONFIG_GLOBAL and GIT_DIR, and keeps the
+  // patrol.* entries. A file git would reject is an Errc::config error naming it.
+  static Result<Config> load();
+  // For tests: entries given as (full key, value) pairs in the order git would read them.
+  static Config from_entries(std::vector<std::pair<std::string, std::string>> entries);
+
+  // patrol.<key> for this URL as `git config --get-urlmatch patrol.<key> <url>` answers,
+  // overridden by the key's environment variable when set; else nullopt (no default).
+  [[nodiscard]] std::optional<std::string> get(std::string_view key, std::string_view url) const;
+  // Like get(), falling back to the table's default.
+  [[nodiscard]] std::string value(std::string_view key, std::string_view url) const;
+  // Every patrol.* setting in effect for url, as `git config --get-urlmatch patrol <url>`
+  // lists them (names lower-cased as git prints them), without environment overrides.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> all_for(std::string_view url) const;
+
+private:
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+} // namespace patrol::helper

@@ -1,0 +1,20 @@
+#pragma once
+// The one definition of "this record answers that query", shared by every backend.
+#include <optional>
+#include <vector>
+
+#include "store/record.hpp"
+
+namespace patrol::store {
+
+// Protocol, host (with port) and username must be equal when the query gives them; the
+// path must be equal when the query gives one, and a record stored with a path answers
+// only a query with that path. A query password (erase) must equal the record's secret.
+[[nodiscard]] bool matches(const Query& query, const Record& record);
+
+// When several records answer a query without a username, the choice is deterministic:
+// a record without a path before one with a path, then the smallest username (bytewise),
+// then the smallest path. Returns nullopt for an empty list.
+[[nodiscard]] std::optional<Record> pick(std::vector<Record> candidates);
+
+} // namespace patrol::store

@@ -1,0 +1,52 @@
+#pragma once
+// What a store keeps: the credential git knows (protocol, host, path, username, secret)
+// plus what patrol knows of it. Only protocol, host (with port), path and username may be
+// used as lookup keys by a backend; everything else is confidential or private to patrol
+// and travels inside the secret text or the encrypted file.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+
+namespace patrol::store {
+
+enum class Kind { password, pat, oauth };
+
+struct Record {
+  std::string protocol;
+  std::string host; // "example.com" or "example.com:8443"
+  std::string path;
+  std::string username;
+  Secret secret;
+
+  Kind kind = Kind::password;
+  std::optional<std::int64_t> expires_at; // Unix seconds, as git's password_expiry_utc
+  Secret refresh_token;
+  std::vector<std::string> scopes;
+  std::string token_id;
+  std::string token_name;
+  std::optional<std::int64_t> checked_at; // Unix seconds of the last lookup at the forge
+
+  std::string store; // the backend that served this record (filled in by the backend)
+};
+
+// What git asked for. An empty field matches anything, except that a record with a path
+// only matches a query that names the same path (git sends a path only with useHttpPath).
+struct Query {
+  std::string protocol;
+  std::string host;
+  std::string path;
+  std::string username;
+  std::optional<Secret> password; // erase: only an item holding this password
+
+  [[nodiscard]] bool empty() const {
+    return protocol.empty() && host.empty() && path.empty() && username.empty();
+  }
+};
+
+std::string_view to_string(Kind kind);
+std::optional<Kind> kind_from_string(std::string_view text);
+
+} // namespace patrol::store

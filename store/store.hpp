@@ -1,0 +1,33 @@
+#pragma once
+// The Store interface: every call has three outcomes — a value, "not there", or an Error.
+// Backends live one per file pair; their classes are hidden in the .cpp and created
+// through the registry (store/registry.hpp).
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "store/record.hpp"
+
+namespace patrol::store {
+
+class Store {
+public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  [[nodiscard]] virtual std::string_view name() const = 0;
+
+  // The best record for the query (see pick() in store/match.hpp), or nullopt.
+  virtual Result<std::optional<Record>> find(const Query& query);
+  // Every record answering the query; an empty query lists everything.
+  virtual Result<std::vector<Record>> list(const Query& query) = 0;
+  // Adds the record or replaces the one with the same protocol, host, path and username.
+  virtual Result<void> save(const Record& record) = 0;
+  // Removes what answers the query; false when nothing did. Refuses an empty query.
+  virtual Result<bool> erase(const Query& query) = 0;
+};
+
+} // namespace patrol::store
