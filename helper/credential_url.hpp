@@ -1,0 +1,12 @@
+#pragma once
+// The URL a credential request stands for, as git forms it to match credential.<url> and
+// http.<url> settings: protocol://[user@]host[/path], user and path percent-encoded.
+#include <string>
+
+#include "helper/protocol.hpp"
+
+namespace patrol::helper {
+
+std::string credential_url(const Credential& credential);
+
+} // namespace patrol::helper

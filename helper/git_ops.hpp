@@ -1,0 +1,12 @@
+#pragma once
+// The three operations git runs: get, store and erase, with the semantics of git's own
+// helpers (exact protocol/host/port/username matching, path only when git sends one).
+#include "helper/commands.hpp"
+
+namespace patrol::helper {
+
+int run_get(Args args);
+int run_store(Args args);
+int run_erase(Args args);
+
+} // namespace patrol::helper
