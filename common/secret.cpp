@@ -11,6 +11,8 @@ void wipe(std::string& buffer) noexcept {
   buffer.clear();
 }
 
+void wipe(void* data, std::size_t size) noexcept { OPENSSL_cleanse(data, size); }
+
 void Secret::wipe() noexcept { patrol::wipe(value_); }
 
 Secret& Secret::operator=(const Secret& other) {

@@ -2,6 +2,7 @@
 // A confidential string (password, token, refresh token). Its memory is wiped when it
 // goes away, and it has no operator<< so it cannot reach a log by accident: callers ask
 // for view() explicitly where the protocol or a store needs the bytes.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -30,5 +31,6 @@ private:
 
 // Wipes a plain buffer that held a secret (input lines, D-Bus replies).
 void wipe(std::string& buffer) noexcept;
+void wipe(void* data, std::size_t size) noexcept;
 
 } // namespace patrol

@@ -1,0 +1,171 @@
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include <curl/curl.h>
+
+#include "oauth/http.hpp"
+
+namespace patrol::oauth {
+namespace {
+
+struct Exchange {
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  static_cast<Exchange*>(user)->body.append(data, size * count);
+  return size * count;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  std::string_view line(data, size * count);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+    line.remove_suffix(1);
+  }
+  if (line.starts_with("HTTP/")) {
+    exchange->headers.clear(); // a new response (after a proxy's CONNECT or a 100)
+  } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+      value.remove_prefix(1);
+    }
+    exchange->headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+  return size * count;
+}
+
+// curl keeps its own copy of each header line; the Authorization one is wiped before free.
+struct HeaderList {
+  curl_slist* list = nullptr;
+  HeaderList() = default;
+  HeaderList(const HeaderList&) = delete;
+  HeaderList& operator=(const HeaderList&) = delete;
+  ~HeaderList() {
+    for (curl_slist* item = list; item != nullptr; item = item->next) {
+      wipe(item->data, std::strlen(item->data));
+    }
+    curl_slist_free_all(list);
+  }
+  bool add(const std::string& line) {
+    curl_slist* next = curl_slist_append(list, line.c_str());
+    if (next == nullptr) {
+      return false;
+    }
+    list = next;
+    return true;
+  }
+};
+
+std::string describe(CURLcode code, const HttpRequest& request, const HttpSettings& settings) {
+  const std::string where = " (" + request.url + ")";
+  switch (code) {
+  case CURLE_OPERATION_TIMEDOUT:
+    return "no answer within " + std::to_string(settings.total_timeout.count() / 1000) +
+           " s" + where;
+  case CURLE_COULDNT_RESOLVE_HOST:
+    return "cannot resolve the host" + where;
+  case CURLE_COULDNT_RESOLVE_PROXY:
+    return "cannot resolve the proxy" + where;
+  case CURLE_COULDNT_CONNECT:
+    return "cannot connect" + where;
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CACERT_BADFILE:
+    return "the server's TLS certificate is not trusted" + where +
+           "; set http.sslCAInfo or GIT_SSL_CAINFO to the CA that signed it";
+  default:
+    return std::string(curl_easy_strerror(code)) + where;
+  }
+}
+
+class CurlClient final : public HttpClient {
+public:
+  explicit CurlClient(HttpSettings settings) : settings_(std::move(settings)) {}
+  Result<HttpResponse> send(const HttpRequest& request) override;
+
+private:
+  HttpSettings settings_;
+};
+
+Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
+  if (Result<void> allowed = check_url(request.url); !allowed) {
+    return tl::unexpected(allowed.error());
+  }
+  static std::once_flag initialised;
+  std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) {
+    return fail(Errc::network, "cannot start an HTTP request: out of memory");
+  }
+  CURL* handle = curl.get();
+  Exchange exchange;
+  HeaderList headers;
+  bool ok = headers.add("Expect:") && headers.add("User-Agent: git-credential-patrol");
+  for (const auto& [name, value] : request.headers) {
+    ok = ok && headers.add(name + ": " + value);
+  }
+  if (!request.authorization.empty()) {
+    std::string line = "Authorization: " + std::string(request.authorization.view());
+    ok = ok && headers.add(line);
+    wipe(line);
+  }
+  if (!request.content_type.empty()) {
+    ok = ok && headers.add("Content-Type: " + request.content_type);
+  }
+  if (!ok) {
+    return fail(Errc::network, "cannot build an HTTP request: out of memory");
+  }
+
+  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(settings_.connect_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.total_timeout.count()));
+  if (!settings_.ca_file.empty()) {
+    curl_easy_setopt(handle, CURLOPT_CAINFO, settings_.ca_file.c_str());
+  }
+  if (!settings_.proxy.empty()) {
+    curl_easy_setopt(handle, CURLOPT_PROXY, settings_.proxy.c_str());
+  }
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
+  if (request.method == "POST" || !request.body.empty()) {
+    curl_easy_setopt(handle, CURLOPT_POST, 1L);
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.view().data());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.view().size()));
+  }
+  if (request.method != "GET" && request.method != "POST") {
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
+
+  const CURLcode code = curl_easy_perform(handle);
+  HttpResponse response;
+  response.body = Secret(std::move(exchange.body));
+  if (code != CURLE_OK) {
+    return fail(Errc::network, describe(code, request, settings_));
+  }
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+  response.headers = std::move(exchange.headers);
+  return response;
+}
+
+} // namespace
+
+std::unique_ptr<HttpClient> make_http_client(HttpSettings settings) {
+  return std::make_unique<CurlClient>(std::move(settings));
+}
+
+} // namespace patrol::oauth

@@ -1,0 +1,89 @@
+#include "oauth/http.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+#include <curl/curl.h>
+
+namespace patrol::oauth {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+struct UrlParts {
+  std::string scheme;
+  std::string host;
+};
+
+Result<UrlParts> split_url(std::string_view url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), curl_url_cleanup);
+  const std::string text(url);
+  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return fail(Errc::invalid_input, "not a valid URL: " + text);
+  }
+  UrlParts parts;
+  for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &parts.scheme},
+                           std::pair{CURLUPART_HOST, &parts.host}}) {
+    char* value = nullptr;
+    if (curl_url_get(handle.get(), part, &value, 0) != CURLUE_OK) {
+      return fail(Errc::invalid_input, "not a valid URL: " + text);
+    }
+    *out = value;
+    curl_free(value);
+  }
+  return parts;
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+} // namespace
+
+std::optional<std::string> HttpResponse::header(std::string_view name) const {
+  for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
+    if (iequals(it->first, name)) {
+      return it->second;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<void> check_url(std::string_view url) {
+  Result<UrlParts> parts = split_url(url);
+  if (!parts) {
+    return tl::unexpected(parts.error());
+  }
+  if (parts->scheme == "https" || (parts->scheme == "http" && is_loopback(parts->host))) {
+    return {};
+  }
+  return fail(Errc::invalid_input, "refusing to send credentials to " + std::string(url) +
+                                       ": only https:// URLs are allowed");
+}
+
+std::string form_encode(std::string_view value) {
+  constexpr std::string_view hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(hex[byte >> 4U]);
+      out.push_back(hex[byte & 0xFU]);
+    }
+  }
+  return out;
+}
+
+} // namespace patrol::oauth

@@ -1,0 +1,67 @@
+#pragma once
+// The one HTTP client of the project. Every forge call (token introspection, rotation,
+// OAuth grants) goes through HttpClient::send, so TLS verification, timeouts, proxies and
+// the http:// rule are decided in one place.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "common/secret.hpp"
+
+namespace patrol::oauth {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers; // never confidential
+  Secret authorization;  // the whole Authorization value, e.g. "Bearer <token>"
+  Secret body;           // form or JSON; may hold a token or a refresh token
+  std::string content_type; // of body, e.g. "application/x-www-form-urlencoded"
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::vector<std::pair<std::string, std::string>> headers; // in arrival order
+  Secret body;
+
+  // The last header of that name (case-insensitive), or nullopt.
+  [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
+};
+
+// How to reach one URL; the helper fills it from git's http.<url>.* settings.
+struct HttpSettings {
+  std::string ca_file;        // http.sslCAInfo / GIT_SSL_CAINFO; empty: the system bundle
+  std::string proxy;          // http.proxy; empty: libcurl's environment (https_proxy, ...)
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds total_timeout{10000};
+};
+
+class HttpClient {
+public:
+  HttpClient() = default;
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  virtual ~HttpClient() = default;
+
+  // Sends one request. Redirects are never followed (a token endpoint that redirects is
+  // an error to see, not to obey). Any HTTP status is a response; a failure to get one
+  // (DNS, TLS, timeout, refused URL) is an Errc::network or Errc::invalid_input error.
+  virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+};
+
+// The libcurl client. libcurl is initialised on the first send, not before.
+std::unique_ptr<HttpClient> make_http_client(HttpSettings settings);
+
+// https:// always; http:// only to a loopback host (127.0.0.0/8, ::1, localhost), for
+// test servers. Anything else, or a URL that does not parse, is refused.
+Result<void> check_url(std::string_view url);
+
+// application/x-www-form-urlencoded encoding of one value.
+std::string form_encode(std::string_view value);
+
+} // namespace patrol::oauth
