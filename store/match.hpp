@@ -10,6 +10,7 @@ namespace patrol::store {
 // Protocol, host (with port) and username must be equal when the query gives them; the
 // path must be equal when the query gives one, and a record stored with a path answers
 // only a query with that path. A query password (erase) must equal the record's secret.
+// A query without protocol, host, path and username matches every record (listing).
 [[nodiscard]] bool matches(const Query& query, const Record& record);
 
 // When several records answer a query without a username, the choice is deterministic:

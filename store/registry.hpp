@@ -24,4 +24,8 @@ std::span<const Backend> backends();
 // the available ones.
 Result<std::unique_ptr<Store>> open(std::string_view name);
 
+// The store for `patrol.store=auto`: the Secret Service for now; the encrypted file store
+// becomes its fallback when no Secret Service is reachable.
+Result<std::unique_ptr<Store>> open_auto();
+
 } // namespace patrol::store

@@ -1,0 +1,46 @@
+#include "store/match.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace patrol::store {
+
+namespace {
+
+bool equal_when_given(const std::string& wanted, const std::string& have) {
+  return wanted.empty() || wanted == have;
+}
+
+} // namespace
+
+bool matches(const Query& query, const Record& record) {
+  if (!equal_when_given(query.protocol, record.protocol) ||
+      !equal_when_given(query.host, record.host) ||
+      !equal_when_given(query.username, record.username)) {
+    return false;
+  }
+  // git sends a path only with credential.useHttpPath: an item kept for one repository
+  // answers that repository alone, and a path-less request gets only path-less items.
+  if (query.path != record.path && !query.empty()) {
+    return false;
+  }
+  return !query.password || *query.password == record.secret;
+}
+
+// Several records answer a request without a username when one host has tokens for
+// several accounts. The keyring returns them in no fixed order, so git would otherwise
+// get a different account from one call to the next: the rule is a record without a
+// path first, then the smallest username compared bytewise, then the smallest path.
+std::optional<Record> pick(std::vector<Record> candidates) {
+  if (candidates.empty()) {
+    return std::nullopt;
+  }
+  const auto order = [](const Record& a, const Record& b) {
+    return std::make_tuple(!a.path.empty(), std::string_view(a.username), std::string_view(a.path)) <
+           std::make_tuple(!b.path.empty(), std::string_view(b.username), std::string_view(b.path));
+  };
+  auto best = std::min_element(candidates.begin(), candidates.end(), order);
+  return std::move(*best);
+}
+
+} // namespace patrol::store

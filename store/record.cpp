@@ -1,0 +1,37 @@
+#include "store/record.hpp"
+
+#include <array>
+#include <utility>
+
+namespace patrol::store {
+
+namespace {
+
+// The names used in the secret text (patrol_kind=) and in `status`.
+constexpr std::array<std::pair<Kind, std::string_view>, 3> kind_names{{
+    {Kind::password, "password"},
+    {Kind::pat, "pat"},
+    {Kind::oauth, "oauth"},
+}};
+
+} // namespace
+
+std::string_view to_string(Kind kind) {
+  for (const auto& [value, name] : kind_names) {
+    if (value == kind) {
+      return name;
+    }
+  }
+  return "password";
+}
+
+std::optional<Kind> kind_from_string(std::string_view text) {
+  for (const auto& [value, name] : kind_names) {
+    if (name == text) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace patrol::store

@@ -1,0 +1,113 @@
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "store/match.hpp"
+
+using patrol::Secret;
+using patrol::store::matches;
+using patrol::store::pick;
+using patrol::store::Query;
+using patrol::store::Record;
+
+namespace {
+
+Record record(std::string protocol, std::string host, std::string path, std::string username,
+              std::string secret = "token") {
+  Record made;
+  made.protocol = std::move(protocol);
+  made.host = std::move(host);
+  made.path = std::move(path);
+  made.username = std::move(username);
+  made.secret = Secret(std::move(secret));
+  return made;
+}
+
+struct MatchCase {
+  const char* why;
+  Query query;
+  bool expected;
+};
+
+} // namespace
+
+TEST_CASE("matches: protocol, host with port, username exact; path only when asked") {
+  const Record stored = record("https", "git.example.com", "", "alice");
+  const Record stored_port = record("https", "git.example.com:8443", "", "alice");
+  const Record stored_path = record("https", "git.example.com", "group/repo.git", "alice");
+
+  const std::vector<MatchCase> on_plain = {
+      {"everything equal", {"https", "git.example.com", "", "alice", {}}, true},
+      {"no username in query", {"https", "git.example.com", "", "", {}}, true},
+      {"empty query", {}, true},
+      {"other protocol", {"http", "git.example.com", "", "alice", {}}, false},
+      {"other host", {"https", "evil.example.com", "", "alice", {}}, false},
+      {"host is a suffix", {"https", "example.com", "", "alice", {}}, false},
+      {"host with a port", {"https", "git.example.com:443", "", "alice", {}}, false},
+      {"other username", {"https", "git.example.com", "", "bob", {}}, false},
+      {"username differs in case", {"https", "git.example.com", "", "Alice", {}}, false},
+      {"username prefix", {"https", "git.example.com", "", "alic", {}}, false},
+      {"query with a path, record without", {"https", "git.example.com", "a.git", "", {}}, false},
+      {"right password", {"https", "git.example.com", "", "", Secret("token")}, true},
+      {"wrong password", {"https", "git.example.com", "", "", Secret("tokem")}, false},
+      {"password prefix", {"https", "git.example.com", "", "", Secret("tok")}, false},
+  };
+  for (const MatchCase& each : on_plain) {
+    INFO(each.why);
+    CHECK(matches(each.query, stored) == each.expected);
+  }
+
+  const std::vector<MatchCase> on_port = {
+      {"same port", {"https", "git.example.com:8443", "", "", {}}, true},
+      {"no port", {"https", "git.example.com", "", "", {}}, false},
+      {"other port", {"https", "git.example.com:8444", "", "", {}}, false},
+  };
+  for (const MatchCase& each : on_port) {
+    INFO(each.why);
+    CHECK(matches(each.query, stored_port) == each.expected);
+  }
+
+  const std::vector<MatchCase> on_path = {
+      {"same path", {"https", "git.example.com", "group/repo.git", "", {}}, true},
+      {"no path in query", {"https", "git.example.com", "", "alice", {}}, false},
+      {"other path", {"https", "git.example.com", "group/other.git", "", {}}, false},
+      {"path prefix", {"https", "git.example.com", "group", "", {}}, false},
+      {"empty query lists everything", {}, true},
+  };
+  for (const MatchCase& each : on_path) {
+    INFO(each.why);
+    CHECK(matches(each.query, stored_path) == each.expected);
+  }
+}
+
+TEST_CASE("pick: nothing to pick") { CHECK_FALSE(pick({}).has_value()); }
+
+TEST_CASE("pick: the smallest username whatever the order") {
+  std::vector<Record> candidates = {
+      record("https", "h", "", "zed", "z"),
+      record("https", "h", "", "alice", "a"),
+      record("https", "h", "", "bob", "b"),
+  };
+  for (int turn = 0; turn < 3; ++turn) {
+    std::optional<Record> chosen = pick(candidates);
+    REQUIRE(chosen);
+    CHECK(chosen->username == "alice");
+    CHECK(chosen->secret.view() == "a");
+    std::rotate(candidates.begin(), candidates.begin() + 1, candidates.end());
+  }
+}
+
+TEST_CASE("pick: bytewise, so uppercase before lowercase and shorter before longer") {
+  CHECK(pick({record("https", "h", "", "bob"), record("https", "h", "", "Bob")})->username == "Bob");
+  CHECK(pick({record("https", "h", "", "ab"), record("https", "h", "", "a")})->username == "a");
+  CHECK(pick({record("https", "h", "", "\xc3\xa9"), record("https", "h", "", "z")})->username ==
+        "z");
+}
+
+TEST_CASE("pick: a record without a path first, then the smallest path") {
+  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "", "zed")})->username ==
+        "zed");
+  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "a.git", "alice")})
+            ->path == "a.git");
+}

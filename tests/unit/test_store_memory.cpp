@@ -1,0 +1,137 @@
+#include <memory>
+
+#include <catch2/catch.hpp>
+
+#include "store/memory.hpp"
+
+using patrol::Errc;
+using patrol::Secret;
+using patrol::store::make_memory_store;
+using patrol::store::Query;
+using patrol::store::Record;
+using patrol::store::Store;
+
+namespace {
+
+Record record(std::string host, std::string username, std::string secret, std::string path = "") {
+  Record made;
+  made.protocol = "https";
+  made.host = std::move(host);
+  made.path = std::move(path);
+  made.username = std::move(username);
+  made.secret = Secret(std::move(secret));
+  return made;
+}
+
+Query query(std::string host, std::string username = "", std::string path = "") {
+  Query made;
+  made.protocol = "https";
+  made.host = std::move(host);
+  made.path = std::move(path);
+  made.username = std::move(username);
+  return made;
+}
+
+} // namespace
+
+TEST_CASE("memory store: save, find, list") {
+  std::unique_ptr<Store> store = make_memory_store();
+  CHECK(store->name() == "memory");
+  REQUIRE(store->save(record("a.example", "alice", "one")));
+  REQUIRE(store->save(record("b.example", "bob", "two")));
+
+  auto found = store->find(query("a.example"));
+  REQUIRE(found);
+  REQUIRE(found->has_value());
+  CHECK((*found)->username == "alice");
+  CHECK((*found)->secret.view() == "one");
+  CHECK((*found)->store == "memory");
+
+  auto missing = store->find(query("c.example"));
+  REQUIRE(missing);
+  CHECK_FALSE(missing->has_value());
+
+  auto everything = store->list(Query{});
+  REQUIRE(everything);
+  CHECK(everything->size() == 2);
+}
+
+TEST_CASE("memory store: save replaces the record with the same keys only") {
+  std::unique_ptr<Store> store = make_memory_store();
+  REQUIRE(store->save(record("a.example", "alice", "old")));
+  REQUIRE(store->save(record("a.example", "bob", "bobs")));
+  REQUIRE(store->save(record("a.example", "alice", "old-path", "repo.git")));
+  REQUIRE(store->save(record("a.example", "alice", "new")));
+
+  auto all = store->list(Query{});
+  REQUIRE(all);
+  CHECK(all->size() == 3);
+  auto alice = store->find(query("a.example", "alice"));
+  REQUIRE(alice);
+  REQUIRE(alice->has_value());
+  CHECK((*alice)->secret.view() == "new");
+  auto with_path = store->find(query("a.example", "alice", "repo.git"));
+  REQUIRE(with_path);
+  REQUIRE(with_path->has_value());
+  CHECK((*with_path)->secret.view() == "old-path");
+}
+
+TEST_CASE("memory store: a query without a username gets the smallest username") {
+  std::unique_ptr<Store> store = make_memory_store();
+  REQUIRE(store->save(record("a.example", "zed", "z")));
+  REQUIRE(store->save(record("a.example", "alice", "a")));
+  auto found = store->find(query("a.example"));
+  REQUIRE(found);
+  REQUIRE(found->has_value());
+  CHECK((*found)->username == "alice");
+}
+
+TEST_CASE("memory store: erase refuses an empty pattern and keeps everything") {
+  std::unique_ptr<Store> store = make_memory_store();
+  REQUIRE(store->save(record("a.example", "alice", "one")));
+  auto erased = store->erase(Query{});
+  REQUIRE_FALSE(erased);
+  CHECK(erased.error().code == Errc::invalid_input);
+  CHECK(store->list(Query{})->size() == 1);
+}
+
+TEST_CASE("memory store: erase removes only what matches") {
+  std::unique_ptr<Store> store = make_memory_store();
+  REQUIRE(store->save(record("a.example", "alice", "one")));
+  REQUIRE(store->save(record("a.example", "bob", "two")));
+  REQUIRE(store->save(record("a.example:8443", "alice", "three")));
+  REQUIRE(store->save(record("a.example", "alice", "four", "repo.git")));
+
+  auto erased = store->erase(query("a.example", "alice"));
+  REQUIRE(erased);
+  CHECK(*erased);
+  auto left = store->list(Query{});
+  REQUIRE(left);
+  CHECK(left->size() == 3);
+  CHECK_FALSE(store->find(query("a.example", "alice"))->has_value());
+  CHECK(store->find(query("a.example", "bob"))->has_value());
+  CHECK(store->find(query("a.example:8443", "alice"))->has_value());
+  CHECK(store->find(query("a.example", "alice", "repo.git"))->has_value());
+
+  auto again = store->erase(query("a.example", "alice"));
+  REQUIRE(again);
+  CHECK_FALSE(*again);
+}
+
+TEST_CASE("memory store: erase with a password removes only the item holding it") {
+  std::unique_ptr<Store> store = make_memory_store();
+  REQUIRE(store->save(record("a.example", "alice", "current")));
+  Query wrong = query("a.example", "alice");
+  wrong.password = Secret("stale");
+  auto kept = store->erase(wrong);
+  REQUIRE(kept);
+  CHECK_FALSE(*kept);
+  CHECK(store->find(query("a.example", "alice"))->has_value());
+
+  Query right = query("a.example", "alice");
+  right.password = Secret("current");
+  auto erased = store->erase(right);
+  REQUIRE(erased);
+  CHECK(*erased);
+  CHECK_FALSE(store->find(query("a.example", "alice"))->has_value());
+}
