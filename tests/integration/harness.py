@@ -306,6 +306,16 @@ class SecretService:
         if self.bus and self.bus.stdout:
             self.bus.stdout.close()
 
+    def lock(self, collection="/org/freedesktop/secrets/collection/login"):
+        """Locks a collection (secret-tool lock crashes on this version)."""
+        proc = self.gdbus("org.freedesktop.secrets", "/org/freedesktop/secrets",
+                          "org.freedesktop.Secret.Service.Lock", f"['{collection}']")
+        if proc.returncode != 0:
+            raise AssertionError(f"Lock failed: {proc.stderr}")
+        locked = self._get_property(collection, "org.freedesktop.Secret.Collection", "Locked")
+        if locked is not True:
+            raise AssertionError(f"{collection} is still unlocked")
+
     # items -------------------------------------------------------------------
 
     def _get_property(self, path, interface, name):
@@ -316,7 +326,9 @@ class SecretService:
         m = re.fullmatch(r"\(<(?:@\S+ )?(.*)>,\)", proc.stdout.strip(), re.S)
         if not m:
             raise AssertionError(f"cannot read gdbus output {proc.stdout!r}")
-        return ast.literal_eval(m.group(1))
+        value = m.group(1)
+        return {"true": True, "false": False}.get(value) if value in ("true", "false") \
+            else ast.literal_eval(value)
 
     def item_paths(self):
         proc = self.gdbus("org.freedesktop.secrets", "/org/freedesktop/secrets",

@@ -53,6 +53,16 @@ class CredentialThroughKeyring(IntegrationTest):
         self.assertFalse(asked)
         self.assertEqual((cred["username"], cred["password"]), ("alice", "tok-alice-1"))
 
+    def test_several_users_without_username_choose_the_smallest_username(self):
+        # The documented rule (store/match.hpp): no path before a path, then the smallest username.
+        self.approve(f"https://zed@{HOST}", "tok-zed")
+        self.approve(f"https://bob@{HOST}", "tok-bob")
+        self.approve(f"https://carol@{HOST}", "tok-carol")
+        for _ in range(2):
+            cred, asked = self.fill(f"https://{HOST}")
+            self.assertFalse(asked)
+            self.assertEqual((cred["username"], cred["password"]), ("bob", "tok-bob"))
+
     def test_matching_is_exact_on_port_protocol_and_username(self):
         self.approve(f"https://alice@{HOST}", "tok-alice-1")
         for url in (f"https://alice@{HOST}:8443", f"http://alice@{HOST}",

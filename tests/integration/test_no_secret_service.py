@@ -51,5 +51,26 @@ class NoSecretService(IntegrationTest):
         self.assertFalse(bus.has_owner(), "something took org.freedesktop.secrets")
 
 
+class LockedKeyring(IntegrationTest):
+
+    def test_locked_collection_is_named_and_git_falls_through(self):
+        keyring = self.sb.secret_service()
+        proc = self.sb.credential("approve", {"url": f"https://alice@{HOST}", "password": "tok-1"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        keyring.lock()
+        askpass, asked = self.sb.askpass("alice", "from-askpass")
+        cred, proc = self.sb.fill({"url": f"https://alice@{HOST}"}, env={"GIT_ASKPASS": askpass})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(cred["password"], "from-askpass")
+        line = self.assertOneErrorLine(proc.stderr, "locked keyring")
+        self.assertIn("locked", line)
+        self.assertNotIn("tok-1", line)
+
+        proc = self.sb.credential("approve", {"url": f"https://bob@{HOST}", "password": "tok-2"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertLessEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
+        self.assertEqual([i.attributes["user"] for i in keyring.items(secrets=False)], ["alice"])
+
+
 if __name__ == "__main__":
     unittest.main()
