@@ -111,6 +111,8 @@ class GitHttpHandler(http.server.BaseHTTPRequestHandler):
     def handle_git(self):
         owner = self.server.owner
         body = self.read_body()
+        if owner.handle_extra(self, body):
+            return
         user = owner.authenticate(self.headers.get("Authorization"))
         owner.record(self.command, self.path, user)
         if user is None:
@@ -223,6 +225,10 @@ class GitHttpsServer:
         with self._lock:
             expected = self._users.get(user)
         return user if sep and expected is not None and expected == password else None
+
+    def handle_extra(self, handler, body):
+        """Serves a request other than git (a forge API); returns True when it did."""
+        return False
 
     def start(self):
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
