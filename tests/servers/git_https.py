@@ -258,23 +258,24 @@ def main():
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     cert_dir = args.cert_dir or tempfile.mkdtemp(prefix="patrol-ca-")
-    ca, cert, key = make_test_ca(cert_dir)
-    if args.init_repo:
-        init_bare_repo(args.root, args.init_repo + ".git")
-    users = dict(u.split(":", 1) for u in args.user)
-    server = GitHttpsServer(args.root, users, cert, key, verbose=args.verbose)
-    print(server.port, flush=True)
-    print(ca, flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        server._httpd.serve_forever()
+        ca, cert, key = make_test_ca(cert_dir)
+        if args.init_repo:
+            init_bare_repo(args.root, args.init_repo + ".git")
+        users = dict(u.split(":", 1) for u in args.user)
+        server = GitHttpsServer(args.root, users, cert, key, verbose=args.verbose)
+        print(server.port, flush=True)
+        print(ca, flush=True)
+        try:
+            server._httpd.serve_forever()
+        finally:
+            server._httpd.server_close()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        server._httpd.server_close()
         if not args.cert_dir:
             shutil.rmtree(cert_dir, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()
