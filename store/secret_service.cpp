@@ -14,30 +14,41 @@ namespace patrol::store {
 
 namespace {
 
-// git-credential-libsecret's schema. DONT_MATCH_NAME: searches ignore xdg:schema, so items
-// stored by git 2.39 (schema org.gnome.keyring.NetworkPassword, same attributes) answer too.
-const SecretSchema git_schema = {
-    "org.git.Password",
-    SECRET_SCHEMA_DONT_MATCH_NAME,
-    {
-        {"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"object", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"port", SECRET_SCHEMA_ATTRIBUTE_INTEGER},
-        {"server", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
-    },
-    0,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-};
+// The attributes of git-credential-libsecret's items (user, object, protocol, port,
+// server), declared under two names. Searches use git's own `org.git.Password` with
+// DONT_MATCH_NAME, as newer git does, so they ignore the name and find both git's and
+// patrol's items. Items are written under `org.gnome.keyring.NetworkPassword`: git 2.39's
+// helper (Debian bookworm) searches with SECRET_SCHEMA_COMPAT_NETWORK, whose flags are 0,
+// so it finds only items carrying that xdg:schema, while newer git ignores the name.
+// That is the one name both git versions find.
+constexpr SecretSchema make_schema(const char* name, SecretSchemaFlags flags) {
+  return SecretSchema{
+      name,
+      flags,
+      {
+          {"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {"object", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {"port", SECRET_SCHEMA_ATTRIBUTE_INTEGER},
+          {"server", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
+      },
+      0,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+  };
+}
 
-// Schemas whose items are git credentials: git's own, and the one git 2.39 used.
+const SecretSchema search_schema = make_schema("org.git.Password", SECRET_SCHEMA_DONT_MATCH_NAME);
+const SecretSchema write_schema =
+    make_schema("org.gnome.keyring.NetworkPassword", SECRET_SCHEMA_NONE);
+
+// Schemas whose items are git credentials: git's own, and the one git 2.39 uses.
 constexpr std::string_view git_schema_names[] = {"org.git.Password",
                                                  "org.gnome.keyring.NetworkPassword"};
 
@@ -418,7 +429,7 @@ public:
     HashPtr attributes = item_attributes(record);
     const std::string label = item_label(record);
     GError* raw = nullptr;
-    Owned<SecretItem> created(secret_item_create_sync(collection->get(), &git_schema,
+    Owned<SecretItem> created(secret_item_create_sync(collection->get(), &write_schema,
                                                       attributes.get(), label.c_str(),
                                                       value.get(), SECRET_ITEM_CREATE_REPLACE,
                                                       nullptr, &raw));
@@ -496,20 +507,32 @@ private:
     if (!service) {
       return tl::unexpected(service.error());
     }
-    HashPtr attributes = search_attributes(query);
-    GError* raw = nullptr;
     const auto flags = static_cast<SecretSearchFlags>(
         SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS);
-    ObjectList items(
-        secret_service_search_sync(*service, &git_schema, attributes.get(), flags, nullptr, &raw));
-    ErrorPtr error(raw);
-    if (error) {
-      return translate(error.get(), "searching for credentials");
+    std::vector<ObjectList> results;
+    if (query.empty()) {
+      // Listing everything: only git's items, so no other application's secrets are loaded.
+      for (std::string_view schema : git_schema_names) {
+        HashPtr attributes = new_attributes();
+        put(attributes.get(), "xdg:schema", std::string(schema));
+        Result<ObjectList> items = run_search(*service, nullptr, attributes.get(), flags);
+        if (!items) {
+          return tl::unexpected(items.error());
+        }
+        results.push_back(std::move(*items));
+      }
+    } else {
+      HashPtr attributes = search_attributes(query);
+      Result<ObjectList> items = run_search(*service, &search_schema, attributes.get(), flags);
+      if (!items) {
+        return tl::unexpected(items.error());
+      }
+      results.push_back(std::move(*items));
     }
     Query keys_only = query;
     keys_only.password.reset();
     bool locked = false;
-    for (GList* node = items.get(); node != nullptr; node = node->next) {
+    for (GList* node : each_item(results)) {
       auto* item = static_cast<SecretItem*>(node->data);
       std::optional<Record> record = keys_of(item);
       if (!record || !matches(keys_only, *record)) {
@@ -530,6 +553,28 @@ private:
       return locked_error();
     }
     return found;
+  }
+
+  static Result<ObjectList> run_search(SecretService* service, const SecretSchema* schema,
+                                       GHashTable* attributes, SecretSearchFlags flags) {
+    GError* raw = nullptr;
+    ObjectList items(
+        secret_service_search_sync(service, schema, attributes, flags, nullptr, &raw));
+    ErrorPtr error(raw);
+    if (error) {
+      return translate(error.get(), "searching for credentials");
+    }
+    return items;
+  }
+
+  static std::vector<GList*> each_item(const std::vector<ObjectList>& results) {
+    std::vector<GList*> nodes;
+    for (const ObjectList& list : results) {
+      for (GList* node = list.get(); node != nullptr; node = node->next) {
+        nodes.push_back(node);
+      }
+    }
+    return nodes;
   }
 
   Result<Owned<SecretCollection>> default_collection(SecretService* service) {
@@ -566,7 +611,7 @@ private:
     std::vector<Owned<SecretItem>> same;
     HashPtr attributes = item_attributes(record);
     GError* raw = nullptr;
-    ObjectList items(secret_service_search_sync(service, &git_schema, attributes.get(),
+    ObjectList items(secret_service_search_sync(service, &search_schema, attributes.get(),
                                                 SECRET_SEARCH_ALL, nullptr, &raw));
     ErrorPtr error(raw);
     for (GList* node = items.get(); node != nullptr; node = node->next) {

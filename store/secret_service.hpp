@@ -1,7 +1,9 @@
 #pragma once
 // The `secretservice` backend: items in the Secret Service (GNOME Keyring, KWallet) through
-// libsecret, under git's own schema `org.git.Password`, so git-credential-libsecret and
-// patrol find each other's items.
+// libsecret, with the attributes of git's own git-credential-libsecret, so each finds the
+// other's items. Searches ignore the schema name (git's `org.git.Password` with
+// DONT_MATCH_NAME); items are written as `org.gnome.keyring.NetworkPassword`, the one name
+// that git 2.39's helper (which matches the name) and newer git's (which does not) both find.
 //
 // Attributes (never confidential, never anything but these): user, object (path),
 // protocol, server (host without port), port (only when the host has one). The secret,

@@ -108,6 +108,36 @@ void store_like_git_239(const char* server, const char* user, const char* passwo
   REQUIRE(stored);
 }
 
+// Another application's item on the same server, which patrol must neither list nor load.
+void store_other_application(const char* server) {
+  const SecretSchema other = {
+      "org.example.Other",
+      SECRET_SCHEMA_NONE,
+      {
+          {"server", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
+      },
+      0,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+  };
+  GError* error = nullptr;
+  const bool stored = secret_password_store_sync(&other, SECRET_COLLECTION_DEFAULT, "other app",
+                                                 "not-a-git-secret", nullptr, &error, "server",
+                                                 server, "protocol", "https", nullptr) != FALSE;
+  if (error != nullptr) {
+    g_error_free(error);
+  }
+  secret_service_disconnect();
+  REQUIRE(stored);
+}
+
 GVariant* call(GDBusConnection* bus, const char* path, const char* interface, const char* method,
                GVariant* arguments) {
   GError* error = nullptr;
@@ -208,10 +238,22 @@ TEST_CASE("secretservice: save, find, list, erase", "[.][secretservice]") {
   REQUIRE(listed);
   CHECK(listed->size() == 1);
 
+  store_other_application("basic.example");
+  auto everything = store->list(Query{});
+  REQUIRE(everything);
+  int basic = 0;
+  for (const Record& each : *everything) {
+    CHECK(each.protocol == "https");
+    basic += each.host == "basic.example" ? 1 : 0;
+  }
+  CHECK(basic == 1);
+
   auto erased = store->erase(query("basic.example", "alice"));
   REQUIRE(erased);
   CHECK(*erased);
-  CHECK(raw_items("basic.example").empty());
+  std::vector<RawItem> left = raw_items("basic.example");
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].attributes.at("xdg:schema") == "org.example.Other");
   auto again = store->erase(query("basic.example", "alice"));
   REQUIRE(again);
   CHECK_FALSE(*again);
@@ -273,6 +315,7 @@ TEST_CASE("secretservice: items look exactly like git-credential-libsecret's",
       CHECK(item.attributes.at("port") == "8443");
       CHECK(item.attributes.at("object") == "group/repo.git");
       CHECK(item.attributes.at("protocol") == "https");
+      CHECK(item.attributes.at("xdg:schema") == "org.gnome.keyring.NetworkPassword");
       CHECK(item.label == "Git: https://attrs.example:8443/group/repo.git");
       CHECK(item.secret.rfind("the-password\npassword_expiry_utc=1767225600\n"
                               "oauth_refresh_token=the-refresh-token\n",
