@@ -40,8 +40,31 @@ Result<UrlParts> split_url(std::string_view url) {
   return parts;
 }
 
+// A dotted IPv4 address in 127.0.0.0/8.
+bool is_loopback_ipv4(std::string_view host) {
+  if (!host.starts_with("127.")) {
+    return false;
+  }
+  int dots = 0;
+  std::size_t digits = 0;
+  for (const char c : host) {
+    if (c == '.') {
+      if (digits == 0 || digits > 3) {
+        return false;
+      }
+      ++dots;
+      digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      ++digits;
+    } else {
+      return false;
+    }
+  }
+  return dots == 3 && digits > 0 && digits <= 3;
+}
+
 bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+  return host == "localhost" || host == "[::1]" || is_loopback_ipv4(host);
 }
 
 } // namespace
