@@ -2,7 +2,10 @@
 
 #include <array>
 
+#include "helper/check.hpp"
 #include "helper/git_ops.hpp"
+#include "helper/refresh.hpp"
+#include "helper/rotate.hpp"
 #include "helper/status.hpp"
 
 namespace patrol::helper {
@@ -12,8 +15,16 @@ constexpr std::array table{
     Command{"get", "", "print the stored credential matching the request on stdin", true, run_get},
     Command{"store", "", "keep the credential on stdin", true, run_store},
     Command{"erase", "", "forget the credential matching the request on stdin", true, run_erase},
-    Command{"status", "", "list stored credentials: host, user, store (never a secret)", false,
-            run_status},
+    Command{"status", " [--json]",
+            "stored tokens: host, user, token name, expiry, days left, scopes, last checked",
+            false, run_status},
+    Command{"check", " [--days N] [--json] [--offline]",
+            "exit 1 when a token expires within N days, 2 when one is expired or revoked",
+            false, run_check},
+    Command{"rotate", " URL [--expires-at DATE]",
+            "rotate a GitLab token and store the new one", false, run_rotate},
+    Command{"refresh", "", "(started by get) look a stale stored token up at its forge again",
+            true, run_refresh},
 };
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "helper/messages.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
+#include "helper/token_watch.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -37,12 +38,14 @@ store::Query query_of(const Credential& credential) {
                       credential.username, std::nullopt};
 }
 
-Result<std::unique_ptr<store::Store>> store_for(const Credential& credential) {
-  Result<Config> config = Config::load();
-  if (!config) {
-    return tl::unexpected(config.error());
+// Loads the configuration into `config` (the lifecycle reads it too) and opens the store.
+Result<std::unique_ptr<store::Store>> store_for(const Credential& credential, Config& config) {
+  Result<Config> loaded = Config::load();
+  if (!loaded) {
+    return tl::unexpected(loaded.error());
   }
-  return open_store(*config, credential_url(credential));
+  config = std::move(*loaded);
+  return open_store(config, credential_url(credential));
 }
 
 bool write_stdout(const std::string& text) {
@@ -61,7 +64,8 @@ int run_get(Args /*args*/) {
     return 0; // nothing to look up by: let git ask elsewhere
   }
   // From here on every failure still exits 0: git then tries its next helper or prompts.
-  Result<std::unique_ptr<store::Store>> store = store_for(*request);
+  Config config;
+  Result<std::unique_ptr<store::Store>> store = store_for(*request, config);
   if (!store) {
     report(store.error());
     return 0;
@@ -74,7 +78,12 @@ int run_get(Args /*args*/) {
   if (!*found) {
     return 0;
   }
-  const store::Record& record = **found;
+  // An expired token is not handed to git: it would only earn a 401.
+  const std::optional<store::Record> handed = on_get(config, **store, **found, *request);
+  if (!handed) {
+    return 0;
+  }
+  const store::Record& record = *handed;
   Credential reply;
   reply.username = record.username;
   reply.password = record.secret;
@@ -99,7 +108,8 @@ int run_store(Args /*args*/) {
       request->password.empty() || request->ephemeral) {
     return 0;
   }
-  Result<std::unique_ptr<store::Store>> store = store_for(*request);
+  Config config;
+  Result<std::unique_ptr<store::Store>> store = store_for(*request, config);
   if (!store) {
     return failed(store.error());
   }
@@ -119,6 +129,7 @@ int run_store(Args /*args*/) {
   record.secret = request->password;
   record.expires_at = request->password_expiry_utc;
   record.refresh_token = request->oauth_refresh_token;
+  on_store(config, record, *request);
   Result<void> saved = (*store)->save(record);
   return saved ? 0 : failed(saved.error());
 }
@@ -137,10 +148,12 @@ int run_erase(Args /*args*/) {
   if (!request->password.empty()) {
     query.password = request->password;
   }
-  Result<std::unique_ptr<store::Store>> store = store_for(*request);
+  Config config;
+  Result<std::unique_ptr<store::Store>> store = store_for(*request, config);
   if (!store) {
     return failed(store.error());
   }
+  on_erase(config, **store, *request);
   Result<bool> erased = (*store)->erase(query);
   return erased ? 0 : failed(erased.error());
 }

@@ -1,6 +1,7 @@
 #include "helper/messages.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace patrol::helper {
@@ -19,6 +20,13 @@ void emit(std::string_view kind, std::string_view message) {
 void say_error(std::string_view message) { emit("error: ", message); }
 void say_warning(std::string_view message) { emit("warning: ", message); }
 void say(std::string_view message) { emit("", message); }
+
+void trace(std::string_view message) {
+  const char* wanted = std::getenv("PATROL_TRACE");
+  if (wanted != nullptr && *wanted != '\0' && std::string_view(wanted) != "0") {
+    emit("trace: ", message);
+  }
+}
 
 int exit_code(const Error& error) { return error.code == Errc::invalid_input ? 2 : 1; }
 

@@ -1,7 +1,6 @@
 #include "helper/status.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -11,43 +10,17 @@
 #include "helper/config.hpp"
 #include "helper/messages.hpp"
 #include "helper/store_choice.hpp"
+#include "helper/token_lookup.hpp"
+#include "helper/token_report.hpp"
 
 namespace patrol::helper {
-namespace {
 
-using Row = std::array<std::string, 3>;
-
-std::string location(const store::Record& record) {
-  std::string text = record.protocol + "://" + record.host;
-  if (!record.path.empty()) {
-    text += '/' + record.path;
+int run_status(Args args) {
+  const bool json = args.size() == 1 && args[0] == "--json";
+  if (!args.empty() && !json) {
+    say_error("usage: git credential-patrol status [--json]");
+    return 2;
   }
-  return text;
-}
-
-void print_table(const std::vector<Row>& rows) {
-  std::array<std::size_t, 3> width{};
-  for (const Row& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      width[i] = std::max(width[i], row[i].size());
-    }
-  }
-  for (const Row& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) {
-        line.append(width[i] - row[i].size() + 2, ' ');
-      }
-    }
-    line += '\n';
-    std::fputs(line.c_str(), stdout);
-  }
-}
-
-} // namespace
-
-int run_status(Args /*args*/) {
   Result<Config> config = Config::load();
   if (!config) {
     report(config.error());
@@ -63,7 +36,7 @@ int run_status(Args /*args*/) {
     report(records.error());
     return exit_code(records.error());
   }
-  if (records->empty()) {
+  if (records->empty() && !json) {
     say("no credentials stored in " + std::string((*store)->name()));
     return 0;
   }
@@ -71,11 +44,22 @@ int run_status(Args /*args*/) {
     return std::tie(a.host, a.protocol, a.path, a.username) <
            std::tie(b.host, b.protocol, b.path, b.username);
   });
-  std::vector<Row> rows{{"URL", "USER", "STORE"}};
-  for (const store::Record& record : *records) {
-    rows.push_back({location(record), record.username, record.store});
+  const std::int64_t now = now_seconds();
+  std::string out;
+  if (json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const store::Record& record : *records) {
+      all.push_back(report_json(record, now));
+    }
+    out = all.dump(2) + '\n';
+  } else {
+    std::vector<TableRow> rows{report_header()};
+    for (const store::Record& record : *records) {
+      rows.push_back(report_cells(record, now));
+    }
+    out = format_table(rows);
   }
-  print_table(rows);
+  std::fputs(out.c_str(), stdout);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// `git credential-patrol status`: what is stored where; never a secret.
+// `git credential-patrol status [--json]`: what is stored where, and what is known of each
+// token (name, expiry, days left, scopes, last checked); never a secret.
 #include "helper/commands.hpp"
 
 namespace patrol::helper {

@@ -1,0 +1,284 @@
+#include "helper/lifecycle.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "common/civil_time.hpp"
+#include "helper/credential_url.hpp"
+#include "helper/protocol.hpp"
+#include "oauth/http.hpp"
+
+namespace patrol::helper {
+namespace {
+
+std::string lowered(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::optional<std::int64_t> whole_number(std::string_view text) {
+  std::int64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [next, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || next != end || value < 0) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool has(std::span<const std::string> scopes, std::string_view scope) {
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+}
+
+std::string joined(std::span<const std::string> scopes, std::string_view separator) {
+  std::string out;
+  for (const std::string& scope : scopes) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += scope;
+  }
+  return out;
+}
+
+// "token 'deploy' for alice@gitlab.example.com", or without a name when none is known.
+std::string which(const store::Record& record) {
+  std::string text = record.token_name.empty() ? "the token" : "token '" + record.token_name + "'";
+  text += " for ";
+  if (!record.username.empty()) {
+    text += record.username + '@';
+  }
+  return text + record.host;
+}
+
+std::string in_days(std::int64_t days) {
+  if (days <= 0) {
+    return "today";
+  }
+  return days == 1 ? "in 1 day" : "in " + std::to_string(days) + " days";
+}
+
+std::string link_of(const store::Record& record, ForgeKind kind) {
+  return renewal_link(kind, record.protocol, record.host, record.token_name, record.scopes);
+}
+
+// What to do about a token that is dead or dying: rotation only while it still lives.
+std::string remedy(const store::Record& record, ForgeKind kind, bool alive) {
+  const std::string link = link_of(record, kind);
+  std::string text;
+  if (alive && kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
+    text = "run `git credential-patrol rotate " + record_url(record) + "`";
+    if (!link.empty()) {
+      text += ", or create a new one at " + link;
+    }
+    return text;
+  }
+  if (!link.empty()) {
+    return "create a new one at " + link;
+  }
+  return alive ? "renew it before then" : "create a new one";
+}
+
+} // namespace
+
+std::int64_t calendar_days(std::int64_t now, std::int64_t then) {
+  const auto day = [](std::int64_t t) {
+    return t >= 0 ? t / seconds_per_day : -((-t + seconds_per_day - 1) / seconds_per_day);
+  };
+  return day(then) - day(now);
+}
+
+Assessment assess(const store::Record& record, std::int64_t now, std::int64_t warn_days,
+                  std::optional<std::int64_t> recheck_seconds) {
+  Assessment out;
+  if (record.expires_at) {
+    out.days_left = calendar_days(now, *record.expires_at);
+    if (now >= *record.expires_at) {
+      out.standing = Standing::expired;
+    } else if (warn_days > 0 && *out.days_left <= warn_days) {
+      out.standing = Standing::expiring;
+    }
+  }
+  if (recheck_seconds) {
+    out.stale = !record.checked_at || now - *record.checked_at >= *recheck_seconds ||
+                *record.checked_at > now; // a clock set back must not freeze the checks
+  }
+  return out;
+}
+
+Result<std::int64_t> parse_warn_days(std::string_view text) {
+  const std::optional<std::int64_t> days = whole_number(text);
+  if (!days || *days > 3650) {
+    return fail(Errc::config, "patrol.warnDays must be a whole number of days from 0 to 3650, "
+                              "not '" + std::string(text) + "'");
+  }
+  return *days;
+}
+
+Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
+  const std::string value = lowered(text);
+  if (value == "never" || value == "0") {
+    return std::optional<std::int64_t>();
+  }
+  std::string_view digits = value;
+  std::int64_t unit = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = seconds_per_day;
+      break;
+    default:
+      unit = 0;
+      break;
+    }
+    if (unit != 0) {
+      digits.remove_suffix(1);
+    } else {
+      unit = 1;
+    }
+  }
+  const std::optional<std::int64_t> count = whole_number(digits);
+  if (!count || *count > 3650 * seconds_per_day / unit) {
+    return fail(Errc::config, "patrol.recheckInterval must be seconds or a number with s, m, h "
+                              "or d (like 24h), or never, not '" + std::string(text) + "'");
+  }
+  return std::optional<std::int64_t>(*count * unit);
+}
+
+Result<bool> parse_bool(std::string_view text) {
+  const std::string value = lowered(text);
+  if (value == "true" || value == "yes" || value == "on" || value == "1") {
+    return true;
+  }
+  if (value.empty() || value == "false" || value == "no" || value == "off" || value == "0") {
+    return false;
+  }
+  return fail(Errc::config, "not a boolean: '" + std::string(text) + "' (use true or false)");
+}
+
+std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
+                         std::string_view name, std::span<const std::string> scopes) {
+  const std::string base = std::string(protocol) + "://" + std::string(host);
+  switch (kind) {
+  case ForgeKind::gitlab: {
+    std::string link = base + "/-/user_settings/personal_access_tokens";
+    char separator = '?';
+    if (!name.empty()) {
+      link += separator + std::string("name=") + oauth::form_encode(name);
+      separator = '&';
+    }
+    if (!scopes.empty()) {
+      link += separator + std::string("scopes=");
+      for (std::size_t i = 0; i < scopes.size(); ++i) {
+        link += (i == 0 ? "" : ",") + oauth::form_encode(scopes[i]);
+      }
+    }
+    return link;
+  }
+  case ForgeKind::github:
+    return lowered(host) == "github.com" ? "https://github.com/settings/tokens"
+                                         : base + "/settings/tokens";
+  case ForgeKind::none:
+    break;
+  }
+  return {};
+}
+
+bool can_self_rotate(std::span<const std::string> scopes) {
+  return has(scopes, "api") || has(scopes, "self_rotate");
+}
+
+bool can_push(ForgeKind kind, std::span<const std::string> scopes) {
+  if (scopes.empty()) {
+    return true;
+  }
+  switch (kind) {
+  case ForgeKind::gitlab:
+    return has(scopes, "write_repository") || has(scopes, "api");
+  case ForgeKind::github:
+    return has(scopes, "repo");
+  case ForgeKind::none:
+    break;
+  }
+  return true;
+}
+
+std::string record_url(const store::Record& record) {
+  Credential credential;
+  credential.protocol = record.protocol;
+  credential.host = record.host;
+  credential.path = record.path;
+  credential.username = record.username;
+  std::string url = credential_url(credential);
+  if (record.path.empty() && url.ends_with('/')) {
+    url.pop_back();
+  }
+  return url;
+}
+
+std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now) {
+  if (!record.expires_at) {
+    return {};
+  }
+  return which(record) + " expires on " + format_date(*record.expires_at) + " (" +
+         in_days(calendar_days(now, *record.expires_at)) + "): " + remedy(record, kind, true);
+}
+
+std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now) {
+  std::string text = which(record) + " expired on ";
+  text += record.expires_at ? format_date(*record.expires_at) : format_date(now);
+  return text + " and was not given to git: " + remedy(record, kind, false) +
+         ", then give it to git when it asks";
+}
+
+std::string rejection_reason(const store::Record& record, ForgeKind kind,
+                             const oauth::TokenInfo& info, std::int64_t now) {
+  const std::string fix = "; forgetting it: " + remedy(record, kind, false);
+  switch (info.state) {
+  case oauth::TokenState::expired: {
+    const std::optional<std::int64_t> when = info.expires_at ? info.expires_at : record.expires_at;
+    if (when && *when <= now) {
+      return which(record) + " was refused: it expired on " + format_date(*when) + fix;
+    }
+    return which(record) + " was refused: it has expired" + fix;
+  }
+  case oauth::TokenState::revoked:
+    return which(record) + " was refused: it was revoked" + fix;
+  case oauth::TokenState::unknown:
+    return which(record) + " was refused: " + record.host +
+           " does not know it (deleted, or not a token)" + fix;
+  case oauth::TokenState::active:
+    if (!can_push(kind, info.scopes)) {
+      return which(record) + " is valid but was refused: its scopes (" + joined(info.scopes, ", ") +
+             ") do not allow a push" + fix;
+    }
+    return {};
+  case oauth::TokenState::not_a_pat:
+    break;
+  }
+  return {};
+}
+
+std::string push_scope_warning(const store::Record& record, ForgeKind kind) {
+  if (can_push(kind, record.scopes)) {
+    return {};
+  }
+  const std::string needed =
+      kind == ForgeKind::gitlab ? "write_repository or api" : std::string("repo");
+  return which(record) + " has the scopes " + joined(record.scopes, ", ") +
+         ": pushes will fail (they need " + needed + ")";
+}
+
+} // namespace patrol::helper

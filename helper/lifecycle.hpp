@@ -1,0 +1,70 @@
+#pragma once
+// What a stored token's dates and scopes mean, and the words patrol says about them: the
+// expiry warning, the refusal of an expired token, the reason git was refused, the
+// missing push scope. Pure: the clock is a parameter, no I/O.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "helper/forge.hpp"
+#include "oauth/token_api.hpp"
+#include "store/record.hpp"
+
+namespace patrol::helper {
+
+inline constexpr std::int64_t seconds_per_day = 86400;
+
+enum class Standing {
+  fine,     // no known expiry, or further away than the warning window
+  expiring, // inside the warning window
+  expired,  // the expiry has passed: the token must not be handed to git
+};
+
+struct Assessment {
+  Standing standing = Standing::fine;
+  std::optional<std::int64_t> days_left; // calendar days (UTC) until the expiry date
+  bool stale = false; // never checked, or checked longer ago than the recheck interval
+};
+
+// warn_days 0 turns warnings off; recheck nullopt turns background checks off.
+Assessment assess(const store::Record& record, std::int64_t now, std::int64_t warn_days,
+                  std::optional<std::int64_t> recheck_seconds);
+
+// Calendar days (UTC) from now's date to then's date: a GitLab token expiring on the
+// 3rd of the month has 2 days left on the 1st, whatever the hour.
+std::int64_t calendar_days(std::int64_t now, std::int64_t then);
+
+// patrol.warnDays: a whole number of days, 0 to 3650.
+Result<std::int64_t> parse_warn_days(std::string_view text);
+// patrol.recheckInterval: seconds, or a number with s, m, h or d ("90s", "30m", "24h",
+// "2d"); "0" or "never" turns background checks off (nullopt).
+Result<std::optional<std::int64_t>> parse_interval(std::string_view text);
+// A git boolean: true/yes/on/1, false/no/off/0 and "" (case-insensitive).
+Result<bool> parse_bool(std::string_view text);
+
+// GitLab's token creation page prefilled with the token's name and scopes; for GitHub its
+// token settings page; empty for other forges.
+std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
+                         std::string_view name, std::span<const std::string> scopes);
+// The scopes that let a GitLab token rotate itself: api, or self_rotate (GitLab 17.9+).
+bool can_self_rotate(std::span<const std::string> scopes);
+// Whether the scopes allow a push: GitLab write_repository or api, GitHub (classic) repo.
+// Unknown scopes (an empty list) are given the benefit of the doubt.
+bool can_push(ForgeKind kind, std::span<const std::string> scopes);
+
+// `protocol://user@host/path` of a record, as `rotate` and `refresh` take it.
+std::string record_url(const store::Record& record);
+
+// One line each, without the program prefix.
+std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now);
+std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now);
+// Why the forge refused the token git just used; empty when the answer explains nothing.
+std::string rejection_reason(const store::Record& record, ForgeKind kind,
+                             const oauth::TokenInfo& info, std::int64_t now);
+// The warning for a token stored without the scope a push needs; empty when it has it.
+std::string push_scope_warning(const store::Record& record, ForgeKind kind);
+
+} // namespace patrol::helper

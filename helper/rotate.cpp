@@ -1,0 +1,154 @@
+#include "helper/rotate.hpp"
+
+#include <cstdio>
+#include <fcntl.h>
+#include <memory>
+#include <string_view>
+#include <unistd.h>
+#include <utility>
+
+#include "common/civil_time.hpp"
+#include "helper/lifecycle.hpp"
+#include "helper/messages.hpp"
+#include "helper/protocol.hpp"
+#include "helper/store_choice.hpp"
+
+namespace patrol::helper {
+namespace {
+
+bool write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written <= 0) {
+      return false;
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+// The one place a secret is shown: the terminal when there is one (it does not end up in
+// a log that captures stderr), else stderr, since losing the token is worse.
+void show_once(const store::Record& record, const Error& why) {
+  const std::string url = record_url(record);
+  std::string text = std::string(program_name) + ": error: the token for " + url +
+                     " was rotated, but the new one could not be stored: " + why.message +
+                     "\nThe old token no longer works. The new token is shown only this once:\n\n    ";
+  text += record.secret.view();
+  text += "\n\nKeep it now: once the store works again, give it to git when it asks for the "
+          "password of " + url + ", or run\n    git credential approve\nwith the lines "
+          "url=" + url + " and password=<the token>.\n";
+  const int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  const bool shown = tty >= 0 && write_all(tty, text);
+  if (tty >= 0) {
+    close(tty);
+  }
+  if (!shown) {
+    write_all(STDERR_FILENO, text);
+  }
+  wipe(text);
+}
+
+} // namespace
+
+Result<Rotation> rotate_record(const Config& config, store::Store& store,
+                               const store::Record& old, std::optional<std::string> expires_at,
+                               Timeouts timeouts) {
+  const std::string url = record_url(old);
+  const Forge forge = forge_for(config, url, old.protocol, old.host);
+  if (forge.kind != ForgeKind::gitlab) {
+    return fail(Errc::unsupported,
+                "only GitLab tokens can be rotated, and " + old.host +
+                    " is not known as GitLab (set patrol." + old.protocol + "://" + old.host +
+                    ".forge gitlab if it is)");
+  }
+  std::unique_ptr<oauth::HttpClient> http =
+      oauth::make_http_client(http_settings(config, url, timeouts));
+  Result<oauth::RotatedToken> rotated =
+      oauth::gitlab_rotate_self(*http, forge.api_url, old.secret, std::move(expires_at));
+  if (!rotated) {
+    return tl::unexpected(rotated.error());
+  }
+  Rotation out{old, std::nullopt};
+  out.record.secret = std::move(rotated->token);
+  rotated->info.state = oauth::TokenState::active;
+  learn(out.record, rotated->info, now_seconds());
+  if (Result<void> saved = store.save(out.record); !saved) {
+    show_once(out.record, saved.error());
+    out.store_failure = saved.error();
+  }
+  return out;
+}
+
+std::string rotated_message(const store::Record& record) {
+  std::string text = "rotated ";
+  text += record.token_name.empty() ? "the token" : "token '" + record.token_name + "'";
+  text += " for " + record_url(record);
+  text += record.expires_at ? ": the new token expires on " + format_date(*record.expires_at)
+                            : std::string(": the new token does not expire");
+  return text + "; the old one no longer works";
+}
+
+int run_rotate(Args args) {
+  std::optional<std::string> url;
+  std::optional<std::string> expires_at;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--expires-at" && i + 1 < args.size()) {
+      expires_at = std::string(args[++i]);
+    } else if (arg.starts_with("--expires-at=")) {
+      expires_at = std::string(arg.substr(13));
+    } else if (!arg.starts_with("-") && !url) {
+      url = std::string(arg);
+    } else {
+      say_error("usage: git credential-patrol rotate URL [--expires-at YYYY-MM-DD]");
+      return 2;
+    }
+  }
+  if (!url) {
+    say_error("usage: git credential-patrol rotate URL [--expires-at YYYY-MM-DD]");
+    return 2;
+  }
+  if (expires_at && !parse_date(*expires_at)) {
+    say_error("--expires-at needs a date as YYYY-MM-DD, not '" + *expires_at + "'");
+    return 2;
+  }
+  Result<Credential> target = parse("url=" + *url + "\n");
+  if (!target || target->host.empty()) {
+    say_error("not a URL: '" + *url + "' (like https://alice@gitlab.example.com)");
+    return 2;
+  }
+  Result<Config> config = Config::load();
+  if (!config) {
+    report(config.error());
+    return exit_code(config.error());
+  }
+  Result<std::unique_ptr<store::Store>> store = open_store(*config, *url);
+  if (!store) {
+    report(store.error());
+    return exit_code(store.error());
+  }
+  Result<std::optional<store::Record>> found = (*store)->find(
+      store::Query{target->protocol, target->host, target->path, target->username, std::nullopt});
+  if (!found) {
+    report(found.error());
+    return exit_code(found.error());
+  }
+  if (!*found) {
+    say_error("no token is stored for " + *url);
+    return 1;
+  }
+  Result<Rotation> rotation =
+      rotate_record(*config, **store, **found, std::move(expires_at), patient_timeouts);
+  if (!rotation) {
+    report(rotation.error());
+    return 1;
+  }
+  if (rotation->store_failure) {
+    return 1;
+  }
+  say(rotated_message(rotation->record));
+  return 0;
+}
+
+} // namespace patrol::helper

@@ -1,0 +1,54 @@
+#pragma once
+// The one place the helper asks a forge about a token: which forge serves a URL (from
+// patrol.<url>.forge and patrol.<url>.apiUrl, then the presets), how to reach it (git's
+// http.<url>.* settings), the question itself, and what the answer teaches a Record.
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "common/secret.hpp"
+#include "helper/config.hpp"
+#include "helper/forge.hpp"
+#include "oauth/http.hpp"
+#include "oauth/token_api.hpp"
+#include "store/record.hpp"
+
+namespace patrol::helper {
+
+struct Timeouts {
+  std::chrono::milliseconds connect;
+  std::chrono::milliseconds total;
+};
+
+// While git waits (store, erase): short, so a slow forge costs seconds at most.
+inline constexpr Timeouts quick_timeouts{std::chrono::milliseconds(2000),
+                                         std::chrono::milliseconds(5000)};
+// Where nobody waits on it (background refresh) or a person asked for it (rotate, check).
+inline constexpr Timeouts patient_timeouts{std::chrono::milliseconds(5000),
+                                           std::chrono::milliseconds(30000)};
+
+// The forge of protocol://host for `url` (the credential's URL, for URL-scoped settings).
+Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
+                std::string_view host, std::span<const std::string> wwwauth = {});
+
+// How to reach url: the CA file from GIT_SSL_CAINFO as git uses it; proxies from
+// libcurl's environment. (http.<url>.sslCAInfo and http.<url>.proxy need Config to keep
+// http.* entries; the config/url parameters are there for that.)
+oauth::HttpSettings http_settings(const Config& config, std::string_view url, Timeouts timeouts);
+
+// Asks the forge what it knows of the token. Errors are transport failures and answers
+// that make no sense; a refused token is a TokenInfo whose state says why.
+Result<oauth::TokenInfo> look_up(const Forge& forge, const Secret& token,
+                                 const oauth::HttpSettings& settings);
+
+// Keeps what an answer about an active token says (expiry, scopes, id, name, kind pat)
+// and when it was learnt. Other states change only checked_at.
+void learn(store::Record& record, const oauth::TokenInfo& info, std::int64_t now);
+
+// Unix seconds now: the one clock of the lifecycle.
+std::int64_t now_seconds();
+
+} // namespace patrol::helper

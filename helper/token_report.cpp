@@ -1,0 +1,105 @@
+#include "helper/token_report.hpp"
+
+#include <algorithm>
+
+#include "common/civil_time.hpp"
+#include "helper/lifecycle.hpp"
+
+namespace patrol::helper {
+namespace {
+
+std::string location(const store::Record& record) {
+  std::string text = record.protocol + "://" + record.host;
+  if (!record.path.empty()) {
+    text += '/' + record.path;
+  }
+  return text;
+}
+
+std::string scopes_text(const store::Record& record) {
+  std::string out;
+  for (const std::string& scope : record.scopes) {
+    out += (out.empty() ? "" : ",") + scope;
+  }
+  return out.empty() ? "-" : out;
+}
+
+// A token described by its forge without an expiry never expires; one never described
+// has an expiry nobody knows.
+std::string expiry_text(const store::Record& record) {
+  if (record.expires_at) {
+    return format_date(*record.expires_at);
+  }
+  return record.checked_at && record.kind == store::Kind::pat ? "never" : "unknown";
+}
+
+std::string days_text(const store::Record& record, std::int64_t now) {
+  if (!record.expires_at) {
+    return "-";
+  }
+  if (now >= *record.expires_at) {
+    return "expired";
+  }
+  return std::to_string(calendar_days(now, *record.expires_at));
+}
+
+} // namespace
+
+TableRow report_header() {
+  return {"URL", "USER", "STORE", "TOKEN", "EXPIRES", "DAYS LEFT", "SCOPES", "CHECKED"};
+}
+
+TableRow report_cells(const store::Record& record, std::int64_t now) {
+  return {location(record),
+          record.username,
+          record.store,
+          record.token_name.empty() ? "-" : record.token_name,
+          expiry_text(record),
+          days_text(record, now),
+          scopes_text(record),
+          record.checked_at ? format_timestamp(*record.checked_at) : "never"};
+}
+
+nlohmann::json report_json(const store::Record& record, std::int64_t now) {
+  nlohmann::json out = {
+      {"url", record_url(record)},   {"protocol", record.protocol},
+      {"host", record.host},         {"path", record.path},
+      {"username", record.username}, {"store", record.store},
+      {"kind", std::string(store::to_string(record.kind))},
+      {"token_name", record.token_name},
+      {"token_id", record.token_id}, {"scopes", record.scopes},
+  };
+  out["expires_at"] = record.expires_at ? nlohmann::json(*record.expires_at) : nlohmann::json();
+  out["expires_on"] =
+      record.expires_at ? nlohmann::json(format_date(*record.expires_at)) : nlohmann::json();
+  out["days_left"] = record.expires_at
+                         ? nlohmann::json(calendar_days(now, *record.expires_at))
+                         : nlohmann::json();
+  out["expired"] = record.expires_at && now >= *record.expires_at;
+  out["checked_at"] = record.checked_at ? nlohmann::json(*record.checked_at) : nlohmann::json();
+  return out;
+}
+
+std::string format_table(const std::vector<TableRow>& rows) {
+  std::vector<std::size_t> width;
+  for (const TableRow& row : rows) {
+    width.resize(std::max(width.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  std::string out;
+  for (const TableRow& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line.append(width[i] - row[i].size() + 2, ' ');
+      }
+    }
+    out += line + '\n';
+  }
+  return out;
+}
+
+} // namespace patrol::helper

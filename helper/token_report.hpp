@@ -1,0 +1,23 @@
+#pragma once
+// How `status` and `check` describe a stored token, as table cells and as JSON: host,
+// user, token name, expiry, days left, scopes, last checked; never the secret.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/record.hpp"
+
+namespace patrol::helper {
+
+using TableRow = std::vector<std::string>;
+
+TableRow report_header();
+TableRow report_cells(const store::Record& record, std::int64_t now);
+nlohmann::json report_json(const store::Record& record, std::int64_t now);
+
+// Columns padded to their widest cell, two spaces apart, one line per row.
+std::string format_table(const std::vector<TableRow>& rows);
+
+} // namespace patrol::helper

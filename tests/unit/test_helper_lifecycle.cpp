@@ -1,0 +1,249 @@
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/civil_time.hpp"
+#include "helper/lifecycle.hpp"
+
+using namespace patrol;
+using namespace patrol::helper;
+
+namespace {
+
+// 2026-11-29 04:37:55 UTC, a fixed "now".
+constexpr std::int64_t now = 1795927075;
+
+std::int64_t day(const char* text) { return *parse_date(text); }
+
+store::Record gitlab_record() {
+  store::Record record;
+  record.protocol = "https";
+  record.host = "gitlab.example.com";
+  record.username = "alice";
+  record.secret = Secret("glpat-secret");
+  record.kind = store::Kind::pat;
+  record.token_name = "laptop push";
+  record.scopes = {"read_repository", "write_repository"};
+  record.expires_at = day("2026-12-02");
+  record.checked_at = now - 3600;
+  return record;
+}
+
+} // namespace
+
+TEST_CASE("calendar days count dates, not 24-hour spans", "[lifecycle]") {
+  struct Row {
+    std::int64_t from;
+    std::int64_t to;
+    std::int64_t days;
+  };
+  const std::vector<Row> rows = {
+      {now, day("2026-12-02"), 3},
+      {day("2026-11-29"), day("2026-12-02"), 3},
+      {day("2026-12-01") + 86399, day("2026-12-02"), 1},
+      {now, day("2026-11-29"), 0},
+      {now, day("2026-11-20"), -9},
+      {day("1969-12-31"), day("1970-01-01"), 1},
+  };
+  for (const Row& row : rows) {
+    INFO(row.from << " -> " << row.to);
+    CHECK(calendar_days(row.from, row.to) == row.days);
+  }
+}
+
+TEST_CASE("assess: window, expiry at 00:00 UTC, staleness", "[lifecycle]") {
+  struct Row {
+    const char* name;
+    std::optional<std::int64_t> expires_at;
+    std::optional<std::int64_t> checked_at;
+    std::int64_t warn_days;
+    std::optional<std::int64_t> recheck;
+    Standing standing;
+    std::optional<std::int64_t> days_left;
+    bool stale;
+  };
+  const std::vector<Row> rows = {
+      {"no expiry", std::nullopt, now, 14, 86400, Standing::fine, std::nullopt, false},
+      {"far away", day("2027-06-01"), now, 14, 86400, Standing::fine, 184, false},
+      {"in the window", day("2026-12-02"), now, 14, 86400, Standing::expiring, 3, false},
+      {"window edge", day("2026-12-13"), now, 14, 86400, Standing::expiring, 14, false},
+      {"one day past the edge", day("2026-12-14"), now, 14, 86400, Standing::fine, 15, false},
+      {"warnings off", day("2026-12-02"), now, 0, 86400, Standing::fine, 3, false},
+      {"dies at midnight today", day("2026-11-29"), now, 14, 86400, Standing::expired, 0, false},
+      {"dies at midnight tomorrow", day("2026-11-30"), now, 14, 86400, Standing::expiring, 1,
+       false},
+      {"long expired", day("2026-01-01"), now, 14, 86400, Standing::expired, -332, false},
+      {"never checked", std::nullopt, std::nullopt, 14, 86400, Standing::fine, std::nullopt,
+       true},
+      {"checked a day ago", std::nullopt, now - 86400, 14, 86400, Standing::fine, std::nullopt,
+       true},
+      {"checked just under a day ago", std::nullopt, now - 86399, 14, 86400, Standing::fine,
+       std::nullopt, false},
+      {"rechecks off", std::nullopt, std::nullopt, 14, std::nullopt, Standing::fine,
+       std::nullopt, false},
+      {"checked in the future", std::nullopt, now + 600, 14, 86400, Standing::fine,
+       std::nullopt, true},
+  };
+  for (const Row& row : rows) {
+    INFO(row.name);
+    store::Record record;
+    record.expires_at = row.expires_at;
+    record.checked_at = row.checked_at;
+    const Assessment got = assess(record, now, row.warn_days, row.recheck);
+    CHECK(got.standing == row.standing);
+    CHECK(got.days_left == row.days_left);
+    CHECK(got.stale == row.stale);
+  }
+}
+
+TEST_CASE("settings: warnDays, recheckInterval, booleans", "[lifecycle]") {
+  CHECK(parse_warn_days("14").value() == 14);
+  CHECK(parse_warn_days("0").value() == 0);
+  for (const char* bad : {"", "-1", "two", "14d", "3651"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_warn_days(bad));
+  }
+  struct Row {
+    const char* text;
+    std::optional<std::int64_t> seconds;
+  };
+  const std::vector<Row> good = {{"86400", 86400}, {"90s", 90},      {"30m", 1800},
+                                 {"24h", 86400},   {"2d", 172800},   {"24H", 86400},
+                                 {"0", std::nullopt}, {"never", std::nullopt}};
+  for (const Row& row : good) {
+    INFO(row.text);
+    const Result<std::optional<std::int64_t>> got = parse_interval(row.text);
+    REQUIRE(got);
+    CHECK(*got == row.seconds);
+  }
+  for (const char* bad : {"", "h", "1w", "-5", "1.5h", "99999999999999d"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_interval(bad));
+  }
+  CHECK(parse_bool("Yes").value());
+  CHECK(parse_bool("on").value());
+  CHECK_FALSE(parse_bool("0").value());
+  CHECK_FALSE(parse_bool("").value());
+  CHECK_FALSE(parse_bool("maybe"));
+}
+
+TEST_CASE("renewal links carry the token's name and scopes", "[lifecycle]") {
+  const std::vector<std::string> scopes{"read_repository", "write_repository"};
+  CHECK(renewal_link(ForgeKind::gitlab, "https", "gitlab.example.com", "laptop push", scopes) ==
+        "https://gitlab.example.com/-/user_settings/personal_access_tokens"
+        "?name=laptop+push&scopes=read_repository,write_repository");
+  CHECK(renewal_link(ForgeKind::gitlab, "https", "127.0.0.1:8443", "", {}) ==
+        "https://127.0.0.1:8443/-/user_settings/personal_access_tokens");
+  CHECK(renewal_link(ForgeKind::gitlab, "https", "h", "a&b=c", {}) ==
+        "https://h/-/user_settings/personal_access_tokens?name=a%26b%3Dc");
+  CHECK(renewal_link(ForgeKind::github, "https", "github.com", "x", scopes) ==
+        "https://github.com/settings/tokens");
+  CHECK(renewal_link(ForgeKind::github, "https", "ghe.example.com", "x", scopes) ==
+        "https://ghe.example.com/settings/tokens");
+  CHECK(renewal_link(ForgeKind::none, "https", "git.example.com", "x", scopes).empty());
+}
+
+TEST_CASE("scopes: push and self-rotation", "[lifecycle]") {
+  struct Row {
+    ForgeKind kind;
+    std::vector<std::string> scopes;
+    bool push;
+  };
+  const std::vector<Row> rows = {
+      {ForgeKind::gitlab, {"read_repository"}, false},
+      {ForgeKind::gitlab, {"read_repository", "write_repository"}, true},
+      {ForgeKind::gitlab, {"api"}, true},
+      {ForgeKind::gitlab, {"read_api", "read_user"}, false},
+      {ForgeKind::gitlab, {}, true},
+      {ForgeKind::github, {"repo", "user"}, true},
+      {ForgeKind::github, {"read:user", "gist"}, false},
+      {ForgeKind::none, {"anything"}, true},
+  };
+  for (const Row& row : rows) {
+    CHECK(can_push(row.kind, row.scopes) == row.push);
+  }
+  CHECK(can_self_rotate(std::vector<std::string>{"api"}));
+  CHECK(can_self_rotate(std::vector<std::string>{"self_rotate", "read_repository"}));
+  CHECK_FALSE(can_self_rotate(std::vector<std::string>{"write_repository"}));
+}
+
+TEST_CASE("the expiry warning names token, host, date, days left and the remedy", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  CHECK(expiry_warning(record, ForgeKind::gitlab, now) ==
+        "token 'laptop push' for alice@gitlab.example.com expires on 2026-12-02 (in 3 days): "
+        "create a new one at https://gitlab.example.com/-/user_settings/personal_access_tokens"
+        "?name=laptop+push&scopes=read_repository,write_repository");
+  record.scopes = {"api"};
+  CHECK(expiry_warning(record, ForgeKind::gitlab, now) ==
+        "token 'laptop push' for alice@gitlab.example.com expires on 2026-12-02 (in 3 days): "
+        "run `git credential-patrol rotate https://alice@gitlab.example.com`, or create a new "
+        "one at https://gitlab.example.com/-/user_settings/personal_access_tokens"
+        "?name=laptop+push&scopes=api");
+  record.token_name.clear();
+  record.expires_at = day("2026-11-30");
+  CHECK(expiry_warning(record, ForgeKind::none, now) ==
+        "the token for alice@gitlab.example.com expires on 2026-11-30 (in 1 day): renew it "
+        "before then");
+}
+
+TEST_CASE("an expired token is refused with its date and a way to renew", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  record.scopes = {"api"}; // even a token that could rotate cannot once it is dead
+  record.expires_at = day("2026-11-20");
+  CHECK(expired_refusal(record, ForgeKind::gitlab, now) ==
+        "token 'laptop push' for alice@gitlab.example.com expired on 2026-11-20 and was not "
+        "given to git: create a new one at "
+        "https://gitlab.example.com/-/user_settings/personal_access_tokens"
+        "?name=laptop+push&scopes=api, then give it to git when it asks");
+}
+
+TEST_CASE("a refusal is explained from the forge's answer", "[lifecycle]") {
+  const store::Record record = gitlab_record();
+  const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"
+                           "?name=laptop+push&scopes=read_repository,write_repository";
+  oauth::TokenInfo info;
+  info.state = oauth::TokenState::revoked;
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now) ==
+        "token 'laptop push' for alice@gitlab.example.com was refused: it was revoked; "
+        "forgetting it: create a new one at " + link);
+  info.state = oauth::TokenState::expired;
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, day("2026-12-05")) ==
+        "token 'laptop push' for alice@gitlab.example.com was refused: it expired on "
+        "2026-12-02; forgetting it: create a new one at " + link);
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find("it has expired") !=
+        std::string::npos);
+  info.state = oauth::TokenState::unknown;
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find(
+            "was refused: gitlab.example.com does not know it") != std::string::npos);
+  info.state = oauth::TokenState::active;
+  info.scopes = {"read_repository"};
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find(
+            "is valid but was refused: its scopes (read_repository) do not allow a push") !=
+        std::string::npos);
+  info.scopes = {"api"};
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).empty());
+  info.state = oauth::TokenState::not_a_pat;
+  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).empty());
+}
+
+TEST_CASE("a token without the push scope is warned about", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  CHECK(push_scope_warning(record, ForgeKind::gitlab).empty());
+  record.scopes = {"read_repository"};
+  CHECK(push_scope_warning(record, ForgeKind::gitlab) ==
+        "token 'laptop push' for alice@gitlab.example.com has the scopes read_repository: "
+        "pushes will fail (they need write_repository or api)");
+  record.scopes = {"read:user"};
+  CHECK(push_scope_warning(record, ForgeKind::github).find("(they need repo)") !=
+        std::string::npos);
+}
+
+TEST_CASE("record_url is what rotate and refresh take", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  CHECK(record_url(record) == "https://alice@gitlab.example.com");
+  record.username = "a@b";
+  record.path = "group/repo.git";
+  CHECK(record_url(record) == "https://a%40b@gitlab.example.com/group/repo.git");
+}

@@ -1,0 +1,52 @@
+#include <catch2/catch.hpp>
+
+#include "helper/token_lookup.hpp"
+
+using namespace patrol;
+using namespace patrol::helper;
+
+TEST_CASE("learn keeps what the forge says of an active token", "[lookup]") {
+  store::Record record;
+  record.secret = Secret("t");
+  oauth::TokenInfo info;
+  info.expires_at = 1796169600;
+  info.scopes = {"api"};
+  info.id = "42";
+  info.name = "laptop";
+  learn(record, info, 1000);
+  CHECK(record.kind == store::Kind::pat);
+  CHECK(record.expires_at == 1796169600);
+  CHECK(record.scopes == std::vector<std::string>{"api"});
+  CHECK(record.token_id == "42");
+  CHECK(record.token_name == "laptop");
+  CHECK(record.checked_at == 1000);
+}
+
+TEST_CASE("learn keeps only the time of the check for a refused token", "[lookup]") {
+  for (const oauth::TokenState state : {oauth::TokenState::revoked, oauth::TokenState::expired,
+                                        oauth::TokenState::unknown, oauth::TokenState::not_a_pat}) {
+    store::Record record;
+    record.expires_at = 5;
+    record.token_name = "kept";
+    oauth::TokenInfo info;
+    info.state = state;
+    learn(record, info, 1000);
+    CHECK(record.expires_at == 5);
+    CHECK(record.token_name == "kept");
+    CHECK(record.kind == store::Kind::password);
+    CHECK(record.checked_at == 1000);
+  }
+}
+
+TEST_CASE("forge_for reads patrol.<url>.forge and apiUrl", "[lookup]") {
+  const Config config = Config::from_entries({
+      {"patrol.https://127.0.0.1:8443.forge", "gitlab"},
+      {"patrol.https://127.0.0.1:8443.apiUrl", "https://127.0.0.1:8443/gl/api/v4"},
+  });
+  const Forge configured = forge_for(config, "https://alice@127.0.0.1:8443/", "https",
+                                     "127.0.0.1:8443");
+  CHECK(configured.kind == ForgeKind::gitlab);
+  CHECK(configured.api_url == "https://127.0.0.1:8443/gl/api/v4");
+  const Forge other = forge_for(config, "https://127.0.0.1:9999/", "https", "127.0.0.1:9999");
+  CHECK(other.kind == ForgeKind::none);
+}

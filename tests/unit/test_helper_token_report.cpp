@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+
+#include "common/civil_time.hpp"
+#include "helper/token_report.hpp"
+
+using namespace patrol;
+using namespace patrol::helper;
+
+namespace {
+
+constexpr std::int64_t now = 1795927075; // 2026-11-29 04:37:55 UTC
+
+store::Record record() {
+  store::Record out;
+  out.protocol = "https";
+  out.host = "gitlab.example.com";
+  out.username = "alice";
+  out.secret = Secret("glpat-never-shown");
+  out.kind = store::Kind::pat;
+  out.token_name = "ci";
+  out.scopes = {"api", "read_repository"};
+  out.expires_at = *parse_date("2026-12-02");
+  out.checked_at = now - 120;
+  out.store = "secretservice";
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("status cells: token, expiry, days left, scopes, last check", "[report]") {
+  CHECK(report_cells(record(), now) ==
+        TableRow{"https://gitlab.example.com", "alice", "secretservice", "ci", "2026-12-02", "3",
+                 "api,read_repository", "2026-11-29 04:35 UTC"});
+  store::Record unknown = record();
+  unknown.kind = store::Kind::password;
+  unknown.token_name.clear();
+  unknown.scopes.clear();
+  unknown.expires_at.reset();
+  unknown.checked_at.reset();
+  CHECK(report_cells(unknown, now) == TableRow{"https://gitlab.example.com", "alice",
+                                               "secretservice", "-", "unknown", "-", "-", "never"});
+  store::Record forever = record();
+  forever.expires_at.reset();
+  CHECK(report_cells(forever, now)[4] == "never");
+  store::Record dead = record();
+  dead.expires_at = *parse_date("2026-11-01");
+  CHECK(report_cells(dead, now)[5] == "expired");
+}
+
+TEST_CASE("status JSON never carries the secret", "[report]") {
+  const nlohmann::json got = report_json(record(), now);
+  CHECK(got["url"] == "https://alice@gitlab.example.com");
+  CHECK(got["token_name"] == "ci");
+  CHECK(got["expires_on"] == "2026-12-02");
+  CHECK(got["days_left"] == 3);
+  CHECK(got["expired"] == false);
+  CHECK(got["scopes"] == nlohmann::json::array({"api", "read_repository"}));
+  CHECK(got["checked_at"] == now - 120);
+  CHECK(got.dump().find("glpat-never-shown") == std::string::npos);
+}
+
+TEST_CASE("tables pad every column to its widest cell", "[report]") {
+  CHECK(format_table({{"A", "BB", "C"}, {"long", "x", "y"}}) == "A     BB  C\nlong  x   y\n");
+}
