@@ -193,7 +193,8 @@ Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
 Result<RotatedToken> parse_gitlab_rotate(const HttpResponse& response) {
   json body = parse_body(response.body);
   switch (response.status) {
-  case 200: {
+  case 200:
+  case 201: { // 200 is documented; 201 is taken too, since the old token is gone either way
     // The old token is already revoked here, so a lost answer means a lost token: say so.
     constexpr std::string_view lost =
         "GitLab rotated the token but its answer could not be read; the old token is revoked: "

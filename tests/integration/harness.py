@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "servers"))
 
 from git_https import GitHttpsServer, init_bare_repo, make_test_ca  # noqa: E402
+from github import GitHubServer  # noqa: E402
+from gitlab import GitLabServer  # noqa: E402
 
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LIBSECRET_SOURCE = Path("/usr/share/doc/git/contrib/credential/libsecret")
@@ -186,6 +188,24 @@ class Sandbox:
         root.mkdir(exist_ok=True)
         init_bare_repo(root, repo)
         server = GitHttpsServer(root, users, self.cert, self.key)
+        server.start()
+        self._cleanups.append(server.stop)
+        return server
+
+    def gitlab_server(self, repo="repo.git", **kwargs):
+        """Starts a GitLab test server (tests/servers/gitlab.py) for a new bare repo."""
+        return self._forge_server(GitLabServer, "gitlab", repo, kwargs)
+
+    def github_server(self, repo="repo.git", **kwargs):
+        """Starts a GitHub-like test server (tests/servers/github.py) for a new bare repo."""
+        return self._forge_server(GitHubServer, "github", repo, kwargs)
+
+    def _forge_server(self, cls, name, repo, kwargs):
+        self.make_ca()
+        root = self.root / f"srv-{name}"
+        root.mkdir(exist_ok=True)
+        init_bare_repo(root, repo)
+        server = cls(root, self.cert, self.key, **kwargs)
         server.start()
         self._cleanups.append(server.stop)
         return server

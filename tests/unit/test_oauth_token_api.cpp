@@ -164,6 +164,11 @@ TEST_CASE("GitLab's rotation answer gives the new token and its description", "[
   CHECK(rotated->info.name == "Rotated Token");
   CHECK(rotated->info.scopes == std::vector<std::string>{"api"});
   CHECK(rotated->info.expires_at == patrol::parse_date("2023-08-15"));
+
+  const Result<patrol::oauth::RotatedToken> created =
+      patrol::oauth::parse_gitlab_rotate(answer(201, rotate_200));
+  REQUIRE(created.has_value());
+  CHECK(created->token.view() == "s3cr3t");
 }
 
 TEST_CASE("GitLab's rotation refusals say what happened and what to do", "[oauth][token_api]") {
