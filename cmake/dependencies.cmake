@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(LIBSECRET REQUIRED IMPORTED_TARGET libsecret-1)
+pkg_check_modules(KEYUTILS REQUIRED IMPORTED_TARGET libkeyutils)
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 find_package(CURL REQUIRED)
 find_package(nlohmann_json 3.2 REQUIRED)

@@ -4,9 +4,11 @@
 
 #include "helper/check.hpp"
 #include "helper/git_ops.hpp"
+#include "helper/import.hpp"
 #include "helper/refresh.hpp"
 #include "helper/rotate.hpp"
 #include "helper/status.hpp"
+#include "helper/unlock.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -25,6 +27,12 @@ constexpr std::array table{
             "rotate a GitLab token and store the new one", false, run_rotate},
     Command{"refresh", "", "(started by get) look a stale stored token up at its forge again",
             true, run_refresh},
+    Command{"unlock", "", "unlock the encrypted file store for this login session", false,
+            run_unlock},
+    Command{"lock", "", "lock the encrypted file store again", false, run_lock},
+    Command{"import", " [--from store-file|libsecret] [--dry-run] [--remove-source] [FILE]",
+            "move credentials from git-credential-store or -libsecret into patrol's store",
+            false, run_import},
 };
 
 } // namespace

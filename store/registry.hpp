@@ -3,6 +3,7 @@
 // of stores and the "unknown store; available: ..." error.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,20 +13,24 @@
 
 namespace patrol::store {
 
+// A backend's settings by name (e.g. "filePath"), already resolved for the URL at hand
+// by whoever reads the configuration; nullopt when not set.
+using Settings = std::function<std::optional<std::string>(std::string_view key)>;
+
 struct Backend {
   std::string_view name;
   std::string_view description;
-  std::function<Result<std::unique_ptr<Store>>()> open;
+  std::function<Result<std::unique_ptr<Store>>(const Settings&)> open;
 };
 
 std::span<const Backend> backends();
 
 // Opens the backend with this name; an unknown name is an Errc::config error that lists
 // the available ones.
-Result<std::unique_ptr<Store>> open(std::string_view name);
+Result<std::unique_ptr<Store>> open(std::string_view name, const Settings& settings = {});
 
-// The store for `patrol.store=auto`: the Secret Service for now; the encrypted file store
-// becomes its fallback when no Secret Service is reachable.
-Result<std::unique_ptr<Store>> open_auto();
+// The store for `patrol.store=auto`: the Secret Service when one is reachable and has a
+// default keyring (unlocked, or locked and so unlockable), else the encrypted file store.
+Result<std::unique_ptr<Store>> open_auto(const Settings& settings = {});
 
 } // namespace patrol::store

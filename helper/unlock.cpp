@@ -1,0 +1,88 @@
+#include "helper/unlock.hpp"
+
+#include <string>
+
+#include "helper/config.hpp"
+#include "helper/messages.hpp"
+#include "helper/store_choice.hpp"
+#include "store/file.hpp"
+
+namespace patrol::helper {
+namespace {
+
+Result<store::FileStoreOptions> file_options() {
+  Result<Config> config = Config::load();
+  if (!config) {
+    return tl::unexpected(config.error());
+  }
+  Result<store::FileStoreOptions> options =
+      store::file_options(store_settings(*config, ""));
+  if (options && options->path.empty()) {
+    options->path = store::default_file_path();
+  }
+  return options;
+}
+
+std::string hours(std::chrono::seconds timeout) {
+  const long long seconds = timeout.count();
+  if (seconds % 3600 == 0) {
+    return std::to_string(seconds / 3600) + "h";
+  }
+  if (seconds % 60 == 0) {
+    return std::to_string(seconds / 60) + "m";
+  }
+  return std::to_string(seconds) + "s";
+}
+
+int usage(std::string_view command) {
+  say_error("usage: git credential-patrol " + std::string(command) + " (no arguments)");
+  return 2;
+}
+
+} // namespace
+
+int run_unlock(Args args) {
+  if (!args.empty()) {
+    return usage("unlock");
+  }
+  Result<store::FileStoreOptions> options = file_options();
+  if (!options) {
+    report(options.error());
+    return exit_code(options.error());
+  }
+  options->interactive = true; // a person asked for it
+  Result<store::UnlockOutcome> unlocked = store::unlock_file_store(*options);
+  if (!unlocked) {
+    report(unlocked.error());
+    return exit_code(unlocked.error());
+  }
+  const std::string what = (unlocked->created ? "created " : "") + options->path;
+  if (unlocked->cached) {
+    say(what + " is unlocked for this login session for " + hours(options->unlock_timeout) +
+        " (patrol.fileUnlockTimeout)");
+  } else {
+    say_warning(what + " opens with this passphrase, but the kernel keyring is not available "
+                       "here, so each git call needs the passphrase again: set "
+                       "patrol.filePassphraseFile");
+  }
+  return 0;
+}
+
+int run_lock(Args args) {
+  if (!args.empty()) {
+    return usage("lock");
+  }
+  Result<store::FileStoreOptions> options = file_options();
+  if (!options) {
+    report(options.error());
+    return exit_code(options.error());
+  }
+  if (store::lock_file_store(*options)) {
+    say(options->path + " is locked");
+  } else {
+    say(options->path + " was not unlocked in this session");
+  }
+  return 0;
+}
+
+} // namespace patrol::helper

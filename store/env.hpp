@@ -1,0 +1,46 @@
+#pragma once
+// The `env` backend, read-only: tokens CI runners and the forges' own CLIs put in the
+// environment, under the names GitLab, glab and gh use.
+//
+//   CI_JOB_TOKEN         user gitlab-ci-token, for CI_SERVER_HOST (CI_SERVER_PROTOCOL,
+//                        CI_SERVER_PORT as GitLab sets them)
+//   GITLAB_TOKEN         for GITLAB_HOST (or GL_HOST; a host or a URL), else gitlab.com,
+//                        and for hosts configured as GitLab (patrol.<url>.forge=gitlab)
+//   GH_TOKEN, GITHUB_TOKEN   (in that order) for github.com and *.ghe.com
+//   GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN   for GH_HOST when it is neither
+//
+// GitLab and GitHub accept any non-blank username with a personal access token: the
+// request's username is answered when git sends one, else "oauth2" (which GitLab also
+// takes for OAuth tokens) and "x-access-token" (GitHub's name for app and Actions tokens).
+// When several tokens answer one host, the one set deliberately for it wins: GITLAB_TOKEN
+// before CI_JOB_TOKEN. Records are ordinary Records of kind pat, named by token_name
+// (the variable), so lifecycle checks apply to them. save and erase change nothing.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace patrol::store {
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// The process environment (unset and empty variables are both nullopt).
+EnvLookup process_environment();
+
+// The tokens answering query, best first. extra_gitlab_hosts are hosts (with port)
+// configured as GitLab. Pure: everything comes through `lookup`.
+std::vector<Record> env_tokens(const EnvLookup& lookup, const Query& query,
+                               std::span<const std::string> extra_gitlab_hosts = {});
+
+std::unique_ptr<Store> make_env_store(EnvLookup lookup,
+                                      std::vector<std::string> extra_gitlab_hosts = {});
+
+// Whether any variable the env store reads holds a token.
+bool env_has_tokens(const EnvLookup& lookup);
+
+} // namespace patrol::store

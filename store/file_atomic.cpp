@@ -1,0 +1,90 @@
+#include "store/file_atomic.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace patrol::store {
+namespace {
+
+std::string directory_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) {
+    return ".";
+  }
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+tl::unexpected<Error> write_failed(const std::string& path, int error) {
+  std::string cause = std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT) {
+    cause = "no space left on the device";
+  }
+  return fail(Errc::io, "cannot write " + path + " (" + cause + "); its previous content is kept");
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+void test_pause() {
+  const char* marker = std::getenv("PATROL_TEST_PAUSE_BEFORE_RENAME");
+  if (marker == nullptr || *marker == '\0') {
+    return;
+  }
+  const int fd = ::open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(30));
+}
+
+} // namespace
+
+Result<void> write_atomically(const std::string& path, std::string_view bytes) {
+  std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                        0600);
+  if (fd < 0) {
+    return write_failed(path, errno);
+  }
+  if (!write_all(fd, bytes) || ::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return write_failed(path, error);
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    return write_failed(path, error);
+  }
+  test_pause();
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    return write_failed(path, error);
+  }
+  const int directory = ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory >= 0) {
+    ::fsync(directory);
+    ::close(directory);
+  }
+  return {};
+}
+
+} // namespace patrol::store

@@ -1,0 +1,54 @@
+#include "store/file_lock.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace patrol::store {
+
+Result<FileLock> FileLock::acquire(const std::string& path, std::chrono::milliseconds patience) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    return fail(Errc::io, "cannot open the lock file " + path + ": " + std::strerror(errno));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  std::chrono::milliseconds pause(1);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      const int error = errno;
+      ::close(fd);
+      return fail(Errc::io, "cannot lock " + path + ": " + std::strerror(error));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd);
+      return fail(Errc::store_failed, "another git-credential-patrol process has held " + path +
+                                          " for too long; try again");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+  return FileLock(fd);
+}
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) {
+    ::close(fd_); // closing the last descriptor releases the flock
+  }
+}
+
+} // namespace patrol::store

@@ -1,0 +1,193 @@
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <keyutils.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/file.hpp"
+#include "store/kernel_keyring.hpp"
+
+using patrol::Errc;
+using patrol::Secret;
+using patrol::store::FileStoreOptions;
+using patrol::store::lock_file_store;
+using patrol::store::open_file_store;
+using patrol::store::Query;
+using patrol::store::Record;
+using patrol::store::Store;
+using patrol::store::unlock_file_store;
+namespace fs = std::filesystem;
+namespace kernel_keyring = patrol::store::kernel_keyring;
+
+namespace {
+
+// Every test runs in its own anonymous session keyring, so no key reaches the user's.
+struct Sandbox {
+  fs::path root;
+  FileStoreOptions options;
+
+  explicit Sandbox(std::string passphrase = "correct horse") {
+    REQUIRE(keyctl_join_session_keyring(nullptr) >= 0);
+    char pattern[] = "/tmp/patrol-file-XXXXXX";
+    REQUIRE(mkdtemp(pattern) != nullptr);
+    root = pattern;
+    write_passphrase(passphrase);
+    options.path = (root / "data" / "patrol" / "credentials.enc").string();
+    options.passphrase_file = (root / "pass").string();
+    options.interactive = false;
+    options.unlock_timeout = std::chrono::seconds(60);
+  }
+  ~Sandbox() { fs::remove_all(root); }
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  void write_passphrase(const std::string& passphrase) const {
+    std::ofstream(root / "pass") << passphrase << "\n";
+  }
+
+  std::unique_ptr<Store> store() const { return std::move(*open_file_store(options)); }
+};
+
+Record record(std::string host, std::string user, std::string secret) {
+  Record made;
+  made.protocol = "https";
+  made.host = std::move(host);
+  made.username = std::move(user);
+  made.secret = Secret(std::move(secret));
+  return made;
+}
+
+Query query(std::string host) {
+  Query made;
+  made.protocol = "https";
+  made.host = std::move(host);
+  return made;
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+} // namespace
+
+TEST_CASE("kernel keyring: write, read, remove in a private session keyring") {
+  REQUIRE(keyctl_join_session_keyring(nullptr) >= 0);
+  const std::string description = kernel_keyring::description_for("/nowhere/test");
+  CHECK_FALSE(kernel_keyring::read(description));
+  REQUIRE(kernel_keyring::write(description, Secret("key-bytes"), std::chrono::seconds(30)));
+  auto read = kernel_keyring::read(description);
+  REQUIRE(read);
+  CHECK(read->view() == "key-bytes");
+  CHECK(kernel_keyring::remove(description));
+  CHECK_FALSE(kernel_keyring::read(description));
+  CHECK_FALSE(kernel_keyring::remove(description));
+}
+
+TEST_CASE("file store: created on first save, 0600 in 0700, secrets not in clear") {
+  Sandbox sandbox;
+  auto store = sandbox.store();
+  CHECK(store->name() == "file");
+  auto empty = store->list(Query{});
+  REQUIRE(empty);
+  CHECK(empty->empty());
+  CHECK_FALSE(fs::exists(sandbox.options.path));
+  REQUIRE(store->save(record("a.example", "alice", "tok-alice")));
+  REQUIRE(store->save(record("b.example", "bob", "tok-bob")));
+  REQUIRE(store->save(record("a.example", "alice", "tok-alice-2")));
+  struct stat info {};
+  REQUIRE(::stat(sandbox.options.path.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  REQUIRE(::stat(fs::path(sandbox.options.path).parent_path().c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0700);
+  const std::string text = read_all(sandbox.options.path);
+  CHECK(text.find("tok-alice") == std::string::npos);
+  CHECK(text.find("alice") == std::string::npos);
+
+  auto found = store->find(query("a.example"));
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->secret == Secret("tok-alice-2"));
+  CHECK((*found)->store == "file");
+  CHECK(store->list(Query{})->size() == 2);
+  CHECK(*store->erase(query("b.example")));
+  CHECK_FALSE(*store->erase(query("b.example")));
+  CHECK(store->list(Query{})->size() == 1);
+}
+
+TEST_CASE("file store: unlocked once, then the passphrase file is not needed") {
+  Sandbox sandbox;
+  REQUIRE(unlock_file_store(sandbox.options)->created);
+  FileStoreOptions no_passphrase = sandbox.options;
+  no_passphrase.passphrase_file.clear();
+  auto store = std::move(*open_file_store(no_passphrase));
+  REQUIRE(store->save(record("a.example", "alice", "tok")));
+  CHECK((*store->find(query("a.example")))->secret == Secret("tok"));
+
+  CHECK(lock_file_store(sandbox.options));
+  auto locked = store->find(query("a.example"));
+  REQUIRE_FALSE(locked);
+  CHECK(locked.error().code == Errc::store_locked);
+  CHECK(locked.error().message.find("git credential-patrol unlock") != std::string::npos);
+}
+
+TEST_CASE("file store: a wrong passphrase is a clear error and changes nothing") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  const std::string before = read_all(sandbox.options.path);
+  lock_file_store(sandbox.options);
+  sandbox.write_passphrase("wrong");
+  auto store = sandbox.store();
+  auto found = store->find(query("a.example"));
+  REQUIRE_FALSE(found);
+  CHECK(found.error().message.find("wrong passphrase") != std::string::npos);
+  CHECK_FALSE(store->save(record("b.example", "bob", "tok")));
+  CHECK_FALSE(store->erase(query("a.example")));
+  CHECK(read_all(sandbox.options.path) == before);
+}
+
+TEST_CASE("file store: a file others may read is refused") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  fs::permissions(sandbox.options.path, fs::perms::others_read, fs::perm_options::add);
+  auto found = sandbox.store()->find(query("a.example"));
+  REQUIRE_FALSE(found);
+  CHECK(found.error().message.find("chmod 600") != std::string::npos);
+}
+
+TEST_CASE("file store: a damaged file is reported, then moved aside by the next save") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  const std::string whole = read_all(sandbox.options.path);
+  {
+    std::ofstream out(sandbox.options.path, std::ios::binary | std::ios::trunc);
+    out << whole.substr(0, whole.size() / 2);
+  }
+  auto store = sandbox.store();
+  auto found = store->find(query("a.example"));
+  REQUIRE_FALSE(found);
+  CHECK(found.error().message.find("damaged") != std::string::npos);
+  CHECK(read_all(sandbox.options.path).size() == whole.size() / 2);
+
+  auto saved = store->save(record("b.example", "bob", "tok-b"));
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().message.find("moved to") != std::string::npos);
+  int backups = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(sandbox.options.path).parent_path())) {
+    if (entry.path().filename().string().starts_with("credentials.enc.corrupt-")) {
+      ++backups;
+      CHECK(read_all(entry.path()).size() == whole.size() / 2);
+    }
+  }
+  CHECK(backups == 1);
+  CHECK_FALSE(fs::exists(sandbox.options.path));
+  REQUIRE(store->save(record("b.example", "bob", "tok-b")));
+  CHECK((*store->find(query("b.example")))->secret == Secret("tok-b"));
+}

@@ -1,0 +1,45 @@
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "store/file.hpp"
+
+using patrol::Errc;
+using patrol::store::file_options;
+using patrol::store::parse_duration;
+using std::chrono::seconds;
+
+TEST_CASE("file store: unlock timeouts in seconds or with a unit") {
+  CHECK(parse_duration("8h") == seconds(8 * 3600));
+  CHECK(parse_duration("30m") == seconds(1800));
+  CHECK(parse_duration("90s") == seconds(90));
+  CHECK(parse_duration("2d") == seconds(2 * 86400));
+  CHECK(parse_duration("3600") == seconds(3600));
+  CHECK_FALSE(parse_duration(""));
+  CHECK_FALSE(parse_duration("h"));
+  CHECK_FALSE(parse_duration("-5"));
+  CHECK_FALSE(parse_duration("8 h"));
+  CHECK_FALSE(parse_duration("100000d"));
+}
+
+TEST_CASE("file store: options from settings; a bad timeout is a configuration error") {
+  auto options = file_options([](std::string_view key) -> std::optional<std::string> {
+    if (key == "filePath") {
+      return "/tmp/x/creds.enc";
+    }
+    if (key == "fileUnlockTimeout") {
+      return "15m";
+    }
+    return std::nullopt;
+  });
+  REQUIRE(options);
+  CHECK(options->path == "/tmp/x/creds.enc");
+  CHECK(options->unlock_timeout == seconds(900));
+  auto bad = file_options([](std::string_view key) -> std::optional<std::string> {
+    return key == "fileUnlockTimeout" ? std::optional<std::string>("soon") : std::nullopt;
+  });
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == Errc::config);
+}
