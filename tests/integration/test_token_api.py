@@ -241,8 +241,10 @@ class GitLabTokenApi(Servers):
         results = []
         worker = threading.Thread(target=lambda: results.append(self.self_info(bearer(token))[0]))
         worker.start()
-        time.sleep(0.3)
+        self.assertTrue(self.gl.wait_for_api(1))
+        time.sleep(0.2)
         self.assertEqual(results, [])
+        self.assertEqual(self.gl.api_calls(), [])
         self.gl.release_api()
         worker.join(5)
         self.assertEqual(results, [200])

@@ -87,6 +87,8 @@ class ForgeServer(GitHttpsServer):
         super().__init__(root, {}, cert, key, realm=self.realm, verbose=verbose)
         self.api_delay = api_delay
         self.log = []
+        self.api_arrivals = 0       # API requests received, counted before any delay or hold
+        self._arrived = threading.Condition(self._lock)
         self._now = None
         self._api_open = threading.Event()
         self._api_open.set()
@@ -117,11 +119,16 @@ class ForgeServer(GitHttpsServer):
     # slow API ----------------------------------------------------------------
 
     def hold_api(self):
-        """API requests wait (after being logged) until release_api()."""
+        """API requests wait until release_api() (they count in api_arrivals at once)."""
         self._api_open.clear()
 
     def release_api(self):
         self._api_open.set()
+
+    def wait_for_api(self, count=1, timeout=10.0):
+        """Waits until api_arrivals reaches count; returns whether it did."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: self.api_arrivals >= count, timeout)
 
     def stop(self):
         self.release_api()
@@ -190,6 +197,9 @@ class ForgeServer(GitHttpsServer):
     def handle_extra(self, handler, body):
         if is_git_request(handler.path):
             return self._guard_git(handler)
+        with self._arrived:
+            self.api_arrivals += 1
+            self._arrived.notify_all()
         if self.api_delay:
             time.sleep(self.api_delay)
         self._api_open.wait()

@@ -64,7 +64,8 @@ const char* const not_a_pat_400 =
 
 } // namespace
 
-TEST_CASE("GitLab's personal_access_tokens/self answers become token states", "[oauth][token_api]") {
+TEST_CASE("GitLab's personal_access_tokens/self answers become token states",
+          "[oauth][token_api]") {
   struct Row {
     const char* what;
     long status;
@@ -90,7 +91,8 @@ TEST_CASE("GitLab's personal_access_tokens/self answers become token states", "[
   };
   for (const Row& row : rows) {
     INFO(row.what);
-    const Result<TokenInfo> info = patrol::oauth::parse_gitlab_token_self(answer(row.status, row.body));
+    const Result<TokenInfo> info =
+        patrol::oauth::parse_gitlab_token_self(answer(row.status, row.body));
     REQUIRE(info.has_value());
     CHECK(info->state == row.state);
   }
@@ -130,7 +132,8 @@ TEST_CASE("GitLab answers that make no sense are errors", "[oauth][token_api]") 
   };
   for (const Row& row : rows) {
     INFO(row.what);
-    const Result<TokenInfo> info = patrol::oauth::parse_gitlab_token_self(answer(row.status, row.body));
+    const Result<TokenInfo> info =
+        patrol::oauth::parse_gitlab_token_self(answer(row.status, row.body));
     REQUIRE_FALSE(info.has_value());
     CHECK(info.error().code == Errc::network);
   }
@@ -142,7 +145,8 @@ TEST_CASE("gitlab_token_self sends a Bearer GET to <api>/personal_access_tokens/
           "[oauth][token_api]") {
   CannedClient http(answer(200, self_200));
   const Result<TokenInfo> info =
-      patrol::oauth::gitlab_token_self(http, "https://gitlab.example.com/api/v4/", Secret("glpat-abc"));
+      patrol::oauth::gitlab_token_self(http, "https://gitlab.example.com/api/v4/",
+                                       Secret("glpat-abc"));
   REQUIRE(info.has_value());
   REQUIRE(http.sent.size() == 1);
   CHECK(http.sent[0].method == "GET");
@@ -154,7 +158,8 @@ TEST_CASE("gitlab_token_self sends a Bearer GET to <api>/personal_access_tokens/
   }
 }
 
-TEST_CASE("GitLab's rotation answer gives the new token and its description", "[oauth][token_api]") {
+TEST_CASE("GitLab's rotation answer gives the new token and its description",
+          "[oauth][token_api]") {
   const Result<patrol::oauth::RotatedToken> rotated =
       patrol::oauth::parse_gitlab_rotate(answer(200, rotate_200));
   REQUIRE(rotated.has_value());
