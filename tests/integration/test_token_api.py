@@ -235,6 +235,15 @@ class GitLabTokenApi(Servers):
         self.assertGreater(self.gl.git_rejections(), 0)
         self.assertNotIn(writer, "".join(e.path for e in self.gl.log))
 
+    def test_a_failing_api_still_serves_git(self):
+        token = self.gl.issue_token()
+        self.gl.api_failure = 503
+        self.assertEqual(self.self_info(bearer(token))[:3:2], (503, b'{"message":"503 Service Unavailable"}'))
+        self.assertEqual(self.request(self.gl, "GET", "/repo.git/info/refs?service=git-upload-pack",
+                                      basic("alice", token))[0], 200)
+        self.gl.api_failure = None
+        self.assertEqual(self.self_info(bearer(token))[0], 200)
+
     def test_held_api_answers_wait_until_released(self):
         token = self.gl.issue_token()
         self.gl.hold_api()

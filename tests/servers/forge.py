@@ -87,6 +87,7 @@ class ForgeServer(GitHttpsServer):
         super().__init__(root, {}, cert, key, realm=self.realm, verbose=verbose)
         self.api_delay = api_delay
         self.log = []
+        self.api_failure = None     # an HTTP status every API request gets instead, e.g. 503
         self.api_arrivals = 0       # API requests received, counted before any delay or hold
         self._arrived = threading.Condition(self._lock)
         self._now = None
@@ -225,3 +226,12 @@ class ForgeServer(GitHttpsServer):
     def api(self, handler, method, path, body):
         """Serves one API request; returns False to let it fall through to git."""
         return False
+
+    def answered_failure(self, handler):
+        """Sends the api_failure status, when one is set, to an API request; returns whether it did."""
+        status = self.api_failure
+        if status is None:
+            return False
+        self.note("api", handler.command, handler.path, status)
+        send_json(handler, status, {"message": f"{status} {handler.responses.get(status, ('Error',))[0]}"})
+        return True

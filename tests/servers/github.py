@@ -156,6 +156,8 @@ class GitHubServer(ForgeServer):
                 send_json(handler, 404, NOT_FOUND)
                 return True
             return False
+        if self.answered_failure(handler):
+            return True
         scheme, _, credentials = handler.headers.get("Authorization", "").partition(" ")
         auth = scheme.lower() if scheme.lower() in ("token", "bearer") else None
         token = self._valid(credentials.strip()) if auth else None

@@ -240,6 +240,8 @@ class GitLabServer(ForgeServer):
     def api(self, handler, method, path, body):
         if not path.startswith("/api/v4/"):
             return False
+        if self.answered_failure(handler):
+            return True
         value, auth = self._api_token(handler)
         token = self.token(value) if value else None
         token_id = token.id if token else None
