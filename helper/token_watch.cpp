@@ -1,8 +1,10 @@
 #include "helper/token_watch.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
+#include "common/civil_time.hpp"
 #include "helper/background.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/lifecycle.hpp"
@@ -57,7 +59,12 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
   }
   if (assessment.standing == Standing::expiring && settings.auto_rotate &&
       forge.kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
-    Result<Rotation> rotated = rotate_record(config, store, record, std::nullopt, quick_timeouts);
+    // GitLab's default for a rotated token is a week, inside the window: every get would
+    // rotate again. Ask for twice the window (at least 30 days, at most GitLab's 365).
+    const std::int64_t days = std::clamp<std::int64_t>(2 * settings.warn_days, 30, 365);
+    Result<Rotation> rotated = rotate_record(config, store, record,
+                                             format_date(now + days * seconds_per_day),
+                                             quick_timeouts);
     if (rotated) {
       say(rotated_message(rotated->record));
       return std::move(rotated->record);

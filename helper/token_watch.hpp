@@ -25,7 +25,8 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
 
 // get, before the record is handed to git: the record to hand (perhaps a rotated one), or
 // nullopt when it must not be handed (expired). Never waits on the network unless
-// patrol.autoRotate is on and the token is inside the warning window.
+// patrol.autoRotate is on and the token is inside the warning window; the rotated token
+// is asked to live twice the window (at least 30 days, at most 365).
 std::optional<store::Record> on_get(const Config& config, store::Store& store,
                                     store::Record record, const Credential& request);
 

@@ -1,0 +1,144 @@
+"""Token lifecycle against the GitLab test server, through real git: expiry warnings,
+expired tokens kept from git, revoked tokens explained, read-only tokens warned about."""
+
+import time
+import unittest
+from datetime import date, datetime, timedelta, timezone
+
+from lifecycle_fixtures import ForgeTest
+
+PREFIX = "git-credential-patrol: "
+
+
+def midnight_utc(day):
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+
+
+class ExpiryWarnings(ForgeTest):
+
+    def test_a_token_expiring_in_three_days_clones_and_warns_once_with_the_link(self):
+        token = self.server.issue_token(name="laptop push", expires_in_days=3,
+                                        scopes=("read_repository", "write_repository"))
+        self.approve(token)
+        expiry = self.server.today() + timedelta(days=3)
+        record = self.record()
+        self.assertEqual(record["token_name"], "laptop push")
+        self.assertEqual(record["expires_on"], expiry.isoformat())
+        self.assertEqual(record["scopes"], ["read_repository", "write_repository"])
+
+        proc = self.clone()
+        lines = [l for l in self.text(proc.stderr).splitlines() if l.startswith(PREFIX)]
+        self.assertEqual(lines, [
+            f"{PREFIX}warning: token 'laptop push' for alice@{self.host} expires on "
+            f"{expiry.isoformat()} (in 3 days): create a new one at "
+            f"{self.server.creation_url()}?name=laptop+push&scopes=read_repository,write_repository"])
+        self.assertTrue((self.sb.root / "work" / "README").exists())
+
+    def test_get_hands_git_the_expiry(self):
+        token = self.server.issue_token(expires_in_days=30)
+        self.approve(token)
+        reply, proc = self.fill()
+        self.assertEqual(reply["password"], token)
+        expected = midnight_utc(self.server.today() + timedelta(days=30))
+        # git 2.39 does not know password_expiry_utc; the helper's own reply carries it.
+        raw = self.sb.helper("get", input=f"protocol=https\nhost={self.host}\nusername=alice\n\n")
+        self.assertIn(f"password_expiry_utc={expected}\n", self.text(raw.stdout))
+        self.assertEqual(self.text(proc.stderr), "", "no warning outside the window")
+
+    def test_warn_days_widens_the_window(self):
+        token = self.server.issue_token(expires_in_days=20)
+        self.approve(token)
+        _, quiet = self.fill()
+        self.assertEqual(self.text(quiet.stderr), "")
+        _, warned = self.fill(git_args=("-c", f"patrol.{self.server.url}.warnDays=30"))
+        self.assertIn("(in 20 days)", self.text(warned.stderr))
+
+
+class ExpiredToken(ForgeTest):
+
+    def test_an_expired_token_is_not_handed_to_git_and_costs_no_401(self):
+        token = self.server.issue_token(name="old", expires_in_days=30)
+        expired_on = date.today() - timedelta(days=2)
+        # What patrol learnt when the token was stored; its date has since passed.
+        self.keyring.store_raw(
+            f"{token}\npassword_expiry_utc={midnight_utc(expired_on)}\npatrol_kind=pat\n"
+            f"patrol_scopes=api\npatrol_token_name=old\npatrol_checked_at={int(time.time())}",
+            user="alice", server="127.0.0.1", port=str(self.server.port), protocol="https")
+        self.server.clear_log()
+        askpass, log = self.sb.forbidden_askpass()
+        proc = self.sb.git("clone", self.repo_url, str(self.sb.root / "work"), check=False,
+                           env={"GIT_ASKPASS": askpass})
+        self.assertNotEqual(proc.returncode, 0)
+        stderr = self.text(proc.stderr)
+        self.assertIn(f"{PREFIX}error: token 'old' for alice@{self.host} expired on "
+                      f"{expired_on.isoformat()} and was not given to git: create a new one at "
+                      f"{self.server.creation_url()}?name=old&scopes=api", stderr)
+        self.assertEqual(self.server.git_rejections(), 0, "the expired token was sent anyway")
+        self.assertEqual(len(self.sb.calls(log)), 1, "git fell through to its prompt")
+        self.assertEqual(len(self.keyring.items()), 1, "the record stays, for status")
+
+    def test_fill_gives_nothing_for_an_expired_token(self):
+        token = self.server.issue_token(expires_in_days=30)
+        self.keyring.store_raw(f"{token}\npassword_expiry_utc={int(time.time()) - 60}",
+                               user="alice", server="127.0.0.1", port=str(self.server.port),
+                               protocol="https")
+        proc = self.sb.helper("get", input=f"protocol=https\nhost={self.host}\nusername=alice\n\n")
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.stdout, "")
+        self.assertIn("was not given to git", self.text(proc.stderr))
+
+
+class Rejections(ForgeTest):
+
+    def test_a_revoked_token_fails_the_push_and_erase_says_revoked(self):
+        token = self.server.issue_token(name="ci push", expires_in_days=90,
+                                        scopes=("write_repository",))
+        self.approve(token)
+        self.clone()
+        self.server.revoke(token)
+        proc = self.push(check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        stderr = self.text(proc.stderr)
+        self.assertIn(f"{PREFIX}error: token 'ci push' for alice@{self.host} was refused: it was "
+                      f"revoked; forgetting it: create a new one at {self.server.creation_url()}"
+                      "?name=ci+push&scopes=write_repository", stderr)
+        self.assertEqual(self.keyring.items(), [], "the rejected record is gone")
+
+    def test_erase_of_an_unknown_token_says_so_and_keeps_other_credentials(self):
+        kept = self.server.issue_token(user="bob", expires_in_days=90)
+        self.approve(kept, user="bob")
+        token = self.server.issue_token(expires_in_days=90)
+        self.approve(token)
+        self.server.forget(token)
+        proc = self.sb.credential("reject", {"protocol": "https", "host": self.host,
+                                             "username": "alice", "password": token})
+        self.assertIn("does not know it", self.text(proc.stderr))
+        self.assertEqual([i.attributes["user"] for i in self.keyring.items()], ["bob"])
+
+    def test_a_read_only_token_is_warned_about_when_stored(self):
+        token = self.server.issue_token(name="reader", expires_in_days=90,
+                                        scopes=("read_repository",))
+        proc = self.approve(token)
+        self.assertEqual(
+            self.text(proc.stderr).strip(),
+            f"{PREFIX}warning: token 'reader' for alice@{self.host} has the scopes "
+            "read_repository: pushes will fail (they need write_repository or api)")
+        self.assertEqual(self.record()["scopes"], ["read_repository"])
+
+    def test_a_failed_lookup_stores_the_token_without_an_expiry(self):
+        self.sb.git("config", "--global", f"patrol.{self.server.url}.apiUrl",
+                    "https://127.0.0.1:1/api/v4")
+        token = self.server.issue_token(expires_in_days=5)
+        proc = self.approve(token)
+        self.assertEqual(self.text(proc.stderr), "", "a failed lookup is only traced")
+        record = self.record()
+        self.assertIsNone(record["expires_at"])
+        self.assertIsNone(record["checked_at"])
+        traced = self.sb.credential("approve", {"protocol": "https", "host": self.host,
+                                                "username": "carol", "password": token},
+                                    env={"PATROL_TRACE": "1"})
+        self.assertIn(f"{PREFIX}trace: stored without an expiry", self.text(traced.stderr))
+
+
+if __name__ == "__main__":
+    unittest.main()
