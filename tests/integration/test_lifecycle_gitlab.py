@@ -139,6 +139,17 @@ class Rejections(ForgeTest):
                                     env={"PATROL_TRACE": "1"})
         self.assertIn(f"{PREFIX}trace: stored without an expiry", self.text(traced.stderr))
 
+    def test_a_stalled_lookup_gives_up_after_a_few_seconds_and_stores_the_token(self):
+        token = self.server.issue_token(expires_in_days=5)
+        self.server.hold_api()
+        started = time.monotonic()
+        self.approve(token)
+        self.assertLess(time.monotonic() - started, 8, "store waited longer than its timeout")
+        self.server.release_api()
+        self.assertIsNone(self.record()["expires_at"])
+        reply, _ = self.fill()
+        self.assertEqual(reply["password"], token)
+
 
 if __name__ == "__main__":
     unittest.main()
