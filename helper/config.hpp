@@ -25,25 +25,41 @@ std::span<const ConfigKey> config_keys();
 
 class Config {
 public:
+  Config() = default; // no settings at all
   // Reads system, XDG, global, repository (when run inside one) and command-line
   // (GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT/KEY_n/VALUE_n) configuration, honouring
   // GIT_CONFIG_NOSYSTEM, GIT_CONFIG_SYSTEM, GIT_CONFIG_GLOBAL and GIT_DIR, and keeps the
-  // patrol.* entries. A file git would reject is an Errc::config error naming it.
+  // patrol.* entries. A file git would reject is an Errc::config error naming it. When no
+  // file has a [patrol] or [include] section, libgit2 is not started at all (it costs more
+  // than the rest): git refuses a broken file itself before it runs a helper.
   static Result<Config> load();
   // For tests: entries given as (full key, value) pairs in the order git would read them.
   static Config from_entries(std::vector<std::pair<std::string, std::string>> entries);
 
   // patrol.<key> for this URL as `git config --get-urlmatch patrol.<key> <url>` answers,
-  // overridden by the key's environment variable when set; else nullopt (no default).
+  // overridden by the key's environment variable when set and non-empty; else nullopt (no
+  // default). The key is case-insensitive. A key written without '=' reads as "true", as
+  // git reads it as a boolean. A URL git cannot parse matches only unscoped settings.
   [[nodiscard]] std::optional<std::string> get(std::string_view key, std::string_view url) const;
   // Like get(), falling back to the table's default.
   [[nodiscard]] std::string value(std::string_view key, std::string_view url) const;
   // Every patrol.* setting in effect for url, as `git config --get-urlmatch patrol <url>`
   // lists them (names lower-cased as git prints them), without environment overrides.
-  [[nodiscard]] std::vector<std::pair<std::string, std::string>> all_for(std::string_view url) const;
+  // A key written without '=' has the value "" here.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>>
+  all_for(std::string_view url) const;
+  // The exact text `git config --get-urlmatch patrol <url>` prints: "name value" lines,
+  // a key written without '=' as its name alone.
+  [[nodiscard]] std::string listing_for(std::string_view url) const;
+
+  struct Entry {
+    std::string name;                 // full key, e.g. patrol.https://h.example.store
+    std::optional<std::string> value; // nullopt: written without '=' (an implicit true)
+  };
 
 private:
-  std::vector<std::pair<std::string, std::string>> entries_;
+  explicit Config(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+  std::vector<Entry> entries_;
 };
 
 } // namespace patrol::helper

@@ -1,0 +1,44 @@
+#include "helper/config.hpp"
+
+#include <array>
+
+namespace patrol::helper {
+namespace {
+
+// Names as users write them after "patrol."; git compares them case-insensitively.
+constexpr std::array keys{
+    ConfigKey{"store", "PATROL_STORE", "auto",
+              "Which store keeps credentials: auto, secretservice, or another store that "
+              "--version lists"},
+    ConfigKey{"filePath", "PATROL_FILE_PATH", "",
+              "The encrypted file store's file (default "
+              "$XDG_DATA_HOME/git-credential-patrol/credentials.enc)"},
+    ConfigKey{"filePassphraseFile", "PATROL_FILE_PASSPHRASE_FILE", "",
+              "A file whose first line is the file store's passphrase, to unlock it "
+              "without a terminal"},
+    ConfigKey{"fileCredential", "PATROL_FILE_CREDENTIAL", "",
+              "A systemd credential name holding the file store's passphrase "
+              "($CREDENTIALS_DIRECTORY/<name>)"},
+    ConfigKey{"fileUnlockTimeout", "PATROL_FILE_UNLOCK_TIMEOUT", "8h",
+              "How long the unlocked file store stays unlocked in the kernel keyring "
+              "(seconds, or with s, m, h, d)"},
+    ConfigKey{"forge", "PATROL_FORGE", "",
+              "Which forge serves this URL: gitlab, github or none (default: known by host, "
+              "the gitlab. prefix, or git's wwwauth realm)"},
+    ConfigKey{"apiUrl", "PATROL_API_URL", "",
+              "The forge's REST API base, for self-managed instances (default "
+              "https://HOST/api/v4 for GitLab, https://HOST/api/v3 for GitHub Enterprise)"},
+    ConfigKey{"warnDays", "PATROL_WARN_DAYS", "14",
+              "Warn this many days before a token expires (0: never warn)"},
+    ConfigKey{"recheckInterval", "PATROL_RECHECK_INTERVAL", "24h",
+              "Ask the forge about a stored token again, in the background, after this long "
+              "(seconds, or with s, m, h, d; never: do not)"},
+    ConfigKey{"autoRotate", "PATROL_AUTO_ROTATE", "false",
+              "Rotate a GitLab token when get finds it inside the warning window"},
+};
+
+} // namespace
+
+std::span<const ConfigKey> config_keys() { return keys; }
+
+} // namespace patrol::helper

@@ -1,0 +1,254 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#include "helper/config.hpp"
+
+using patrol::Errc;
+using patrol::Result;
+using patrol::helper::Config;
+using patrol::helper::config_keys;
+using patrol::helper::ConfigKey;
+
+namespace {
+
+// Sets environment variables for one test and puts the old values back afterwards.
+class ScopedEnv {
+public:
+  ScopedEnv(std::initializer_list<std::pair<const char *, const char *>> values) {
+    for (const auto &[name, value] : values) {
+      const char *old = std::getenv(name);
+      saved_.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
+      if (value != nullptr) {
+        setenv(name, value, 1);
+      } else {
+        unsetenv(name);
+      }
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto &[name, old] : saved_) {
+      if (old) {
+        setenv(name.c_str(), old->c_str(), 1);
+      } else {
+        unsetenv(name.c_str());
+      }
+    }
+  }
+  ScopedEnv(const ScopedEnv &) = delete;
+  ScopedEnv &operator=(const ScopedEnv &) = delete;
+
+private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// A throwaway directory holding configuration files.
+class TempDir {
+public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "patrol-config-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir &) = delete;
+  TempDir &operator=(const TempDir &) = delete;
+  std::string write(const std::string &name, const std::string &text) const {
+    const std::string file = path_ + "/" + name;
+    std::ofstream(file) << text;
+    return file;
+  }
+  const std::string &path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+// Only this global file: no system or repository configuration, no command-line values.
+ScopedEnv isolated(const std::string &global) {
+  return ScopedEnv{{"GIT_CONFIG_NOSYSTEM", "1"},
+                   {"GIT_CONFIG_SYSTEM", nullptr},
+                   {"GIT_CONFIG_GLOBAL", global.c_str()},
+                   {"GIT_DIR", "/nonexistent/patrol-test-git-dir"},
+                   {"GIT_CONFIG_PARAMETERS", nullptr},
+                   {"GIT_CONFIG_COUNT", nullptr},
+                   {"PATROL_STORE", nullptr}};
+}
+
+const Config sample = Config::from_entries({
+    {"patrol.store", "default"},
+    {"patrol.https://example.com.store", "host"},
+    {"patrol.https://example.com/group.store", "group"},
+    {"patrol.https://alice@example.com.store", "alice"},
+    {"patrol.https://*.example.com.store", "star"},
+    {"patrol.https://example.com:8443.store", "port"},
+    {"patrol.https://example.com.warndays", "30"},
+    {"patrol.https://EXAMPLE.com:443/.warndays", "7"},
+    {"patrol.notaurl.store", "bogus"},
+    {"http.https://example.com.store", "other-section"},
+});
+
+} // namespace
+
+TEST_CASE("the most specific URL wins, equal ones by order", "[config]") {
+  struct Case {
+    const char *url;
+    const char *store;
+  };
+  const Case cases[] = {
+      {"https://example.com", "host"},
+      {"https://EXAMPLE.COM:443/", "host"},
+      {"https://example.com/group/repo.git", "group"},
+      {"https://example.com/groupie", "host"},
+      {"https://alice@example.com/x", "alice"},
+      {"https://alice@example.com/group", "group"},
+      {"https://bob@example.com/x", "host"},
+      {"https://git.example.com", "star"},
+      {"https://a.b.example.com", "default"},
+      {"https://example.com:8443/x", "port"},
+      {"http://example.com", "default"},
+      {"not a url", "default"},
+  };
+  ScopedEnv env{{"PATROL_STORE", nullptr}};
+  for (const Case &c : cases) {
+    INFO(c.url);
+    CHECK(sample.get("store", c.url) == std::optional<std::string>(c.store));
+  }
+  CHECK(sample.get("warnDays", "https://example.com/x") == std::optional<std::string>("7"));
+  CHECK(sample.get("WARNDAYS", "https://example.com/x") == std::optional<std::string>("7"));
+  CHECK_FALSE(sample.get("warndays", "https://gitlab.com").has_value());
+}
+
+TEST_CASE("all_for lists the settings in effect, sorted, names lower-cased", "[config]") {
+  const std::vector<std::pair<std::string, std::string>> want{{"patrol.store", "group"},
+                                                              {"patrol.warndays", "7"}};
+  CHECK(sample.all_for("https://example.com/group") == want);
+  CHECK(sample.listing_for("https://example.com/group") ==
+        "patrol.store group\npatrol.warndays 7\n");
+}
+
+TEST_CASE("the environment overrides configuration when set and non-empty", "[config]") {
+  {
+    ScopedEnv env{{"PATROL_STORE", "memory"}};
+    CHECK(sample.get("store", "https://example.com") == std::optional<std::string>("memory"));
+    CHECK(sample.value("Store", "https://example.com") == "memory");
+  }
+  {
+    ScopedEnv env{{"PATROL_STORE", ""}};
+    CHECK(sample.get("store", "https://example.com") == std::optional<std::string>("host"));
+  }
+}
+
+TEST_CASE("value() falls back to the table's default", "[config]") {
+  ScopedEnv env{{"PATROL_STORE", nullptr}};
+  const Config empty = Config::from_entries({});
+  CHECK_FALSE(empty.get("store", "https://example.com").has_value());
+  CHECK(empty.value("store", "https://example.com") == "auto");
+  CHECK(empty.value("nosuchkey", "https://example.com").empty());
+}
+
+TEST_CASE("the key table names each key once with its variable", "[config]") {
+  std::map<std::string, std::string> seen;
+  for (const ConfigKey &key : config_keys()) {
+    CHECK(seen.emplace(std::string(key.name), std::string(key.env)).second);
+    CHECK_FALSE(key.help.empty());
+    CHECK(key.env.starts_with("PATROL_"));
+  }
+  CHECK(seen.at("store") == "PATROL_STORE");
+}
+
+TEST_CASE("load() reads a global file and the command line, later wins", "[config]") {
+  TempDir dir;
+  const std::string global =
+      dir.write("global", "[patrol]\n\tstore = file\n\tflag\n"
+                          "[patrol \"https://example.com\"]\n\tstore = host\n");
+  const ScopedEnv env = isolated(global);
+  {
+    Result<Config> config = Config::load();
+    REQUIRE(config);
+    CHECK(config->get("store", "https://gitlab.com") == std::optional<std::string>("file"));
+    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("host"));
+    CHECK(config->get("flag", "https://example.com") == std::optional<std::string>("true"));
+    CHECK(config->listing_for("https://gitlab.com") == "patrol.flag\npatrol.store file\n");
+  }
+  {
+    ScopedEnv cmdline{{"GIT_CONFIG_PARAMETERS",
+                       "'patrol.store'='it'\\''s' 'patrol.https://example.com.store=old=style'"}};
+    Result<Config> config = Config::load();
+    REQUIRE(config);
+    CHECK(config->get("store", "https://gitlab.com") == std::optional<std::string>("it's"));
+    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("old=style"));
+  }
+  {
+    ScopedEnv cmdline{{"GIT_CONFIG_COUNT", "1"},
+                      {"GIT_CONFIG_KEY_0", "Patrol.https://Example.com.Store"},
+                      {"GIT_CONFIG_VALUE_0", "counted"}};
+    Result<Config> config = Config::load();
+    REQUIRE(config);
+    // Section and name are case-insensitive; the URL's host normalises to lower case.
+    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("counted"));
+  }
+}
+
+TEST_CASE("load() refuses what git refuses, naming the source", "[config]") {
+  TempDir dir;
+  const std::string broken = dir.write("broken", "[patrol]\n\tstore = x\n[oops\n");
+  {
+    const ScopedEnv env = isolated(broken);
+    Result<Config> config = Config::load();
+    REQUIRE_FALSE(config);
+    CHECK(config.error().code == Errc::config);
+    CHECK(config.error().message.find(broken) != std::string::npos);
+  }
+  const std::string good = dir.write("good", "[patrol]\n\tstore = x\n");
+  const char *bogus[] = {"'patrol.store=x", "patrol.store=x", "'patrol.store'x", "'nosection=x'",
+                         "'patrol.1key=x'"};
+  for (const char *parameters : bogus) {
+    INFO(parameters);
+    const ScopedEnv env = isolated(good);
+    ScopedEnv cmdline{{"GIT_CONFIG_PARAMETERS", parameters}};
+    Result<Config> config = Config::load();
+    REQUIRE_FALSE(config);
+    CHECK(config.error().code == Errc::config);
+  }
+  {
+    const ScopedEnv env = isolated(good);
+    ScopedEnv cmdline{{"GIT_CONFIG_COUNT", "2"},
+                      {"GIT_CONFIG_KEY_0", "patrol.a"},
+                      {"GIT_CONFIG_VALUE_0", "1"},
+                      {"GIT_CONFIG_KEY_1", nullptr}};
+    Result<Config> config = Config::load();
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find("GIT_CONFIG_KEY_1") != std::string::npos);
+  }
+}
+
+TEST_CASE("load() finds patrol sections in any case, and through includes", "[config]") {
+  TempDir dir;
+  const std::string included =
+      dir.write("included", "[PATROL \"https://example.com\"]\n\tStore = included\n");
+  const std::string global = dir.write(
+      "global", "[credential]\n\thelper = patrol\n[Include]\n\tpath = " + included + "\n");
+  const std::string plain =
+      dir.write("plain", "[credential]\n\thelper = patrol\n[http]\n\tpatrol = 1\n");
+  {
+    const ScopedEnv env = isolated(global);
+    Result<Config> config = Config::load();
+    REQUIRE(config);
+    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("included"));
+  }
+  {
+    const ScopedEnv env = isolated(plain);
+    Result<Config> config = Config::load();
+    REQUIRE(config);
+    CHECK(config->all_for("https://example.com").empty());
+  }
+}
