@@ -1,0 +1,49 @@
+// Answers like `git config --get-urlmatch patrol[.<key>] <url>`, from Config::load(), so a
+// driver can compare the two byte for byte. Exit codes as git's: 0 found, 1 nothing
+// found, 128 a URL git refuses; a configuration error exits 3.
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "helper/config.hpp"
+#include "helper/url_match.hpp"
+
+namespace {
+
+int print(const std::string &text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return text.empty() ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  using patrol::helper::Config;
+  if (argc != 3) {
+    std::fputs("usage: print_config patrol[.<key>] <url>\n", stderr);
+    return 2;
+  }
+  const std::string_view name = argv[1];
+  const std::string_view url = argv[2];
+  if (patrol::Result<patrol::helper::NormalizedUrl> normalized = patrol::helper::normalize_url(url);
+      !normalized) {
+    std::fprintf(stderr, "fatal: %s\n", normalized.error().message.c_str());
+    return 128;
+  }
+  patrol::Result<Config> config = Config::load();
+  if (!config) {
+    std::fprintf(stderr, "error: %s\n", config.error().message.c_str());
+    return 3;
+  }
+  if (name == "patrol") {
+    return print(config->listing_for(url));
+  }
+  const std::size_t dot = name.find('.');
+  if (dot == std::string_view::npos) {
+    std::fputs("print_config knows only the section patrol\n", stderr);
+    return 2;
+  }
+  const std::optional<std::string> value = config->get(name.substr(dot + 1), url);
+  return value ? print(*value + '\n') : 1;
+}
