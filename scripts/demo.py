@@ -66,7 +66,7 @@ def main():
         step("where the token is kept: git credential-patrol status")
         show(sb.helper("status"))
 
-        step("the keyring item (git's own schema, org.git.Password; secret hidden)")
+        step("the keyring item: git-credential-libsecret's attributes, the token only in the secret (hidden)")
         for item in keyring.items():
             print(f"   label:      {item.label}")
             for key in sorted(item.attributes):
