@@ -416,7 +416,7 @@ public:
     if (!loaded) {
       return tl::unexpected(loaded.error());
     }
-    if (!*loaded && !vault_.can_create()) {
+    if (!*loaded && !query.empty() && !vault_.can_create()) {
       return tl::unexpected(vault_.not_set_up()); // say how, or git prompts every time
     }
     std::vector<Record> found;

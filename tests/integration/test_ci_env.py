@@ -1,0 +1,61 @@
+"""A CI job: no terminal, no keyring, CI_JOB_TOKEN and CI_SERVER_HOST set; git clones
+with the job token and nothing is prompted for or written."""
+
+import unittest
+
+from headless import HeadlessTest
+
+JOB_TOKEN = "job-token-0123456789"
+
+
+class CiJob(HeadlessTest):
+
+    def ci_env(self, server):
+        host, _, port = server.url.removeprefix("https://").partition(":")
+        return {"CI_JOB_TOKEN": JOB_TOKEN, "CI_SERVER_HOST": host, "CI_SERVER_PORT": port,
+                "CI_SERVER_PROTOCOL": "https", "CI": "true"}
+
+    def test_clone_with_the_job_token_without_prompt_or_keyring(self):
+        server = self.sb.git_server({"gitlab-ci-token": JOB_TOKEN})
+        forbidden, called = self.sb.forbidden_askpass()
+        before = self.sb.tree()
+        proc = self.no_tty_run(["git", "clone", "-q", f"{server.url}/repo.git", "job"], "",
+                               env={**self.ci_env(server), "GIT_ASKPASS": forbidden})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        self.assertTrue((self.sb.root / "job" / "README").exists())
+        self.assertEqual(self.sb.calls(called), [])
+        users = {user for _, _, user in server.requests if user}
+        self.assertEqual(users, {"gitlab-ci-token"})
+        # git's store after the clone did not copy the job token anywhere.
+        self.assertEqual(self.sb.tree(), before)
+
+    def test_host_with_port_in_ci_server_host(self):
+        server = self.sb.git_server({"gitlab-ci-token": JOB_TOKEN})
+        env = {"CI_JOB_TOKEN": JOB_TOKEN, "CI_SERVER_HOST": server.url.removeprefix("https://")}
+        cred, proc = self.sb.fill({"url": f"{server.url}/repo.git"}, env=env)
+        self.assertEqual((cred.get("username"), cred.get("password")),
+                         ("gitlab-ci-token", JOB_TOKEN), proc.stderr)
+        status = self.sb.helper("status", input="", env=env)
+        self.assertIn("env", status.stdout)
+        self.assertNotIn(JOB_TOKEN, status.stdout + status.stderr)
+
+    def test_the_job_token_goes_nowhere_else(self):
+        env = {"CI_JOB_TOKEN": JOB_TOKEN, "CI_SERVER_HOST": "gitlab.example.com"}
+        askpass, asked = self.sb.askpass("someone", "typed")
+        cred, proc = self.sb.fill({"url": "https://gitlab.example.com:8443/x.git"},
+                                  env={**env, "GIT_ASKPASS": askpass})
+        self.assertEqual(cred.get("password"), "typed")
+        cred, proc = self.sb.fill({"url": "http://gitlab.example.com/x.git"},
+                                  env={**env, "GIT_ASKPASS": askpass})
+        self.assertEqual(cred.get("password"), "typed")
+
+    def test_github_token_for_github_com(self):
+        cred, proc = self.sb.fill({"url": "https://github.com/o/r.git"},
+                                  env={"GH_TOKEN": "ghp_example", "GITHUB_TOKEN": "other"})
+        self.assertEqual((cred.get("username"), cred.get("password")),
+                         ("x-access-token", "ghp_example"), proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,256 @@
+"""The encrypted file store through the real binary: parallel writers, a writer killed
+mid-write, a wrong passphrase, a damaged file, a full disk, a file open to others."""
+
+import os
+import random
+import signal
+import subprocess
+import time
+import unittest
+
+from harness import parse_credential
+from headless import HeadlessTest, PASSPHRASE
+
+HOST = "git.example.com"
+
+
+class FileStoreDurability(HeadlessTest):
+
+    def test_fifty_parallel_writers_lose_nothing(self):
+        self.unlock()
+        for i in range(25):
+            self.assertEqual(self.store(f"erase{i}.example", "u", f"old-{i}").returncode, 0)
+        procs = []
+        for i in range(50):
+            p = self.popen(["store"])
+            procs.append((p, f"protocol=https\nhost=keep{i}.example\nusername=u{i}\n"
+                             f"password=tok-{i}\n\n"))
+        for i in range(25):
+            p = self.popen(["erase"])
+            procs.append((p, f"protocol=https\nhost=erase{i}.example\n\n"))
+        for p, text in procs:
+            p.stdin.write(text)
+            p.stdin.close()
+        for p, _ in procs:
+            self.assertEqual(p.wait(120), 0, p.stderr.read())
+            p.stdout.close()
+            p.stderr.close()
+        status = self.sb.helper("status", input="")
+        self.assertEqual(status.returncode, 0, status.stderr)
+        for i in range(50):
+            cred, proc = self.get(f"keep{i}.example")
+            self.assertEqual(cred.get("password"), f"tok-{i}", proc.stderr)
+            self.assertIn(f"keep{i}.example", status.stdout)
+        self.assertNotIn("erase", status.stdout)
+        self.assertEqual(len(status.stdout.splitlines()), 51, status.stdout)
+        leftovers = [p for p in os.listdir(self.store_dir) if ".tmp-" in p]
+        self.assertEqual(leftovers, [])
+
+    def test_writer_killed_before_rename_leaves_the_old_content(self):
+        self.unlock()
+        self.assertEqual(self.store(HOST, "alice", "tok-old").returncode, 0)
+        before = self.store_file.read_bytes()
+        marker = self.sb.root / "paused"
+        p = self.popen(["store"], env={"PATROL_TEST_PAUSE_BEFORE_RENAME": str(marker)})
+        p.stdin.write(f"protocol=https\nhost=new.example\nusername=bob\npassword=tok-new\n\n")
+        p.stdin.close()
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            self.assertLess(time.monotonic(), deadline, "the writer never reached the rename")
+            time.sleep(0.01)
+        p.send_signal(signal.SIGKILL)
+        p.wait(10)
+        p.stdout.close()
+        p.stderr.close()
+        self.assertEqual(self.store_file.read_bytes(), before)
+        self.assertEqual(self.get(HOST)[0].get("password"), "tok-old")
+        self.assertEqual(self.get("new.example")[0], {})
+        # The lock died with the writer: the next write goes through.
+        self.assertEqual(self.store("new.example", "bob", "tok-new").returncode, 0)
+        self.assertEqual(self.get("new.example")[0].get("password"), "tok-new")
+        self.assertEqual(self.get(HOST)[0].get("password"), "tok-old")
+
+    def test_writers_killed_at_random_points_leave_old_or_new(self):
+        self.unlock()
+        self.assertEqual(self.store(HOST, "alice", "tok-keep").returncode, 0)
+        rng = random.Random(4)
+        for i in range(15):
+            p = self.popen(["store"])
+            p.stdin.write(f"protocol=https\nhost=k{i}.example\nusername=u\npassword=t{i}\n\n")
+            p.stdin.close()
+            time.sleep(rng.uniform(0, 0.03))
+            p.send_signal(signal.SIGKILL)
+            p.wait(10)
+            p.stdout.close()
+            p.stderr.close()
+            cred, proc = self.get(HOST)
+            self.assertEqual(cred.get("password"), "tok-keep", f"round {i}: {proc.stderr}")
+            got = self.get(f"k{i}.example")[0].get("password")
+            self.assertIn(got, (None, f"t{i}"))
+
+    def test_wrong_passphrase_is_a_clear_error_and_changes_nothing(self):
+        self.assertEqual(self.store(HOST, "alice", "tok-1", env=self.with_passphrase()).returncode, 0)
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        before = self.store_file.read_bytes()
+        wrong = self.sb.root / "wrong"
+        wrong.write_text("not it\n")
+        cred, proc = self.get(HOST, env=self.with_passphrase(wrong))
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(cred, {})
+        line = self.assertOneErrorLine(proc.stderr)
+        self.assertIn("wrong passphrase", line)
+        proc = self.store("other.example", "bob", "tok-2", env=self.with_passphrase(wrong))
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("wrong passphrase", proc.stderr)
+        proc = self.op("erase", env=self.with_passphrase(wrong), protocol="https", host=HOST)
+        self.assertIn("wrong passphrase", proc.stderr)
+        self.assertEqual(self.store_file.read_bytes(), before)
+        self.assertEqual(self.get(HOST, env=self.with_passphrase())[0]["password"], "tok-1")
+
+    def check_damaged(self, damage):
+        self.unlock()
+        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
+        damage(self.store_file)
+        damaged = self.store_file.read_bytes()
+        askpass, asked = self.sb.askpass("alice", "from-askpass")
+        cred, proc = self.sb.fill({"protocol": "https", "host": HOST}, env={"GIT_ASKPASS": askpass})
+        self.assertEqual(cred.get("password"), "from-askpass")
+        line = self.assertOneErrorLine(proc.stderr)
+        self.assertIn("damaged", line)
+        self.assertEqual(self.store_file.read_bytes(), damaged)
+
+        proc = self.store("b.example", "bob", "tok-b")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("moved to", proc.stderr)
+        backups = [p for p in os.listdir(self.store_dir) if p.startswith("credentials.enc.corrupt-")]
+        self.assertEqual(len(backups), 1, os.listdir(self.store_dir))
+        self.assertEqual((self.store_dir / backups[0]).read_bytes(), damaged)
+        # Starting afresh needs the passphrase again: the old key belonged to the old file.
+        proc = self.store("b.example", "bob", "tok-b", env=self.with_passphrase())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.get("b.example")[0]["password"], "tok-b")
+
+    def test_truncated_file(self):
+        self.check_damaged(lambda f: f.write_bytes(f.read_bytes()[:100]))
+
+    def test_corrupted_ciphertext(self):
+        def flip(f):
+            data = bytearray(f.read_bytes())
+            at = data.index(b'"payload": "') + 20
+            data[at] = ord("A") if data[at] != ord("A") else ord("B")
+            f.write_bytes(bytes(data))
+        self.check_damaged(flip)
+
+    def test_file_open_to_others_is_refused(self):
+        self.unlock()
+        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
+        self.store_file.chmod(0o644)
+        before = self.store_file.read_bytes()
+        cred, proc = self.get(HOST)
+        self.assertEqual(cred, {})
+        self.assertIn("chmod 600", self.assertOneErrorLine(proc.stderr))
+        self.assertNotEqual(self.store("b.example", "bob", "t").returncode, 0)
+        self.assertEqual(self.store_file.read_bytes(), before)
+        self.assertEqual(self.store_file.stat().st_mode & 0o777, 0o644)
+
+    def test_full_disk_is_a_clear_error_and_keeps_the_old_content(self):
+        mount = self.sb.root / "small"
+        mount.mkdir(mode=0o700)
+        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs",
+                               str(mount)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            self.skipTest(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+        self.addCleanup(subprocess.run, ["umount", "-l", str(mount)], capture_output=True)
+        path = mount / "credentials.enc"
+        env = {"PATROL_FILE_PATH": str(path), **self.with_passphrase()}
+        self.assertEqual(self.store(HOST, "alice", "tok-1", env=env).returncode, 0)
+        before = path.read_bytes()
+        fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while os.write(fd, b"\0" * 1024) > 0:
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        proc = self.store("big.example", "bob", "x" * 30000, env=env)
+        self.assertNotEqual(proc.returncode, 0)
+        line = self.assertOneErrorLine(proc.stderr)
+        self.assertIn("no space left", line)
+        self.assertIn("previous content is kept", line)
+        self.assertNotIn("x" * 100, line)
+        self.assertEqual(path.read_bytes(), before)
+        self.assertEqual([p for p in os.listdir(mount) if ".tmp-" in p], [])
+        self.assertEqual(self.get(HOST, env=env)[0]["password"], "tok-1")
+
+
+class FileStoreUnlock(HeadlessTest):
+
+    def test_locked_without_a_terminal_says_how_and_git_falls_through(self):
+        self.assertEqual(self.store(HOST, "alice", "tok-1", env=self.with_passphrase()).returncode, 0)
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        askpass, asked = self.sb.askpass("alice", "from-askpass")
+        started = time.monotonic()
+        proc = self.no_tty_run(["git", "credential", "fill"],
+                               f"protocol=https\nhost={HOST}\n\n", env={"GIT_ASKPASS": askpass})
+        self.assertLess(time.monotonic() - started, 20)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(parse_credential(proc.stdout)["password"], "from-askpass")
+        line = self.assertOneErrorLine(proc.stderr)
+        self.assertIn("locked", line)
+        self.assertIn("git credential-patrol unlock", line)
+        self.assertIn("patrol.filePassphraseFile", line)
+
+        proc = self.no_tty_run([self.sb.patrol, "unlock"], "")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("locked", self.assertOneErrorLine(proc.stderr))
+
+    def test_unlocked_once_for_the_session_then_no_passphrase_needed(self):
+        proc = self.unlock()
+        self.assertIn("created", proc.stderr)
+        self.assertIn("8h", proc.stderr)
+        self.assertEqual(self.store_file.stat().st_mode & 0o777, 0o600)
+        self.assertEqual(self.store_dir.stat().st_mode & 0o777, 0o700)
+        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
+        self.assertEqual(self.get(HOST)[0]["password"], "tok-1")
+        # The key lives in this test's session keyring, with a timeout, under patrol's name.
+        keys = subprocess.run(["keyctl", "show", "@s"], capture_output=True, text=True).stdout
+        self.assertIn(f"git-credential-patrol:file:{self.store_file}", keys)
+        self.assertNotIn(PASSPHRASE, keys)
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        cred, proc = self.get(HOST)
+        self.assertEqual(cred, {})
+        self.assertIn("locked", proc.stderr)
+
+    def test_unlock_timeout_from_configuration(self):
+        self.sb.git("config", "--global", "patrol.fileUnlockTimeout", "1s")
+        self.unlock()
+        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
+        time.sleep(2.5)
+        cred, proc = self.get(HOST)
+        self.assertEqual(cred, {})
+        self.assertIn("locked", proc.stderr)
+
+    def test_systemd_credential_unlocks(self):
+        creds = self.sb.root / "creds"
+        creds.mkdir(mode=0o700)
+        (creds / "patrol-passphrase").write_text(PASSPHRASE)
+        self.sb.git("config", "--global", "patrol.fileCredential", "patrol-passphrase")
+        env = {"CREDENTIALS_DIRECTORY": str(creds)}
+        self.assertEqual(self.store(HOST, "alice", "tok-1", env=env).returncode, 0)
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        self.assertEqual(self.get(HOST, env=env)[0]["password"], "tok-1")
+        # Same passphrase as the passphrase file: the two ways open the same file.
+        self.sb.helper("lock", input="")
+        self.assertEqual(self.get(HOST, env=self.with_passphrase())[0]["password"], "tok-1")
+
+    def test_no_passphrase_anywhere_writes_nothing_and_says_how(self):
+        proc = self.store(HOST, "alice", "tok-1")
+        self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
+        self.assertIn("git credential-patrol unlock", proc.stderr)
+        self.assertNotIn("tok-1", proc.stderr)
+        self.assertFalse(self.store_dir.exists())
+
+
+if __name__ == "__main__":
+    unittest.main()
