@@ -1,0 +1,152 @@
+#include "oauth/oauth_client.hpp"
+
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace patrol::oauth {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view device_grant = "urn:ietf:params:oauth:grant-type:device_code";
+
+HttpRequest post(std::string url, Secret body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::move(url);
+  request.headers = {{"Accept", "application/json"}};
+  request.body = std::move(body);
+  request.content_type = "application/x-www-form-urlencoded";
+  return request;
+}
+
+std::string text_member(const json& object, const char* key) {
+  if (!object.is_object()) {
+    return {};
+  }
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+} // namespace
+
+Pacing real_pacing() {
+  return Pacing{[] {
+                  return std::chrono::duration_cast<Millis>(
+                      std::chrono::steady_clock::now().time_since_epoch());
+                },
+                [](Millis delay) { std::this_thread::sleep_for(delay); }};
+}
+
+Secret form(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    if (!body.empty()) {
+      body += '&';
+    }
+    body += name;
+    body += '=';
+    body += form_encode(value);
+  }
+  return Secret(std::move(body));
+}
+
+Result<DeviceAuthorization> request_device_code(HttpClient& http, const OAuthClient& client) {
+  Secret body = client.scopes.empty()
+                    ? form({{"client_id", client.client_id}})
+                    : form({{"client_id", client.client_id}, {"scope", client.scopes}});
+  Result<HttpResponse> response =
+      http.send(post(client.endpoints.device_authorization, std::move(body)));
+  if (!response) {
+    return tl::unexpected(response.error());
+  }
+  return parse_device_authorization(*response);
+}
+
+Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,
+                               const DeviceAuthorization& authorization, const Pacing& pacing,
+                               std::string* stopped_with) {
+  DeviceFlow flow(authorization, pacing.now());
+  Step step = flow.begin(pacing.now());
+  while (true) {
+    if (Granted* granted = std::get_if<Granted>(&step)) {
+      return std::move(granted->tokens);
+    }
+    if (const Stopped* stopped = std::get_if<Stopped>(&step)) {
+      if (stopped_with != nullptr) {
+        *stopped_with = stopped->error;
+      }
+      return fail(Errc::network, stopped->message);
+    }
+    pacing.sleep(std::get<Wait>(step).delay);
+    Result<HttpResponse> response =
+        http.send(post(client.endpoints.token, form({{"grant_type", device_grant},
+                                                     {"device_code", authorization.device_code.view()},
+                                                     {"client_id", client.client_id}})));
+    step = flow.on_answer(classify(response), pacing.now());
+  }
+}
+
+Result<TokenAnswer> refresh_tokens(HttpClient& http, const OAuthClient& client,
+                                   const Secret& refresh_token) {
+  Result<HttpResponse> response =
+      http.send(post(client.endpoints.token, form({{"grant_type", "refresh_token"},
+                                                   {"refresh_token", refresh_token.view()},
+                                                   {"client_id", client.client_id}})));
+  if (!response) {
+    return tl::unexpected(response.error());
+  }
+  return parse_token_answer(*response);
+}
+
+Result<void> revoke_token(HttpClient& http, const OAuthClient& client, const Secret& token,
+                          std::string_view token_type_hint) {
+  if (client.endpoints.revocation.empty()) {
+    return fail(Errc::unsupported, "the server offers no token revocation");
+  }
+  Result<HttpResponse> response =
+      http.send(post(client.endpoints.revocation, form({{"token", token.view()},
+                                                        {"token_type_hint", token_type_hint},
+                                                        {"client_id", client.client_id}})));
+  if (!response) {
+    return tl::unexpected(response.error());
+  }
+  if (response->status != 200) {
+    return fail(Errc::network, "the revocation endpoint answered HTTP " +
+                                   std::to_string(response->status));
+  }
+  return {};
+}
+
+Result<OAuthEndpoints> discover(HttpClient& http, std::string_view base_url) {
+  while (base_url.ends_with('/')) {
+    base_url.remove_suffix(1);
+  }
+  std::string tried;
+  for (const std::string_view path :
+       {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
+    HttpRequest request;
+    request.url = std::string(base_url) + std::string(path);
+    request.headers = {{"Accept", "application/json"}};
+    Result<HttpResponse> response = http.send(request);
+    if (!response) {
+      return tl::unexpected(response.error());
+    }
+    const std::string_view text = response->body.view();
+    const json document = json::parse(text.begin(), text.end(), nullptr, false);
+    OAuthEndpoints found{text_member(document, "device_authorization_endpoint"),
+                         text_member(document, "token_endpoint"),
+                         text_member(document, "revocation_endpoint")};
+    if (response->status == 200 && !found.device_authorization.empty() &&
+        !found.token.empty()) {
+      return found;
+    }
+    tried += tried.empty() ? "" : " and ";
+    tried += request.url;
+  }
+  return fail(Errc::unsupported, "no device authorization endpoint found at " + tried);
+}
+
+} // namespace patrol::oauth

@@ -1,0 +1,191 @@
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "oauth/oauth_client.hpp"
+
+using patrol::Errc;
+using patrol::Result;
+using patrol::Secret;
+using patrol::oauth::HttpClient;
+using patrol::oauth::HttpRequest;
+using patrol::oauth::HttpResponse;
+using patrol::oauth::Millis;
+using patrol::oauth::OAuthClient;
+using patrol::oauth::Pacing;
+using patrol::oauth::TokenError;
+using patrol::oauth::Tokens;
+using namespace std::chrono_literals;
+
+namespace {
+
+Result<HttpResponse> answer(long status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = Secret(std::move(body));
+  return response;
+}
+
+// Answers from a script in order and keeps every request.
+class ScriptedClient : public HttpClient {
+public:
+  explicit ScriptedClient(std::deque<Result<HttpResponse>> script) : script_(std::move(script)) {}
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    sent.push_back(request);
+    REQUIRE_FALSE(script_.empty());
+    Result<HttpResponse> next = std::move(script_.front());
+    script_.pop_front();
+    return next;
+  }
+  std::vector<HttpRequest> sent;
+
+private:
+  std::deque<Result<HttpResponse>> script_;
+};
+
+OAuthClient client() {
+  return OAuthClient{"the-client", "read_repository write_repository",
+                     {"https://gitlab.example.com/oauth/authorize_device",
+                      "https://gitlab.example.com/oauth/token",
+                      "https://gitlab.example.com/oauth/revoke"}};
+}
+
+// A clock that moves only when the driver sleeps.
+struct FakeTime {
+  Millis now{0};
+  std::vector<Millis> sleeps;
+  Pacing pacing() {
+    return Pacing{[this] { return now; },
+                  [this](Millis delay) {
+                    sleeps.push_back(delay);
+                    now += delay;
+                  }};
+  }
+};
+
+std::string accept_of(const HttpRequest& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (name == "Accept") {
+      return value;
+    }
+  }
+  return {};
+}
+
+const char* device_answer =
+    R"({"device_code":"DEV/CODE+1","user_code":"0A44L90H","verification_uri":"https://gitlab.example.com/oauth/device","expires_in":300,"interval":5})";
+
+} // namespace
+
+TEST_CASE("oauth client: the device flow from request to tokens", "[oauth][client]") {
+  ScriptedClient http({answer(200, device_answer),
+                       answer(400, R"({"error":"authorization_pending"})"),
+                       answer(400, R"({"error":"slow_down"})"),
+                       patrol::fail(Errc::network, "Connection timed out"),
+                       answer(200, R"({"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":7200})")});
+  auto authorization = patrol::oauth::request_device_code(http, client());
+  REQUIRE(authorization);
+  FakeTime time;
+  auto tokens = patrol::oauth::poll_for_tokens(http, client(), *authorization, time.pacing());
+  REQUIRE(tokens);
+  CHECK(tokens->access_token.view() == "at");
+  CHECK(time.sleeps == std::vector<Millis>{5000ms, 5000ms, 10000ms, 20000ms});
+
+  REQUIRE(http.sent.size() == 5);
+  CHECK(http.sent[0].method == "POST");
+  CHECK(http.sent[0].url == "https://gitlab.example.com/oauth/authorize_device");
+  CHECK(http.sent[0].body.view() == "client_id=the-client&scope=read_repository+write_repository");
+  CHECK(http.sent[0].content_type == "application/x-www-form-urlencoded");
+  CHECK(accept_of(http.sent[0]) == "application/json");
+  CHECK(http.sent[1].url == "https://gitlab.example.com/oauth/token");
+  CHECK(http.sent[1].body.view() ==
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=DEV%2FCODE%2B1&client_id=the-client");
+  CHECK(accept_of(http.sent[1]) == "application/json");
+}
+
+TEST_CASE("oauth client: a denial stops polling with the reason", "[oauth][client]") {
+  ScriptedClient http({answer(200, R"({"error":"authorization_pending"})"),
+                       answer(200, R"({"error":"access_denied"})")});
+  patrol::oauth::DeviceAuthorization authorization;
+  authorization.device_code = Secret("d");
+  authorization.expires_in = 60;
+  FakeTime time;
+  std::string stopped;
+  auto tokens = patrol::oauth::poll_for_tokens(http, client(), authorization, time.pacing(), &stopped);
+  REQUIRE_FALSE(tokens);
+  CHECK(stopped == "access_denied");
+  CHECK(tokens.error().message.find("denied") != std::string::npos);
+  CHECK(http.sent.size() == 2);
+}
+
+TEST_CASE("oauth client: expiry stops without another request", "[oauth][client]") {
+  ScriptedClient http({answer(400, R"({"error":"authorization_pending"})")});
+  patrol::oauth::DeviceAuthorization authorization;
+  authorization.device_code = Secret("d");
+  authorization.expires_in = 7;
+  FakeTime time;
+  std::string stopped;
+  auto tokens = patrol::oauth::poll_for_tokens(http, client(), authorization, time.pacing(), &stopped);
+  REQUIRE_FALSE(tokens);
+  CHECK(stopped == "expired_token");
+  CHECK(http.sent.size() == 1);
+  CHECK(time.now <= 7000ms);
+}
+
+TEST_CASE("oauth client: refresh grant and invalid_grant", "[oauth][client]") {
+  ScriptedClient http({answer(200, R"({"access_token":"at2","refresh_token":"rt2","expires_in":7200})"),
+                       answer(400, R"({"error":"invalid_grant","error_description":"The provided authorization grant is invalid"})")});
+  auto first = patrol::oauth::refresh_tokens(http, client(), Secret("rt 1"));
+  REQUIRE(first);
+  REQUIRE(std::holds_alternative<Tokens>(*first));
+  CHECK(std::get<Tokens>(*first).refresh_token.view() == "rt2");
+  CHECK(http.sent[0].body.view() == "grant_type=refresh_token&refresh_token=rt+1&client_id=the-client");
+  auto second = patrol::oauth::refresh_tokens(http, client(), Secret("rt2"));
+  REQUIRE(second);
+  REQUIRE(std::holds_alternative<TokenError>(*second));
+  CHECK(std::get<TokenError>(*second).error == "invalid_grant");
+}
+
+TEST_CASE("oauth client: RFC 7009 revocation", "[oauth][client]") {
+  ScriptedClient http({answer(200, ""), answer(503, "")});
+  CHECK(patrol::oauth::revoke_token(http, client(), Secret("at"), "access_token"));
+  CHECK(http.sent[0].url == "https://gitlab.example.com/oauth/revoke");
+  CHECK(http.sent[0].body.view() == "token=at&token_type_hint=access_token&client_id=the-client");
+  CHECK_FALSE(patrol::oauth::revoke_token(http, client(), Secret("at"), "access_token"));
+  OAuthClient without = client();
+  without.endpoints.revocation.clear();
+  auto refused = patrol::oauth::revoke_token(http, without, Secret("at"), "access_token");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::unsupported);
+  CHECK(http.sent.size() == 2);
+}
+
+TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client]") {
+  SECTION("OpenID configuration") {
+    ScriptedClient http({answer(200, R"({"issuer":"https://id.example","device_authorization_endpoint":"https://id.example/device/auth","token_endpoint":"https://id.example/token","revocation_endpoint":"https://id.example/token/revocation"})")});
+    auto found = patrol::oauth::discover(http, "https://id.example/");
+    REQUIRE(found);
+    CHECK(http.sent[0].url == "https://id.example/.well-known/openid-configuration");
+    CHECK(http.sent[0].method == "GET");
+    CHECK(found->device_authorization == "https://id.example/device/auth");
+    CHECK(found->token == "https://id.example/token");
+    CHECK(found->revocation == "https://id.example/token/revocation");
+  }
+  SECTION("then the authorization server metadata") {
+    ScriptedClient http({answer(404, "{}"),
+                         answer(200, R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t"})")});
+    auto found = patrol::oauth::discover(http, "https://id.example");
+    REQUIRE(found);
+    CHECK(http.sent[1].url == "https://id.example/.well-known/oauth-authorization-server");
+    CHECK(found->revocation.empty());
+  }
+  SECTION("metadata without a device endpoint is not enough") {
+    ScriptedClient http({answer(200, R"({"token_endpoint":"https://id.example/t"})"), answer(404, "")});
+    auto found = patrol::oauth::discover(http, "https://id.example");
+    REQUIRE_FALSE(found);
+    CHECK(found.error().message.find("oauth-authorization-server") != std::string::npos);
+  }
+}
