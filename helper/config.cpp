@@ -18,7 +18,8 @@
 namespace patrol::helper {
 namespace {
 
-constexpr std::string_view section = "patrol";
+constexpr std::string_view patrol_section = "patrol";
+constexpr std::string_view http_section = "http";
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
@@ -45,7 +46,7 @@ struct Candidate {
 // Key (lower-case, without "patrol.") -> the most specific value for url; a std::map
 // because git lists keys sorted.
 std::map<std::string, Candidate> settings_for(const std::vector<Config::Entry> &entries,
-                                              std::string_view url,
+                                              std::string_view section, std::string_view url,
                                               std::optional<std::string_view> only_key) {
   const Result<NormalizedUrl> target = normalize_url(url);
   std::map<std::string, Candidate> chosen;
@@ -327,8 +328,9 @@ Result<ConfigPtr> open_file(const std::string &path, git_config_level_t level,
 
 // Appends the file's patrol.* entries and returns it for further questions; an unreadable
 // file is skipped as git skips it (a null config).
-Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, const std::string &path,
-                            git_config_level_t level, const git_repository *repository) {
+Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, std::string_view section,
+                            const std::string &path, git_config_level_t level,
+                            const git_repository *repository) {
   if (path.empty() || access(path.c_str(), R_OK) != 0) {
     return ConfigPtr();
   }
@@ -360,9 +362,10 @@ Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, const std::string &
   return config;
 }
 
-Result<void> read_file_into(std::vector<Config::Entry> &out, const std::string &path,
+Result<void> read_file_into(std::vector<Config::Entry> &out, std::string_view section,
+                            const std::string &path,
                             git_config_level_t level, const git_repository *repository) {
-  Result<ConfigPtr> config = read_file(out, path, level, repository);
+  Result<ConfigPtr> config = read_file(out, section, path, level, repository);
   if (!config) {
     return tl::unexpected(config.error());
   }
@@ -410,9 +413,11 @@ std::string in_dir(std::string dir, std::string_view file) {
 
 // The repository's config, then its worktree's config.worktree when
 // extensions.worktreeConfig says so.
-Result<void> read_repository(std::vector<Config::Entry> &out, const git_repository *repository) {
-  Result<ConfigPtr> local = read_file(out, in_dir(git_repository_commondir(repository), "config"),
-                                      GIT_CONFIG_LEVEL_LOCAL, repository);
+Result<void> read_repository(std::vector<Config::Entry> &out, std::string_view section,
+                             const git_repository *repository) {
+  Result<ConfigPtr> local =
+      read_file(out, section, in_dir(git_repository_commondir(repository), "config"),
+                GIT_CONFIG_LEVEL_LOCAL, repository);
   if (!local) {
     return tl::unexpected(local.error());
   }
@@ -425,7 +430,7 @@ Result<void> read_repository(std::vector<Config::Entry> &out, const git_reposito
   if (worktree_config == 0) {
     return {};
   }
-  return read_file_into(out, in_dir(git_repository_path(repository), "config.worktree"),
+  return read_file_into(out, section, in_dir(git_repository_path(repository), "config.worktree"),
                         GIT_CONFIG_LEVEL_APP, repository);
 }
 
@@ -469,9 +474,9 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
          equals_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
-// Whether a config file could hold a patrol.* entry: a "[patrol" section header or an
-// "[include" that could bring one. "helper = patrol" alone does not count.
-bool may_hold_patrol(std::string_view text) {
+// Whether a config file could hold an entry of section: a "[patrol" (or "[http") section
+// header or an "[include" that could bring one. "helper = patrol" alone does not count.
+bool may_hold(std::string_view text, std::string_view section) {
   for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
     std::string_view rest = text.substr(at + 1);
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) {
@@ -500,8 +505,8 @@ std::string slurp(const std::string &path) {
   return text;
 }
 
-bool file_may_hold_patrol(const std::string &path) {
-  return !path.empty() && may_hold_patrol(slurp(path));
+bool file_may_hold(const std::string &path, std::string_view section) {
+  return !path.empty() && may_hold(slurp(path), section);
 }
 
 std::string read_first_line(const std::filesystem::path &path) {
@@ -551,20 +556,21 @@ std::vector<std::filesystem::path> repository_candidates() {
   return out;
 }
 
-bool any_file_may_hold_patrol(const Sources &files) {
-  if ((files.system && file_may_hold_patrol(*files.system)) || file_may_hold_patrol(files.xdg) ||
-      file_may_hold_patrol(files.global)) {
+bool any_file_may_hold(const Sources &files, std::string_view section) {
+  if ((files.system && file_may_hold(*files.system, section)) ||
+      file_may_hold(files.xdg, section) || file_may_hold(files.global, section)) {
     return true;
   }
   for (const std::filesystem::path &path : repository_candidates()) {
-    if (file_may_hold_patrol(path.string())) {
+    if (file_may_hold(path.string(), section)) {
       return true;
     }
   }
   return false;
 }
 
-Result<void> read_files(std::vector<Config::Entry> &entries, const Sources &files) {
+Result<void> read_files(std::vector<Config::Entry> &entries, std::string_view section,
+                        const Sources &files) {
   Libgit2Session session;
   Result<RepositoryPtr> repository = open_repository();
   if (!repository) {
@@ -572,25 +578,27 @@ Result<void> read_files(std::vector<Config::Entry> &entries, const Sources &file
   }
   const git_repository *repo = repository->get();
   if (files.system) {
-    if (Result<void> read = read_file_into(entries, *files.system, GIT_CONFIG_LEVEL_SYSTEM, repo);
+    if (Result<void> read = read_file_into(entries, section, *files.system, GIT_CONFIG_LEVEL_SYSTEM, repo);
         !read) {
       return read;
     }
   }
-  if (Result<void> read = read_file_into(entries, files.xdg, GIT_CONFIG_LEVEL_XDG, repo); !read) {
+  if (Result<void> read = read_file_into(entries, section, files.xdg, GIT_CONFIG_LEVEL_XDG, repo); !read) {
     return read;
   }
-  if (Result<void> read = read_file_into(entries, files.global, GIT_CONFIG_LEVEL_GLOBAL, repo);
+  if (Result<void> read = read_file_into(entries, section, files.global, GIT_CONFIG_LEVEL_GLOBAL, repo);
       !read) {
     return read;
   }
   if (repo != nullptr) {
-    return read_repository(entries, repo);
+    return read_repository(entries, section, repo);
   }
   return {};
 }
 
-Result<std::vector<Config::Entry>> read_all() {
+// The entries of one section from the files, then every command-line entry (settings_for
+// picks the section's).
+Result<std::vector<Config::Entry>> read_all(std::string_view section) {
   Result<Sources> files = sources();
   if (!files) {
     return tl::unexpected(files.error());
@@ -598,8 +606,8 @@ Result<std::vector<Config::Entry>> read_all() {
   std::vector<Config::Entry> entries;
   // Starting libgit2 costs more than everything else here (it loads the TLS trust
   // store): skip it when no file can hold a patrol setting.
-  if (any_file_may_hold_patrol(*files)) {
-    if (Result<void> read = read_files(entries, *files); !read) {
+  if (any_file_may_hold(*files, section)) {
+    if (Result<void> read = read_files(entries, section, *files); !read) {
       return tl::unexpected(read.error());
     }
   }
@@ -610,14 +618,31 @@ Result<std::vector<Config::Entry>> read_all() {
   return entries;
 }
 
+// The text `git config --get-urlmatch <section> <url>` prints: "name value" lines, a key
+// written without '=' as its name alone.
+std::string listing(const std::vector<Config::Entry> &entries, std::string_view section,
+                    std::string_view url) {
+  std::string out;
+  for (auto &[key, candidate] : settings_for(entries, section, url, std::nullopt)) {
+    out += std::string(section) + "." + key;
+    if (candidate.value) {
+      out += ' ' + *candidate.value;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 } // namespace
 
 Result<Config> Config::load() {
-  Result<std::vector<Entry>> entries = read_all();
+  Result<std::vector<Entry>> entries = read_all(patrol_section);
   if (!entries) {
     return tl::unexpected(entries.error());
   }
-  return Config(std::move(*entries));
+  Config config(std::move(*entries));
+  config.http_entries_.reset(); // read by the first http() question
+  return config;
 }
 
 Config Config::from_entries(std::vector<std::pair<std::string, std::string>> entries) {
@@ -626,7 +651,9 @@ Config Config::from_entries(std::vector<std::pair<std::string, std::string>> ent
   for (auto &[name, value] : entries) {
     out.push_back(Entry{std::move(name), std::move(value)});
   }
-  return Config(std::move(out));
+  Config config(std::move(out));
+  config.http_entries_ = config.entries_;
+  return config;
 }
 
 std::optional<std::string> Config::get(std::string_view key, std::string_view url) const {
@@ -638,7 +665,7 @@ std::optional<std::string> Config::get(std::string_view key, std::string_view ur
       return std::string(override_value);
     }
   }
-  std::map<std::string, Candidate> chosen = settings_for(entries_, url, name);
+  std::map<std::string, Candidate> chosen = settings_for(entries_, patrol_section, url, name);
   const auto it = chosen.find(name);
   if (it == chosen.end()) {
     return std::nullopt;
@@ -656,22 +683,44 @@ std::string Config::value(std::string_view key, std::string_view url) const {
 
 std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_view url) const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (auto &[key, candidate] : settings_for(entries_, url, std::nullopt)) {
-    out.emplace_back(std::string(section) + "." + key, candidate.value.value_or(""));
+  for (auto &[key, candidate] : settings_for(entries_, patrol_section, url, std::nullopt)) {
+    out.emplace_back(std::string(patrol_section) + "." + key, candidate.value.value_or(""));
   }
   return out;
 }
 
 std::string Config::listing_for(std::string_view url) const {
-  std::string out;
-  for (auto &[key, candidate] : settings_for(entries_, url, std::nullopt)) {
-    out += std::string(section) + "." + key;
-    if (candidate.value) {
-      out += ' ' + *candidate.value;
-    }
-    out += '\n';
+  return listing(entries_, patrol_section, url);
+}
+
+const Result<std::vector<Config::Entry>> &Config::http_entries() const {
+  if (!http_entries_) {
+    http_entries_ = read_all(http_section);
   }
-  return out;
+  return *http_entries_;
+}
+
+Result<std::optional<std::string>> Config::http(std::string_view key,
+                                                std::string_view url) const {
+  const Result<std::vector<Entry>> &entries = http_entries();
+  if (!entries) {
+    return tl::unexpected(entries.error());
+  }
+  const std::string name = lowered(key);
+  std::map<std::string, Candidate> chosen = settings_for(*entries, http_section, url, name);
+  const auto it = chosen.find(name);
+  if (it == chosen.end()) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(it->second.value.value_or("true"));
+}
+
+Result<std::string> Config::http_listing_for(std::string_view url) const {
+  const Result<std::vector<Entry>> &entries = http_entries();
+  if (!entries) {
+    return tl::unexpected(entries.error());
+  }
+  return listing(*entries, http_section, url);
 }
 
 } // namespace patrol::helper

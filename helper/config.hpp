@@ -29,9 +29,10 @@ public:
   // Reads system, XDG, global, repository (when run inside one) and command-line
   // (GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT/KEY_n/VALUE_n) configuration, honouring
   // GIT_CONFIG_NOSYSTEM, GIT_CONFIG_SYSTEM, GIT_CONFIG_GLOBAL and GIT_DIR, and keeps the
-  // patrol.* entries. A file git would reject is an Errc::config error naming it. When no
-  // file has a [patrol] or [include] section, libgit2 is not started at all (it costs more
-  // than the rest): git refuses a broken file itself before it runs a helper.
+  // patrol.* entries (http.* ones on demand, see http()). A file git would reject is an
+  // Errc::config error naming it. When no file has a [patrol] or [include] section,
+  // libgit2 is not started at all (it costs more than the rest): git refuses a broken
+  // file itself before it runs a helper.
   static Result<Config> load();
   // For tests: entries given as (full key, value) pairs in the order git would read them.
   static Config from_entries(std::vector<std::pair<std::string, std::string>> entries);
@@ -52,6 +53,16 @@ public:
   // a key written without '=' as its name alone.
   [[nodiscard]] std::string listing_for(std::string_view url) const;
 
+  // git's http.<key> for this URL as `git config --get-urlmatch http.<key> <url>` answers
+  // (no environment here: the caller applies git's precedence), or nullopt. load() does
+  // not read http.* entries: the first call does (through libgit2 only when a file has an
+  // [http or [include section), so get's hot path never pays for them. An error is a
+  // file git would reject.
+  [[nodiscard]] Result<std::optional<std::string>> http(std::string_view key,
+                                                        std::string_view url) const;
+  // The text `git config --get-urlmatch http <url>` prints.
+  [[nodiscard]] Result<std::string> http_listing_for(std::string_view url) const;
+
   struct Entry {
     std::string name;                 // full key, e.g. patrol.https://h.example.store
     std::optional<std::string> value; // nullopt: written without '=' (an implicit true)
@@ -59,7 +70,11 @@ public:
 
 private:
   explicit Config(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+  const Result<std::vector<Entry>> &http_entries() const;
   std::vector<Entry> entries_;
+  // Read on first use after load(); from_entries() and Config() have them at once.
+  mutable std::optional<Result<std::vector<Entry>>> http_entries_ =
+      Result<std::vector<Entry>>(std::vector<Entry>());
 };
 
 } // namespace patrol::helper

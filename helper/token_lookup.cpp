@@ -1,10 +1,15 @@
 #include "helper/token_lookup.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <optional>
 #include <utility>
+
+#include <pwd.h>
+
+#include "helper/messages.hpp"
 
 namespace patrol::helper {
 
@@ -15,15 +20,56 @@ Forge forge_for(const Config& config, std::string_view url, std::string_view pro
   return recognise(protocol, host, configured, configured_api, wwwauth);
 }
 
-oauth::HttpSettings http_settings(const Config& /*config*/, std::string_view /*url*/,
+namespace {
+
+// git_config_pathname's "~/" and "~user/".
+std::string expand_home(const std::string& path) {
+  if (!path.starts_with('~')) {
+    return path;
+  }
+  const std::size_t slash = std::min(path.find('/'), path.size());
+  const std::string user = path.substr(1, slash - 1);
+  const char* home = nullptr;
+  if (user.empty()) {
+    home = std::getenv("HOME");
+  } else if (const passwd* entry = getpwnam(user.c_str())) {
+    home = entry->pw_dir;
+  }
+  return home == nullptr ? path : std::string(home) + path.substr(slash);
+}
+
+std::optional<std::string> http_setting(const Config& config, std::string_view key,
+                                        std::string_view url) {
+  Result<std::optional<std::string>> value = config.http(key, url);
+  if (!value) {
+    trace("http." + std::string(key) + " is not used: " + value.error().message);
+    return std::nullopt;
+  }
+  return *value;
+}
+
+} // namespace
+
+oauth::HttpSettings http_settings(const Config& config, std::string_view url,
                                   Timeouts timeouts) {
   oauth::HttpSettings settings;
   settings.connect_timeout = timeouts.connect;
   settings.total_timeout = timeouts.total;
-  // git's own variable; a proxy comes from libcurl's environment (https_proxy, no_proxy).
+  // As git: GIT_SSL_CAINFO over http.<url>.sslCAInfo.
   if (const char* ca = std::getenv("GIT_SSL_CAINFO"); ca != nullptr && *ca != '\0') {
     settings.ca_file = ca;
+  } else if (std::optional<std::string> file = http_setting(config, "sslCAInfo", url);
+             file && !file->empty()) {
+    settings.ca_file = expand_home(*file);
   }
+  // http.<url>.proxy over the environment, which libcurl reads itself (https_proxy,
+  // HTTPS_PROXY, all_proxy, no_proxy) when no proxy is set here.
+  if (std::optional<std::string> proxy = http_setting(config, "proxy", url);
+      proxy && !proxy->empty()) {
+    settings.proxy = *proxy;
+  }
+  // http.sslVerify is not read on purpose: false lets git fetch from a test box, but a
+  // token is never sent to a server whose certificate is not verified.
   return settings;
 }
 

@@ -34,9 +34,9 @@ inline constexpr Timeouts patient_timeouts{std::chrono::milliseconds(5000),
 Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
                 std::string_view host, std::span<const std::string> wwwauth = {});
 
-// How to reach url: the CA file from GIT_SSL_CAINFO as git uses it; proxies from
-// libcurl's environment. (http.<url>.sslCAInfo and http.<url>.proxy need Config to keep
-// http.* entries; the config/url parameters are there for that.)
+// How to reach url, as git would: the CA file from GIT_SSL_CAINFO, else
+// http.<url>.sslCAInfo; the proxy from http.<url>.proxy, else libcurl's environment.
+// Certificates are always verified, whatever http.sslVerify says.
 oauth::HttpSettings http_settings(const Config& config, std::string_view url, Timeouts timeouts);
 
 // Asks the forge what it knows of the token. Errors are transport failures and answers

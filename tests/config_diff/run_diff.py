@@ -82,6 +82,28 @@ RICH = r"""
 	store = unrelated
 """
 
+# git's own http.* settings, which patrol reads on demand for its forge calls.
+HTTP_RICH = r"""
+[http]
+	sslVerify = false
+	proxy = http://proxy.example:3128
+[http "https://example.com"]
+	sslCAInfo = /etc/ca-host.pem
+[http "https://example.com/group"]
+	sslCAInfo = ~/ca-group.pem
+	proxy =
+[http "https://*.example.com"]
+	proxy = socks5://star.example:1080
+[HTTP "https://alice@example.com"]
+	SSLCAInfo = alice.pem
+[http "https://example.com/group/repo.git"]
+	sslCAInfo = /etc/ca-repo.pem
+[patrol]
+	store = unrelated
+[httpx]
+	proxy = unrelated
+"""
+
 URLS = [
     "https://example.com",
     "https://EXAMPLE.COM",
@@ -147,7 +169,7 @@ ALIAS_URLS = URLS[:4] + URLS[24:26]
 
 class Scenario:
     def __init__(self, name, files=None, env=None, cwd="work", cmdline=(), repo=None,
-                 urls=None, direct=True):
+                 urls=None, direct=True, section="patrol"):
         self.name = name
         self.files = files or {}     # path relative to the scenario root -> text
         self.env = env or {}         # values may use {root}
@@ -156,6 +178,7 @@ class Scenario:
         self.repo = repo             # callable(root, env) that sets up repositories
         self.urls = urls or URLS
         self.direct = direct         # also run print_config without git around it
+        self.section = section       # the section asked about: patrol, or git's http
 
 
 def base_env(root):
@@ -291,6 +314,19 @@ SCENARIOS = [
             "'patrol.bare'= 'patrol.oldbare'  'patrol.https://example.com/group.eq=a=b'"
             "\t'  patrol.trimmed  =kept '",
     }),
+    Scenario("http settings in the global file", files={"home/.gitconfig": HTTP_RICH},
+             section="http", urls=URLS[:40]),
+    Scenario("http settings only in the repository", files={
+        "home/.gitconfig": "[credential]\n\thelper = patrol\n[patrol]\n\tstore = file\n",
+    }, repo=make_repo("repo", "[http \"https://example.com\"]\n\tproxy = repo-proxy\n"),
+        cwd="repo/sub", section="http", urls=URLS[:16]),
+    Scenario("http settings through an include", files={
+        "home/.gitconfig": "[include]\n\tpath = inc.cfg\n",
+        "home/inc.cfg": HTTP_RICH,
+    }, section="http", urls=URLS[:12]),
+    Scenario("http settings from git -c", files={"home/.gitconfig": HTTP_RICH}, cmdline=[
+        "http.https://example.com.sslCAInfo=/cmd.pem", "http.proxy=cmd-proxy:8080",
+    ], direct=False, section="http", urls=URLS[:12]),
 ]
 
 ERROR_SCENARIOS = [
@@ -344,8 +380,10 @@ def main():
             for item in scenario.cmdline:
                 dash_c += ["-c", item]
             alias = ["-c", "alias.patrol-print=!" + PRINT]
-            queries = [("patrol", u) for u in scenario.urls] + \
-                      [("patrol.store", u) for u in scenario.urls if u in KEYED_URLS]
+            keys = ["store"] if scenario.section == "patrol" else ["sslCAInfo", "proxy"]
+            queries = [(scenario.section, u) for u in scenario.urls] + \
+                      [(f"{scenario.section}.{key}", u) for key in keys
+                       for u in scenario.urls if u in KEYED_URLS]
             for name, url in queries:
                 want = git(dash_c + ["config", "--get-urlmatch", name, url], env, cwd)
                 runs = []

@@ -252,3 +252,44 @@ TEST_CASE("load() finds patrol sections in any case, and through includes", "[co
     CHECK(config->all_for("https://example.com").empty());
   }
 }
+
+TEST_CASE("http() answers git's http.<url>.* settings by the same urlmatch rules",
+          "[config]") {
+  const Config config = Config::from_entries({
+      {"http.proxy", "http://proxy.example:3128"},
+      {"http.https://example.com.sslcainfo", "/etc/host.pem"},
+      {"http.https://example.com/group.sslcainfo", "/etc/group.pem"},
+      {"patrol.https://example.com.sslcainfo", "not-http"},
+  });
+  CHECK(config.http("sslCAInfo", "https://example.com/group/repo.git").value() ==
+        "/etc/group.pem");
+  CHECK(config.http("SSLCAINFO", "https://alice@example.com/other").value() == "/etc/host.pem");
+  CHECK(config.http("sslCAInfo", "https://example.org/").value() == std::nullopt);
+  CHECK(config.http("proxy", "https://example.org/").value() == "http://proxy.example:3128");
+  CHECK(config.http("store", "https://example.com/").value() == std::nullopt);
+  CHECK(config.http_listing_for("https://example.com/group").value() ==
+        "http.proxy http://proxy.example:3128\nhttp.sslcainfo /etc/group.pem\n");
+  CHECK(Config().http("proxy", "https://example.com").value() == std::nullopt);
+}
+
+TEST_CASE("load() leaves http.* to the first http() question, which reads the files",
+          "[config]") {
+  TempDir dir;
+  const std::string global =
+      dir.write("global", "[http \"https://example.com\"]\n\tsslCAInfo = /etc/ca.pem\n"
+                          "[http]\n\tproxy = p.example:8080\n");
+  ScopedEnv env = isolated(global);
+  Result<Config> config = Config::load();
+  REQUIRE(config);
+  CHECK(config->listing_for("https://example.com").empty());
+  CHECK(config->http("sslcainfo", "https://example.com/x").value() == "/etc/ca.pem");
+  CHECK(config->http("proxy", "https://example.org").value() == "p.example:8080");
+
+  const std::string broken = dir.write("broken", "[http]\n\tproxy = x\n[broken\n");
+  ScopedEnv bad{{"GIT_CONFIG_GLOBAL", broken.c_str()}};
+  Result<Config> skipped = Config::load(); // no [patrol: libgit2 never sees the file
+  REQUIRE(skipped);
+  Result<std::optional<std::string>> refused = skipped->http("proxy", "https://example.com");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find(broken) != std::string::npos);
+}

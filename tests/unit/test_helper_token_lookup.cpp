@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <optional>
+#include <string>
+
 #include "helper/token_lookup.hpp"
 
 using namespace patrol;
@@ -49,4 +53,60 @@ TEST_CASE("forge_for reads patrol.<url>.forge and apiUrl", "[lookup]") {
   CHECK(configured.api_url == "https://127.0.0.1:8443/gl/api/v4");
   const Forge other = forge_for(config, "https://127.0.0.1:9999/", "https", "127.0.0.1:9999");
   CHECK(other.kind == ForgeKind::none);
+}
+
+namespace {
+
+// Sets one environment variable for a test and puts the old value back.
+class ScopedVar {
+public:
+  ScopedVar(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) {
+      old_ = old;
+    }
+    if (value != nullptr) {
+      setenv(name, value, 1);
+    } else {
+      unsetenv(name);
+    }
+  }
+  ~ScopedVar() {
+    if (old_) {
+      setenv(name_, old_->c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+  ScopedVar(const ScopedVar&) = delete;
+  ScopedVar& operator=(const ScopedVar&) = delete;
+
+private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+} // namespace
+
+TEST_CASE("http_settings takes the CA and proxy as git does", "[lookup]") {
+  const Config config = Config::from_entries({
+      {"http.https://gitlab.example.com.sslcainfo", "~/ca/test.pem"},
+      {"http.https://gitlab.example.com.proxy", "http://proxy.example:3128"},
+      {"http.sslverify", "false"},
+  });
+  ScopedVar home("HOME", "/home/tester");
+  {
+    ScopedVar ca("GIT_SSL_CAINFO", nullptr);
+    const oauth::HttpSettings settings =
+        http_settings(config, "https://alice@gitlab.example.com/g/r.git", quick_timeouts);
+    CHECK(settings.ca_file == "/home/tester/ca/test.pem");
+    CHECK(settings.proxy == "http://proxy.example:3128");
+    CHECK(settings.connect_timeout == quick_timeouts.connect);
+    const oauth::HttpSettings other =
+        http_settings(config, "https://github.com/x", quick_timeouts);
+    CHECK(other.ca_file.empty());
+    CHECK(other.proxy.empty());
+  }
+  ScopedVar ca("GIT_SSL_CAINFO", "/env/ca.pem");
+  CHECK(http_settings(config, "https://gitlab.example.com", quick_timeouts).ca_file ==
+        "/env/ca.pem");
 }
