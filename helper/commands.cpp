@@ -5,6 +5,7 @@
 #include "helper/check.hpp"
 #include "helper/git_ops.hpp"
 #include "helper/import.hpp"
+#include "helper/login.hpp"
 #include "helper/refresh.hpp"
 #include "helper/rotate.hpp"
 #include "helper/status.hpp"
@@ -25,6 +26,11 @@ constexpr std::array table{
             false, run_check},
     Command{"rotate", " URL [--expires-at DATE]",
             "rotate a GitLab token and store the new one", false, run_rotate},
+    Command{"login", " URL [--username NAME] [--stdin]",
+            "store a token typed on the terminal (or one line of stdin) for URL", false,
+            run_login},
+    Command{"logout", " URL [--username NAME]", "forget the stored credentials for URL",
+            false, run_logout},
     Command{"refresh", "", "(started by get) look a stale stored token up at its forge again",
             true, run_refresh},
     Command{"unlock", "", "unlock the encrypted file store for this login session", false,

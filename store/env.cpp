@@ -9,8 +9,8 @@ namespace patrol::store {
 namespace {
 
 constexpr std::string_view ci_username = "gitlab-ci-token";
-constexpr std::string_view gitlab_username = "oauth2";
-constexpr std::string_view github_username = "x-access-token";
+constexpr std::string_view gitlab_username = gitlab_token_username;
+constexpr std::string_view github_username = github_token_username;
 
 constexpr std::array token_variables{"CI_JOB_TOKEN",        "GITLAB_TOKEN",
                                      "GH_TOKEN",            "GITHUB_TOKEN",

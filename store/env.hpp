@@ -27,6 +27,11 @@
 
 namespace patrol::store {
 
+// The usernames answered for forge tokens when git sends none (see above); `login` uses
+// them too.
+inline constexpr std::string_view gitlab_token_username = "oauth2";
+inline constexpr std::string_view github_token_username = "x-access-token";
+
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
 // The process environment (unset and empty variables are both nullopt).

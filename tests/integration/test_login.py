@@ -1,0 +1,156 @@
+"""`login` and `logout` through the real binary against the GitLab test server, and forge
+lookups that reach the server only through git's http.<url>.sslCAInfo."""
+
+import subprocess
+import unittest
+from datetime import timedelta
+
+from harness import make_test_ca
+from lifecycle_fixtures import ForgeTest
+
+PREFIX = "git-credential-patrol: "
+CA_VARIABLES = ("GIT_SSL_CAINFO", "SSL_CERT_FILE", "CURL_CA_BUNDLE")
+
+
+class Login(ForgeTest):
+
+    def login(self, token, *args, url=None, check=True):
+        proc = self.sb.helper("login", url or self.server.url, "--stdin", *args,
+                              input=token + "\n")
+        if check:
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc
+
+    def test_login_stores_the_token_with_what_gitlab_says_and_a_clone_needs_nothing(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=40,
+                                        scopes=("read_repository", "write_repository"))
+        proc = self.login(token)
+        expiry = (self.server.today() + timedelta(days=40)).isoformat()
+        self.assertEqual(self.text(proc.stdout),
+                         f"stored token 'laptop' for https://oauth2@{self.host} in "
+                         f"secretservice; it expires on {expiry} (40 days); scopes "
+                         f"read_repository,write_repository\n")
+        self.assertEqual(self.text(proc.stderr), "")
+        self.assertEqual(self.server.api_arrivals, 1, "one lookup at the forge")
+        record = self.record(user="oauth2")
+        self.assertEqual(record["token_name"], "laptop")
+        self.assertEqual(record["expires_on"], expiry)
+        self.assertEqual(record["scopes"], ["read_repository", "write_repository"])
+
+        forbidden, called = self.sb.forbidden_askpass()
+        self.sb.git("clone", "-q", self.repo_url, str(self.sb.root / "work"),
+                    env={"GIT_ASKPASS": forbidden})
+        self.assertEqual(self.sb.calls(called), [])
+        self.assertTrue((self.sb.root / "work" / "README").exists())
+
+    def test_a_read_only_token_is_warned_about_and_still_stored(self):
+        token = self.server.issue_token(name="reader", expires_in_days=10,
+                                        scopes=("read_repository",))
+        proc = self.login(token, "--username", "alice")
+        warnings = [l for l in self.text(proc.stderr).splitlines()
+                    if l.startswith(PREFIX + "warning:")]
+        self.assertEqual(len(warnings), 1, proc.stderr)
+        self.assertIn("push", warnings[0])
+        self.assertIn(f"for https://alice@{self.host} in secretservice", self.text(proc.stdout))
+        self.assertEqual(self.record(user="alice")["scopes"], ["read_repository"])
+
+    def test_logout_removes_the_credential_and_the_next_clone_asks(self):
+        token = self.server.issue_token(scopes=("read_repository",))
+        self.login(token)
+        other = self.server.issue_token(user="bob", scopes=("read_repository",))
+        self.login(other, "--username", "bob")
+
+        proc = self.sb.helper("logout", self.server.url, "--username", "oauth2", input="")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.text(proc.stdout),
+                         f"removed https://oauth2@{self.host} from secretservice\n")
+        self.assertIsNone(self.record(user="oauth2"))
+        self.assertIsNotNone(self.record(user="bob"), "only the named user is removed")
+
+        proc = self.sb.helper("logout", self.server.url, input="")
+        self.assertEqual(self.text(proc.stdout),
+                         f"removed https://bob@{self.host} from secretservice\n")
+        self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
+        again = self.sb.helper("logout", self.server.url, input="")
+        self.assertEqual(again.returncode, 0)
+        self.assertIn("nothing stored", self.text(again.stdout))
+
+        askpass, asked = self.sb.askpass("alice", token)
+        self.sb.git("clone", "-q", self.repo_url, str(self.sb.root / "work"),
+                    env={"GIT_ASKPASS": askpass})
+        self.assertEqual(len(self.sb.calls(asked)), 2, "git asked for username and token")
+
+    def test_no_token_in_argv_and_no_terminal_means_stdin(self):
+        proc = self.sb.helper("login", self.server.url, "--token", "glpat-x", input="")
+        self.assertEqual(proc.returncode, 2)
+        self.assertNotIn("glpat-x", self.text(proc.stderr))
+        proc = self.sb.helper("login", "https://alice:glpat-y@" + self.host, input="")
+        self.assertEqual(proc.returncode, 2)
+        self.assertNotIn("glpat-y", self.text(proc.stderr))
+        # A new session has no controlling terminal to ask on: fail fast, never hang.
+        env = dict(self.sb.env)
+        proc = subprocess.run([str(self.sb.patrol), "login", self.server.url], input="",
+                              env=env, capture_output=True, text=True, timeout=30,
+                              start_new_session=True)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--stdin", proc.stderr)
+        self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
+
+    def test_an_unknown_host_needs_a_username(self):
+        proc = self.sb.helper("login", "https://elsewhere.example", "--stdin", input="tok\n")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--username", self.text(proc.stderr))
+
+
+class HttpSettingsForForgeCalls(ForgeTest):
+    """The test CA reaches patrol only through http.<url>.sslCAInfo, as it reaches git."""
+
+    def setUp(self):
+        super().setUp()
+        for variable in CA_VARIABLES:
+            self.sb.env.pop(variable, None)
+        self.sb.env["PATROL_TRACE"] = "1"
+
+    def test_the_lookup_uses_http_url_sslcainfo(self):
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAInfo", self.sb.ca)
+        token = self.server.issue_token(name="via config", expires_in_days=20)
+        proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("token 'via config'", self.text(proc.stdout))
+        self.assertEqual(self.record(user="oauth2")["token_name"], "via config")
+
+    def test_git_ssl_cainfo_wins_over_the_setting(self):
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAInfo", "/nonexistent.pem")
+        token = self.server.issue_token(name="via env", expires_in_days=20)
+        proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n",
+                              env={"GIT_SSL_CAINFO": self.sb.ca})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("token 'via env'", self.text(proc.stdout))
+
+    def test_the_wrong_ca_is_a_traced_reason_and_the_token_is_still_stored(self):
+        other, _, _ = make_test_ca(self.sb.root / "other-tls")
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAInfo", str(other))
+        self.sb.git("config", "--global", "http.sslVerify", "false")
+        token = self.server.issue_token(name="unseen", expires_in_days=20)
+        proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        stderr = self.text(proc.stderr)
+        self.assertIn("the token lookup at", stderr)
+        self.assertIn("certificate", stderr)
+        self.assertIn("http.sslCAInfo", stderr)
+        self.assertNotIn(token, stderr)
+        self.assertIn("its expiry is unknown", self.text(proc.stdout))
+        self.assertEqual(self.server.api_arrivals, 0, "no request got past the TLS handshake")
+        record = self.record(user="oauth2")
+        self.assertIsNotNone(record)
+        self.assertIsNone(record["expires_on"])
+
+    def test_git_store_through_credential_approve_uses_the_setting_too(self):
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAInfo", self.sb.ca)
+        token = self.server.issue_token(name="approved", expires_in_days=20)
+        self.approve(token)
+        self.assertEqual(self.record()["token_name"], "approved")
+
+
+if __name__ == "__main__":
+    unittest.main()
