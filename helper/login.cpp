@@ -258,18 +258,18 @@ int run_login(Args args) {
   if (!store) {
     return failed(store.error());
   }
-  Result<Secret> token = read_token(*parsed, url);
-  if (!token) {
-    return failed(token.error());
-  }
-  request.password = std::move(*token);
-  // The path of git's `store`: one short lookup at the forge, the push-scope warning.
   store::Record record;
   record.protocol = request.protocol;
   record.host = request.host;
   record.path = request.path;
   record.username = request.username;
+  Result<Secret> token = read_token(*parsed, record_url(record));
+  if (!token) {
+    return failed(token.error());
+  }
+  request.password = std::move(*token);
   record.secret = request.password;
+  // The path of git's `store`: one short lookup at the forge, the push-scope warning.
   on_store(*config, record, request);
   if (Result<void> saved = (*store)->save(record); !saved) {
     return failed(saved.error());
