@@ -35,6 +35,25 @@ constexpr std::array keys{
               "(seconds, or with s, m, h, d; never: do not)"},
     ConfigKey{"autoRotate", "PATROL_AUTO_ROTATE", "false",
               "Rotate a GitLab token when get finds it inside the warning window"},
+    ConfigKey{"oauth", "PATROL_OAUTH", "auto",
+              "auto: when get finds nothing and a person is at the terminal, sign in with "
+              "OAuth's device flow (needs oauthClientId); never: do not"},
+    ConfigKey{"oauthClientId", "PATROL_OAUTH_CLIENT_ID", "",
+              "The OAuth application's client id for this URL (a public client with the "
+              "device flow enabled)"},
+    ConfigKey{"oauthScopes", "PATROL_OAUTH_SCOPES", "",
+              "Space-separated OAuth scopes (default GitLab: read_repository "
+              "write_repository; GitHub: repo)"},
+    ConfigKey{"oauthDeviceAuthUrl", "PATROL_OAUTH_DEVICE_AUTH_URL", "",
+              "The device authorization endpoint (default: the forge's, else discovered from "
+              "/.well-known/openid-configuration or oauth-authorization-server)"},
+    ConfigKey{"oauthTokenUrl", "PATROL_OAUTH_TOKEN_URL", "",
+              "The token endpoint (default: the forge's, else discovered)"},
+    ConfigKey{"oauthRevocationUrl", "PATROL_OAUTH_REVOCATION_URL", "",
+              "The RFC 7009 revocation endpoint logout uses (default: GitLab's, else "
+              "discovered; none for GitHub)"},
+    ConfigKey{"oauthBrowser", "PATROL_OAUTH_BROWSER", "false",
+              "Also open the verification page with xdg-open when a display is present"},
 };
 
 } // namespace

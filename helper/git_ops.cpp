@@ -11,6 +11,7 @@
 #include "helper/credential_url.hpp"
 #include "helper/input.hpp"
 #include "helper/messages.hpp"
+#include "helper/oauth_fallback.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_watch.hpp"
@@ -75,11 +76,15 @@ int run_get(Args /*args*/) {
     report(found.error());
     return 0;
   }
-  if (!*found) {
+  // OAuth first: it refreshes a dying OAuth token, or signs a person in when nothing is stored.
+  std::optional<store::Record> usable =
+      oauth_on_get(config, **store, std::move(*found), *request);
+  if (!usable) {
     return 0;
   }
   // An expired token is not handed to git: it would only earn a 401.
-  const std::optional<store::Record> handed = on_get(config, **store, **found, *request);
+  const std::optional<store::Record> handed =
+      refreshes_itself(*usable) ? std::move(usable) : on_get(config, **store, *usable, *request);
   if (!handed) {
     return 0;
   }

@@ -1,0 +1,327 @@
+#include "helper/oauth_fallback.hpp"
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <memory>
+#include <spawn.h>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#include "helper/credential_url.hpp"
+#include "helper/lifecycle.hpp"
+#include "helper/messages.hpp"
+#include "helper/oauth_setup.hpp"
+#include "helper/qr_code.hpp"
+#include "helper/token_lookup.hpp"
+#include "oauth/oauth_client.hpp"
+
+extern char** environ;
+
+namespace patrol::helper {
+namespace {
+
+// Refreshed this long before the access token expires, so git never carries a dying one.
+constexpr std::int64_t refresh_margin_seconds = 60;
+
+class Terminal {
+public:
+  Terminal() : fd_(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) {}
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+  ~Terminal() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  [[nodiscard]] int fd() const { return fd_; }
+
+private:
+  int fd_;
+};
+
+void put(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written <= 0) {
+      return;
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+// git's own rule for GIT_TERMINAL_PROMPT: a false boolean forbids asking.
+bool prompting_allowed() {
+  const char* value = std::getenv("GIT_TERMINAL_PROMPT");
+  if (value == nullptr) {
+    return true;
+  }
+  Result<bool> allowed = parse_bool(value);
+  return !allowed || *allowed;
+}
+
+bool display_present() {
+  for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// xdg-open with the page as its one argument (it holds no secret), cut off from git's
+// protocol pipes; not waited for.
+void open_browser(const std::string& url) {
+  posix_spawn_file_actions_t actions;
+  if (posix_spawn_file_actions_init(&actions) != 0) {
+    return;
+  }
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
+  }
+  std::string program = "xdg-open";
+  std::string argument = url;
+  std::vector<char*> argv{program.data(), argument.data(), nullptr};
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, "xdg-open", &actions, nullptr, argv.data(), environ) != 0) {
+    trace("could not start xdg-open");
+  }
+  posix_spawn_file_actions_destroy(&actions);
+}
+
+std::vector<std::string> split_scopes(std::string_view text) {
+  std::vector<std::string> out;
+  std::string current;
+  for (const char c : text) {
+    if (c == ' ' || c == ',') {
+      if (!current.empty()) {
+        out.push_back(std::move(current));
+        current.clear();
+      }
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) {
+    out.push_back(std::move(current));
+  }
+  return out;
+}
+
+// What a grant teaches a record; a refresh without a new refresh token keeps the old one.
+void learn_tokens(store::Record& record, oauth::Tokens& tokens, std::int64_t now) {
+  record.kind = store::Kind::oauth;
+  record.secret = std::move(tokens.access_token);
+  if (!tokens.refresh_token.empty()) {
+    record.refresh_token = std::move(tokens.refresh_token);
+  }
+  record.expires_at = tokens.expires_in ? std::optional<std::int64_t>(now + *tokens.expires_in)
+                                        : std::nullopt;
+  if (!tokens.scope.empty()) {
+    record.scopes = split_scopes(tokens.scope);
+  }
+  record.checked_at = now;
+}
+
+std::string minutes(std::int64_t seconds) {
+  const std::int64_t whole = (seconds + 59) / 60;
+  return std::to_string(whole) + (whole == 1 ? " minute" : " minutes");
+}
+
+std::string prompt_text(const std::string& host, const oauth::DeviceAuthorization& code) {
+  std::string text = "\n" + std::string(program_name) + ": sign in to " + host +
+                     " in a browser to continue:\n\n    open   " + code.verification_uri +
+                     "\n    enter  " + code.user_code + "\n\n";
+  if (!code.verification_uri_complete.empty()) {
+    const std::string qr = qr_code(code.verification_uri_complete);
+    if (!qr.empty()) {
+      text += "or scan this code, which opens " + code.verification_uri_complete + ":\n\n" +
+              qr + "\n";
+    }
+  }
+  text += "Waiting for approval; the code expires in " + minutes(code.expires_in) +
+          " (Ctrl-C gives up).\n";
+  return text;
+}
+
+// The device flow, its prompt and outcome written to fd; the new record saved.
+Result<store::Record> sign_in(const Config& config, store::Store& store,
+                              const Credential& request, OAuthSetup setup, int fd) {
+  const std::string url = credential_url(request);
+  std::unique_ptr<oauth::HttpClient> http =
+      oauth::make_http_client(http_settings(config, url, patient_timeouts));
+  if (Result<void> completed = complete(setup, *http); !completed) {
+    return tl::unexpected(completed.error());
+  }
+  Result<oauth::DeviceAuthorization> code = oauth::request_device_code(*http, setup.client);
+  if (!code) {
+    return tl::unexpected(code.error());
+  }
+  put(fd, prompt_text(request.host, *code));
+  if (setup.browser && display_present()) {
+    open_browser(code->verification_uri_complete.empty() ? code->verification_uri
+                                                         : code->verification_uri_complete);
+  }
+  Result<oauth::Tokens> tokens =
+      oauth::poll_for_tokens(*http, setup.client, *code, oauth::real_pacing());
+  if (!tokens) {
+    return tl::unexpected(tokens.error());
+  }
+  store::Record record;
+  record.protocol = request.protocol;
+  record.host = request.host;
+  record.username = request.username.empty() ? setup.username : request.username;
+  learn_tokens(record, *tokens, now_seconds());
+  if (Result<void> saved = store.save(record); !saved) {
+    say_warning("signed in, but the token could not be stored: " + saved.error().message);
+  }
+  put(fd, std::string(program_name) + ": signed in to " + request.host + ".\n");
+  return record;
+}
+
+enum class Refresh { refreshed, dead, failed };
+
+Refresh refresh(const Config& config, store::Store& store, store::Record& record,
+                OAuthSetup setup, const std::string& url) {
+  std::unique_ptr<oauth::HttpClient> http =
+      oauth::make_http_client(http_settings(config, url, quick_timeouts));
+  if (Result<void> completed = complete(setup, *http); !completed) {
+    say_warning("could not refresh the OAuth token for " + record.host + ": " +
+                completed.error().message);
+    return Refresh::failed;
+  }
+  Result<oauth::TokenAnswer> answer = oauth::refresh_tokens(*http, setup.client, record.refresh_token);
+  if (!answer) {
+    say_warning("could not refresh the OAuth token for " + record.host + ": " +
+                answer.error().message);
+    return Refresh::failed;
+  }
+  if (const oauth::TokenError* error = std::get_if<oauth::TokenError>(&*answer)) {
+    if (error->error == "invalid_grant") {
+      trace("the refresh token for " + record.host + " is no longer valid; forgetting it");
+      Result<bool> erased = store.erase(store::Query{record.protocol, record.host, record.path,
+                                                     record.username, record.secret});
+      if (!erased) {
+        trace("could not remove the dead OAuth token: " + erased.error().message);
+      }
+      return Refresh::dead;
+    }
+    say_warning("could not refresh the OAuth token for " + record.host + ": " + error->error);
+    return Refresh::failed;
+  }
+  learn_tokens(record, std::get<oauth::Tokens>(*answer), now_seconds());
+  if (Result<void> saved = store.save(record); !saved) {
+    say_warning("the refreshed OAuth token could not be stored: " + saved.error().message);
+  }
+  return Refresh::refreshed;
+}
+
+bool needs_refresh(const store::Record& record, std::int64_t now) {
+  return record.kind == store::Kind::oauth && !record.refresh_token.empty() &&
+         record.expires_at && *record.expires_at <= now + refresh_margin_seconds;
+}
+
+bool over_https(const Credential& request) {
+  return request.protocol == "https" || request.protocol == "http";
+}
+
+} // namespace
+
+bool refreshes_itself(const store::Record& record) {
+  return record.kind == store::Kind::oauth && !record.refresh_token.empty();
+}
+
+std::optional<store::Record> oauth_on_get(const Config& config, store::Store& store,
+                                          std::optional<store::Record> found,
+                                          const Credential& request) {
+  if (!over_https(request)) {
+    return found;
+  }
+  const std::string url = credential_url(request);
+  if (found && !needs_refresh(*found, now_seconds())) {
+    return found;
+  }
+  std::optional<OAuthSetup> setup =
+      oauth_setup(config, url, request.protocol, request.host, request.wwwauth);
+  if (found) {
+    if (!setup) {
+      trace("no OAuth client id is configured for " + url + ": the token cannot be refreshed");
+      return found;
+    }
+    switch (refresh(config, store, *found, *setup, url)) {
+    case Refresh::refreshed:
+    case Refresh::failed:
+      return found;
+    case Refresh::dead:
+      break;
+    }
+  }
+  if (!setup) {
+    return std::nullopt;
+  }
+  if (!prompting_allowed()) {
+    trace("GIT_TERMINAL_PROMPT forbids the OAuth device flow");
+    return std::nullopt;
+  }
+  const Terminal terminal;
+  if (terminal.fd() < 0) {
+    trace("no terminal: no OAuth device flow");
+    return std::nullopt;
+  }
+  Result<store::Record> record = sign_in(config, store, request, std::move(*setup), terminal.fd());
+  if (!record) {
+    put(terminal.fd(), std::string(program_name) + ": " + record.error().message + "\n");
+    return std::nullopt;
+  }
+  return std::move(*record);
+}
+
+Result<store::Record> oauth_login(const Config& config, store::Store& store,
+                                  const Credential& target) {
+  const std::string url = credential_url(target);
+  std::optional<OAuthSetup> setup = oauth_setup(config, url, target.protocol, target.host);
+  if (!setup) {
+    return fail(Errc::config, "OAuth is not configured for " + url +
+                                  ": set patrol." + target.protocol + "://" + target.host +
+                                  ".oauthClientId (and patrol.oauth is not never)");
+  }
+  const Terminal terminal;
+  return sign_in(config, store, target, std::move(*setup),
+                 terminal.fd() >= 0 ? terminal.fd() : STDERR_FILENO);
+}
+
+Result<bool> revoke_if_possible(const Config& config, const store::Record& record) {
+  if (record.kind != store::Kind::oauth) {
+    return false;
+  }
+  const std::string url = record.protocol + "://" + record.host;
+  std::optional<OAuthSetup> setup = oauth_setup(config, url, record.protocol, record.host);
+  if (!setup) {
+    return false;
+  }
+  std::unique_ptr<oauth::HttpClient> http =
+      oauth::make_http_client(http_settings(config, url, quick_timeouts));
+  if (Result<void> completed = complete(*setup, *http); !completed) {
+    return tl::unexpected(completed.error());
+  }
+  if (setup->client.endpoints.revocation.empty()) {
+    return false;
+  }
+  if (!record.refresh_token.empty()) {
+    if (Result<void> revoked =
+            oauth::revoke_token(*http, setup->client, record.refresh_token, "refresh_token");
+        !revoked) {
+      return tl::unexpected(revoked.error());
+    }
+  }
+  if (Result<void> revoked =
+          oauth::revoke_token(*http, setup->client, record.secret, "access_token");
+      !revoked) {
+    return tl::unexpected(revoked.error());
+  }
+  return true;
+}
+
+} // namespace patrol::helper
