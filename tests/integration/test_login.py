@@ -1,7 +1,10 @@
 """`login` and `logout` through the real binary against the GitLab test server, and forge
 lookups that reach the server only through git's http.<url>.sslCAInfo."""
 
+import select
+import socket
 import subprocess
+import threading
 import unittest
 from datetime import timedelta
 
@@ -150,6 +153,71 @@ class HttpSettingsForForgeCalls(ForgeTest):
         token = self.server.issue_token(name="approved", expires_in_days=20)
         self.approve(token)
         self.assertEqual(self.record()["token_name"], "approved")
+
+    def test_http_proxy_wins_over_the_environment(self):
+        proxy = ConnectProxy()
+        self.addCleanup(proxy.stop)
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAInfo", self.sb.ca)
+        self.sb.git("config", "--global", f"http.{self.server.url}.proxy", proxy.url)
+        dead = socket.socket()
+        dead.bind(("127.0.0.1", 0))  # bound, never listening: connecting there fails
+        self.addCleanup(dead.close)
+        token = self.server.issue_token(name="proxied", expires_in_days=20)
+        proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n",
+                              env={"https_proxy": f"http://127.0.0.1:{dead.getsockname()[1]}",
+                                   "HTTPS_PROXY": None, "all_proxy": None, "no_proxy": None})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("token 'proxied'", self.text(proc.stdout))
+        self.assertEqual(proxy.tunnels, [self.host])
+
+
+class ConnectProxy:
+    """An HTTP CONNECT proxy on loopback that records where each tunnel went."""
+
+    def __init__(self):
+        self.tunnels = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client):
+        with client:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = client.recv(4096)
+                if not chunk:
+                    return
+                head += chunk
+            method, target = head.split(b" ")[:2]
+            if method != b"CONNECT":
+                client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
+                return
+            self.tunnels.append(target.decode())
+            host, port = target.decode().rsplit(":", 1)
+            with socket.create_connection((host, int(port)), timeout=10) as upstream:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                peers = {client: upstream, upstream: client}
+                while True:
+                    ready, _, _ = select.select(list(peers), [], [], 10)
+                    if not ready:
+                        return
+                    for sock in ready:
+                        data = sock.recv(65536)
+                        if not data:
+                            return
+                        peers[sock].sendall(data)
+
+    def stop(self):
+        self.listener.close()
 
 
 if __name__ == "__main__":
