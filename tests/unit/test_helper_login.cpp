@@ -54,7 +54,7 @@ TEST_CASE("login's default usernames are the env store's", "[login]") {
   CHECK(default_username(ForgeKind::none) == std::nullopt);
 }
 
-TEST_CASE("a token is the first line, without its CR; a blank line is none", "[login]") {
+TEST_CASE("a token is the first line without its CR, and a blank line is none", "[login]") {
   Result<Secret> token = token_from_line("glpat-abc\r\nrest");
   REQUIRE(token);
   CHECK(token->view() == "glpat-abc");
