@@ -14,6 +14,7 @@
 #include "helper/credential_url.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
+#include "helper/oauth_fallback.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_lookup.hpp"
@@ -25,7 +26,7 @@ namespace patrol::helper {
 namespace {
 
 constexpr std::string_view login_usage =
-    "usage: git credential-patrol login URL [--username NAME] [--stdin]";
+    "usage: git credential-patrol login URL [--username NAME] [--stdin | --oauth]";
 constexpr std::string_view logout_usage =
     "usage: git credential-patrol logout URL [--username NAME]";
 // A token is short; a longer line on stdin is a mistake, not a token.
@@ -147,6 +148,23 @@ bool logout_covers(const store::Record& record, const Credential& target,
          (!username || record.username == *username);
 }
 
+// The device flow signs in; the username is the forge's OAuth one unless given.
+int login_oauth(const Config& config, Credential request, const std::optional<std::string>& username) {
+  if (username) {
+    request.username = *username;
+  }
+  Result<std::unique_ptr<store::Store>> store =
+      open_persistent_store(config, credential_url(request));
+  if (!store) {
+    return failed(store.error());
+  }
+  Result<store::Record> record = oauth_login(config, **store, request);
+  if (!record) {
+    return failed(record.error());
+  }
+  return print_line(login_summary(*record, (*store)->name())) ? 0 : 1;
+}
+
 } // namespace
 
 Result<LoginArgs> parse_login_args(Args args) {
@@ -156,6 +174,8 @@ Result<LoginArgs> parse_login_args(Args args) {
     const std::string_view arg = args[i];
     if (arg == "--stdin") {
       out.from_stdin = true;
+    } else if (arg == "--oauth") {
+      out.oauth = true;
     } else if (arg.starts_with("--username")) {
       out.username = username_option(args, i);
       if (!out.username || out.username->empty()) {
@@ -174,6 +194,9 @@ Result<LoginArgs> parse_login_args(Args args) {
   }
   if (!have_url) {
     return usage_error(login_usage, "which URL?");
+  }
+  if (out.oauth && out.from_stdin) {
+    return usage_error(login_usage, "--oauth reads no token: drop --stdin");
   }
   return out;
 }
@@ -241,6 +264,9 @@ int run_login(Args args) {
     return failed(config.error());
   }
   Credential request = std::move(*target);
+  if (parsed->oauth) {
+    return login_oauth(*config, std::move(request), parsed->username);
+  }
   const Forge forge = forge_for(*config, credential_url(request), request.protocol, request.host);
   if (parsed->username) {
     request.username = *parsed->username;
@@ -307,6 +333,12 @@ int run_logout(Args args) {
   for (const store::Record& record : *records) {
     if (!logout_covers(record, *target, username)) {
       continue;
+    }
+    if (Result<bool> revoked = revoke_if_possible(*config, record); !revoked) {
+      say_warning("could not revoke the OAuth token of " + record_url(record) + ": " +
+                  revoked.error().message);
+    } else if (*revoked) {
+      print_line("revoked the OAuth token of " + record_url(record));
     }
     Result<bool> erased = (*store)->erase(
         store::Query{record.protocol, record.host, record.path, record.username, std::nullopt});

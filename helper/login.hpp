@@ -17,6 +17,7 @@ struct LoginArgs {
   std::string url;
   std::optional<std::string> username; // --username NAME
   bool from_stdin = false;             // --stdin
+  bool oauth = false;                  // --oauth: the device flow instead of a typed token
 };
 
 struct LogoutArgs {

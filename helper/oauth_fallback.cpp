@@ -199,7 +199,8 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
     return Refresh::failed;
   }
   if (const oauth::TokenError* error = std::get_if<oauth::TokenError>(&*answer)) {
-    if (error->error == "invalid_grant") {
+    // GitHub says bad_refresh_token where RFC 6749 says invalid_grant.
+    if (error->error == "invalid_grant" || error->error == "bad_refresh_token") {
       trace("the refresh token for " + record.host + " is no longer valid; forgetting it");
       Result<bool> erased = store.erase(store::Query{record.protocol, record.host, record.path,
                                                      record.username, record.secret});

@@ -5,9 +5,12 @@ reference/forge-apis.md.
 """
 
 import secrets
+import string
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from device_flow import DeviceFlowServer
 from forge import ForgeServer, send_json
 
 BAD_CREDENTIALS = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest",
@@ -39,6 +42,7 @@ class Token:
     expires_at: datetime         # None: never expires (no expiration header)
     expiry_format: str = "utc"   # "utc" or "offset"
     revoked: bool = False
+    oauth: bool = False          # an OAuth app token (gho_): git takes any username with it
 
     def expired_at(self, now):
         return self.expires_at is not None and now >= self.expires_at
@@ -59,6 +63,7 @@ class GitHubServer(ForgeServer):
         self._tokens = {}
         self._next_id = 1
         self._user_ids = {}
+        self.device = GitHubDeviceFlow(self)
 
     @property
     def api_url(self):
@@ -130,7 +135,8 @@ class GitHubServer(ForgeServer):
 
     def git_user(self, username, password):
         token = self._valid(password)
-        if token is None or username not in (token.user, "x-access-token"):
+        if token is None or not username or (
+                username not in (token.user, "x-access-token") and not token.oauth):
             return None
         return token.user, token.id
 
@@ -149,6 +155,8 @@ class GitHubServer(ForgeServer):
     # API ---------------------------------------------------------------------
 
     def api(self, handler, method, path, body):
+        if path.startswith("/login/"):
+            return self.device.serve(handler, method, path, body)
         route = path[len("/api/v3"):] if path.startswith("/api/v3/") else path
         if route != "/user":
             if path.startswith("/api/v3/"):
@@ -178,3 +186,71 @@ class GitHubServer(ForgeServer):
                                  "site_admin": False, "name": token.user},
                   headers)
         return True
+
+
+class GitHubDeviceFlow(DeviceFlowServer):
+    """GitHub's device flow (reference/forge-apis.md): errors arrive with HTTP 200;
+    slow_down raises the code's interval by 5 s and says the new one; the device code
+    answer is form-encoded unless the client sends Accept: application/json. OAuth app
+    tokens (gho_) do not expire; with expiring_tokens (GitHub App user tokens) they last
+    access_token_lifetime seconds and come with a refresh token. No revocation endpoint
+    for a public client."""
+
+    device_path = "/login/device/code"
+    token_path = "/login/oauth/access_token"
+    error_status = 200
+
+    def __init__(self, forge):
+        super().__init__(forge)
+        self.expiring_tokens = False
+        self.access_token_lifetime = 28800
+
+    def user_code(self):
+        letters = "BCDFGHJKLMNPQRSTVWXZ"
+        code = "".join(secrets.choice(letters) for _ in range(8))
+        return code[:4] + "-" + code[4:]
+
+    def verification_uri(self):
+        return self.forge.url + "/login/device"
+
+    def device_answer(self, handler, document):
+        if "application/json" in handler.headers.get("Accept", ""):
+            send_json(handler, 200, document)
+            return
+        body = urlencode(document).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def slow_down(self, grant):
+        grant.interval += 5
+        return {"error": "slow_down", "error_description": "Too many requests have been made in the same timeframe.",
+                "error_uri": "https://docs.github.com", "interval": grant.interval}
+
+    def issue(self, grant):
+        forge = self.forge
+        now = forge.now()
+        expires = now + timedelta(seconds=self.access_token_lifetime) if self.expiring_tokens else None
+        with forge._lock:
+            value = ("ghu_" if self.expiring_tokens else "gho_") + secrets.token_hex(18)
+            user_id = forge._user_ids.setdefault(grant.user, 1000 + len(forge._user_ids))
+            forge._tokens[value] = Token(forge._next_id, value, grant.user, user_id,
+                                         list(grant.scopes), expires.replace(microsecond=0) if expires else None,
+                                         oauth=True)
+            forge._next_id += 1
+        document = {"access_token": value, "token_type": "bearer", "scope": ",".join(grant.scopes)}
+        if self.expiring_tokens:
+            refresh = "ghr_" + secrets.token_hex(30)
+            self.remember_refresh(refresh, value)
+            document.update({"expires_in": self.access_token_lifetime, "refresh_token": refresh,
+                             "refresh_token_expires_in": 15897600})
+        return document
+
+    def revoke_access(self, value):
+        if self.forge.token(value) is not None:
+            self.forge.revoke(value)
+
+    def refresh_refused(self, handler):
+        return self.error(handler, "bad_refresh_token", "The refresh token passed is incorrect or expired.")

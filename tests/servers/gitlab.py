@@ -10,10 +10,12 @@ in-process: issue_token(), revoke(), set_expiry(), set_now(), log, hold_api().
 """
 
 import secrets
+import string
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from device_flow import DeviceFlowServer
 from forge import ForgeServer, form_or_json, send_json
 
 EXPIRED = {"error": "invalid_token",
@@ -73,7 +75,12 @@ class Token:
     last_used_ips: list = field(default_factory=list)
     rotated_to: int = None      # id of the token that replaced it
 
+    expires_time: datetime = None  # OAuth access tokens: expiry to the second
+    refresh_token: str = None      # OAuth access tokens: the refresh token issued with it
+
     def expired_at(self, now):
+        if self.expires_time is not None:
+            return now >= self.expires_time
         return self.expires_at is not None and now.date() >= self.expires_at
 
     def describe(self, now):
@@ -101,6 +108,7 @@ class GitLabServer(ForgeServer):
         self._tokens = {}           # value -> Token
         self._next_id = 1
         self._user_ids = {}
+        self.device = GitLabDeviceFlow(self)
 
     @property
     def api_url(self):
@@ -238,6 +246,8 @@ class GitLabServer(ForgeServer):
         return None, None
 
     def api(self, handler, method, path, body):
+        if path.startswith("/oauth/"):
+            return self.device.serve(handler, method, path, body)
         if not path.startswith("/api/v4/"):
             return False
         if self.answered_failure(handler):
@@ -291,6 +301,46 @@ class GitLabServer(ForgeServer):
         del document["last_used_ips"]
         document["token"] = new_value
         return answer(200, document)
+
+
+class GitLabDeviceFlow(DeviceFlowServer):
+    """GitLab's OAuth device authorization grant (17.2+) and refresh, as reference/forge-apis.md
+    describes: errors are HTTP 400 JSON; slow_down when polled sooner than `interval` after
+    the last poll (the server never raises it); an expired code is deleted (later polls get
+    invalid_grant); refresh invalidates the old pair. Tokens are OAuth access tokens of the
+    GitLab server (git username oauth2), lasting access_token_lifetime seconds."""
+
+    device_path = "/oauth/authorize_device"
+    token_path = "/oauth/token"
+    revoke_path = "/oauth/revoke"
+    error_status = 400
+
+    def user_code(self):
+        return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
+
+    def verification_uri(self):
+        return self.forge.url + "/oauth/device"
+
+    def verification_uri_complete(self, user_code):
+        return f"{self.verification_uri()}?user_code={user_code}"
+
+    def issue(self, grant):
+        forge = self.forge
+        value = forge.issue_token(user=grant.user, name="OAuth", scopes=grant.scopes, oauth=True)
+        refresh = secrets.token_urlsafe(30)
+        with forge._lock:
+            token = forge._tokens[value]
+            token.expires_time = forge.now() + timedelta(seconds=self.access_token_lifetime)
+            token.refresh_token = refresh
+        self.remember_refresh(refresh, value)
+        return {"access_token": value, "token_type": "Bearer",
+                "expires_in": self.access_token_lifetime, "refresh_token": refresh,
+                "scope": " ".join(grant.scopes), "created_at": int(forge.now().timestamp())}
+
+    def revoke_access(self, value):
+        token = self.forge.token(value)
+        if token is not None:
+            self.forge.revoke(value)
 
 
 def _self_check():
