@@ -1,11 +1,9 @@
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
-#include <curl/curl.h>
-
+#include "oauth/curl_library.hpp"
 #include "oauth/http.hpp"
 
 namespace patrol::oauth {
@@ -41,18 +39,19 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 
 // curl keeps its own copy of each header line; the Authorization one is wiped before free.
 struct HeaderList {
+  const CurlLibrary& api;
   curl_slist* list = nullptr;
-  HeaderList() = default;
+  explicit HeaderList(const CurlLibrary& library) : api(library) {}
   HeaderList(const HeaderList&) = delete;
   HeaderList& operator=(const HeaderList&) = delete;
   ~HeaderList() {
     for (curl_slist* item = list; item != nullptr; item = item->next) {
       wipe(item->data, std::strlen(item->data));
     }
-    curl_slist_free_all(list);
+    api.slist_free_all(list);
   }
   bool add(const std::string& line) {
-    curl_slist* next = curl_slist_append(list, line.c_str());
+    curl_slist* next = api.slist_append(list, line.c_str());
     if (next == nullptr) {
       return false;
     }
@@ -61,7 +60,8 @@ struct HeaderList {
   }
 };
 
-std::string describe(CURLcode code, const HttpRequest& request, const HttpSettings& settings) {
+std::string describe(const CurlLibrary& api, CURLcode code, const HttpRequest& request,
+                     const HttpSettings& settings) {
   const std::string where = " (" + request.url + ")";
   switch (code) {
   case CURLE_OPERATION_TIMEDOUT:
@@ -78,7 +78,7 @@ std::string describe(CURLcode code, const HttpRequest& request, const HttpSettin
     return "the server's TLS certificate is not trusted" + where +
            "; set http.sslCAInfo or GIT_SSL_CAINFO to the CA that signed it";
   default:
-    return std::string(curl_easy_strerror(code)) + where;
+    return std::string(api.easy_strerror(code)) + where;
   }
 }
 
@@ -95,16 +95,18 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
   if (Result<void> allowed = check_url(request.url); !allowed) {
     return tl::unexpected(allowed.error());
   }
-  static std::once_flag initialised;
-  std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  Result<const CurlLibrary*> library = curl_library();
+  if (!library) {
+    return tl::unexpected(library.error());
+  }
+  const CurlLibrary& api = **library;
+  std::unique_ptr<CURL, decltype(api.easy_cleanup)> curl(api.easy_init(), api.easy_cleanup);
   if (!curl) {
     return fail(Errc::network, "cannot start an HTTP request: out of memory");
   }
   CURL* handle = curl.get();
   Exchange exchange;
-  HeaderList headers;
+  HeaderList headers(api);
   bool ok = headers.add("Expect:") && headers.add("User-Agent: git-credential-patrol");
   for (const auto& [name, value] : request.headers) {
     ok = ok && headers.add(name + ": " + value);
@@ -121,43 +123,43 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
     return fail(Errc::network, "cannot build an HTTP request: out of memory");
   }
 
-  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "https,http");
-  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+  api.easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  api.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "https,http");
+  api.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  api.easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  api.easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  api.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(settings_.connect_timeout.count()));
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.total_timeout.count()));
+  api.easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.total_timeout.count()));
   if (!settings_.ca_file.empty()) {
-    curl_easy_setopt(handle, CURLOPT_CAINFO, settings_.ca_file.c_str());
+    api.easy_setopt(handle, CURLOPT_CAINFO, settings_.ca_file.c_str());
   }
   if (!settings_.proxy.empty()) {
-    curl_easy_setopt(handle, CURLOPT_PROXY, settings_.proxy.c_str());
+    api.easy_setopt(handle, CURLOPT_PROXY, settings_.proxy.c_str());
   }
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
+  api.easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
   if (request.method == "POST" || !request.body.empty()) {
-    curl_easy_setopt(handle, CURLOPT_POST, 1L);
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.view().data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+    api.easy_setopt(handle, CURLOPT_POST, 1L);
+    api.easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.view().data());
+    api.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.view().size()));
   }
   if (request.method != "GET" && request.method != "POST") {
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    api.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
-  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
+  api.easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
+  api.easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
 
-  const CURLcode code = curl_easy_perform(handle);
+  const CURLcode code = api.easy_perform(handle);
   HttpResponse response;
   response.body = Secret(std::move(exchange.body));
   if (code != CURLE_OK) {
-    return fail(Errc::network, describe(code, request, settings_));
+    return fail(Errc::network, describe(api, code, request, settings_));
   }
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+  api.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   response.headers = std::move(exchange.headers);
   return response;
 }

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <memory>
 
-#include <curl/curl.h>
+#include "oauth/curl_library.hpp"
 
 namespace patrol::oauth {
 namespace {
@@ -22,20 +22,25 @@ struct UrlParts {
 };
 
 Result<UrlParts> split_url(std::string_view url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), curl_url_cleanup);
+  Result<const CurlLibrary*> curl = curl_library();
+  if (!curl) {
+    return tl::unexpected(curl.error());
+  }
+  const CurlLibrary& api = **curl;
+  std::unique_ptr<CURLU, decltype(api.url_cleanup)> handle(api.url(), api.url_cleanup);
   const std::string text(url);
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+  if (!handle || api.url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
     return fail(Errc::invalid_input, "not a valid URL: " + text);
   }
   UrlParts parts;
   for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &parts.scheme},
                            std::pair{CURLUPART_HOST, &parts.host}}) {
     char* value = nullptr;
-    if (curl_url_get(handle.get(), part, &value, 0) != CURLUE_OK) {
+    if (api.url_get(handle.get(), part, &value, 0) != CURLUE_OK) {
       return fail(Errc::invalid_input, "not a valid URL: " + text);
     }
     *out = value;
-    curl_free(value);
+    api.free(value);
   }
   return parts;
 }
