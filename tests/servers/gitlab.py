@@ -328,9 +328,10 @@ class GitLabDeviceFlow(DeviceFlowServer):
         forge = self.forge
         value = forge.issue_token(user=grant.user, name="OAuth", scopes=grant.scopes, oauth=True)
         refresh = secrets.token_urlsafe(30)
+        expires = forge.now() + timedelta(seconds=self.access_token_lifetime)
         with forge._lock:
             token = forge._tokens[value]
-            token.expires_time = forge.now() + timedelta(seconds=self.access_token_lifetime)
+            token.expires_time = expires
             token.refresh_token = refresh
         self.remember_refresh(refresh, value)
         return {"access_token": value, "token_type": "Bearer",

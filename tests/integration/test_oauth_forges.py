@@ -1,0 +1,184 @@
+"""OAuth's device flow against the GitLab and GitHub test servers, each with its own
+behaviour (GitLab: HTTP 400 errors, 8-character codes, slow_down when polled too soon;
+GitHub: HTTP 200 errors, slow_down with a new interval), then git using the token."""
+
+import shutil
+import time
+
+from harness import IntegrationTest, credential_input, parse_credential
+from oauth_fixtures import Login
+
+CLIENT_ID = "patrol-forge-test"
+
+
+class ForgeOAuthTest(IntegrationTest):
+    forge = "gitlab"
+
+    def setUp(self):
+        super().setUp()
+        self.keyring = self.sb.secret_service()
+        start = self.sb.gitlab_server if self.forge == "gitlab" else self.sb.github_server
+        self.server = start()
+        self.server.device.register_client(CLIENT_ID)
+        self.server.device.interval = 1
+        self.host = f"127.0.0.1:{self.server.port}"
+        self.repo_url = f"{self.server.url}/repo.git"
+        prefix = f"patrol.{self.server.url}."
+        self.sb.git("config", "--global", prefix + "forge", self.forge)
+        if self.forge == "github":
+            self.sb.git("config", "--global", prefix + "apiUrl", self.server.ghes_api_url)
+        self.sb.git("config", "--global", prefix + "oauthClientId", CLIENT_ID)
+
+    def stored(self):
+        proc = self.sb.helper("get", input=credential_input(protocol="https", host=self.host),
+                              env={"GIT_TERMINAL_PROMPT": "0"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return parse_credential(proc.stdout)
+
+    def sign_in(self, approve=True):
+        login = Login(self.sb, self.repo_url)
+        code = login.code()
+        if approve:
+            self.assertTrue(self.server.device.approve(code))
+            status, stdout, stderr = login.finish()
+            self.assertEqual(status, 0, stderr)
+        return login, code
+
+    def clone(self, name="work"):
+        shutil.rmtree(self.sb.root / name, ignore_errors=True)
+        return self.sb.git("clone", "-q", self.repo_url, str(self.sb.root / name), check=False)
+
+    def gap_after(self, code, answer):
+        """Seconds between the first poll answered `answer` and the next poll."""
+        polls = self.server.device.polls_of(code)
+        for first, second in zip(polls, polls[1:]):
+            if first.answer == answer:
+                return second.at - first.at
+        raise AssertionError(f"no poll answered {answer} and then another: {polls}")
+
+
+class GitLab(ForgeOAuthTest):
+    forge = "gitlab"
+
+    def test_sign_in_then_git_uses_the_oauth_token_as_oauth2(self):
+        login, code = self.sign_in()
+        self.assertRegex(code, r"^[0-9A-Z]{8}$")
+        self.assertIn(f"open   {self.server.url}/oauth/device", login.stderr)
+        got = self.stored()
+        self.assertEqual(got["username"], "oauth2")
+        token = self.server.token(got["password"])
+        self.assertTrue(token is not None and token.oauth)
+        self.assertEqual(token.scopes, ["read_repository", "write_repository"])
+        polls = [p.answer for p in self.server.device.polls_of(code)]
+        self.assertNotIn("slow_down", polls, "the client polled faster than the interval")
+        self.server.clear_log()
+        self.assertEqual(self.clone().returncode, 0)
+        self.assertTrue(any(e.token_id == token.id for e in self.server.git_calls()))
+
+    def test_slow_down_adds_five_seconds_to_later_polls(self):
+        self.server.device.force_slow_down = 1
+        login = Login(self.sb, self.repo_url)
+        code = login.code()
+        deadline = time.monotonic() + 10
+        while not any(p.answer == "slow_down" for p in self.server.device.polls_of(code)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        self.server.device.approve(code)
+        self.assertEqual(login.finish()[0], 0)
+        self.assertGreaterEqual(self.gap_after(code, "slow_down"), 1 + 5 - 0.1)
+
+    def test_a_code_the_server_expired_stops_polling(self):
+        login = Login(self.sb, self.repo_url)
+        login.code()
+        self.server.advance(seconds=self.server.device.expires_in + 1)
+        status, _, stderr = login.finish(timeout=15)
+        self.assertNotEqual(status, 0)
+        self.assertIn("expired", stderr)
+        self.assertEqual(self.stored(), {})
+
+    def test_an_expiring_token_is_refreshed_silently_at_clone(self):
+        self.server.device.access_token_lifetime = 30  # within get's one-minute margin
+        self.sign_in()
+        before = self.stored()
+        # stored() refreshed once already; the clone refreshes again, with no terminal.
+        self.assertEqual(len(self.server.device.refreshes), 1)
+        self.assertEqual(self.clone().returncode, 0)
+        self.assertEqual([answer for _, answer in self.server.device.refreshes], ["tokens"] * 2)
+        self.assertTrue(self.server.token(before["password"]).revoked, "the old pair lives on")
+        self.assertEqual(len(self.server.device.grants()), 0, "a device flow ran")
+
+    def test_a_dead_refresh_token_is_forgotten_and_git_fails_fast_without_a_terminal(self):
+        self.server.device.access_token_lifetime = 30
+        self.sign_in()
+        self.server.device.kill_refresh_tokens()
+        started = time.monotonic()
+        proc = self.clone()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("terminal prompts disabled", proc.stderr)
+        self.assertLess(time.monotonic() - started, 15)
+        self.assertEqual(self.stored(), {})
+        self.assertEqual(len(self.server.device.grants()), 0)
+
+    def test_logout_revokes_the_token_at_gitlab(self):
+        self.sign_in()
+        token = self.stored()["password"]
+        proc = self.sb.helper("logout", self.server.url)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(b"revoked", proc.stdout)
+        self.assertTrue(self.server.token(token).revoked)
+        self.assertEqual(self.stored(), {})
+
+    def test_an_unknown_client_is_refused_clearly(self):
+        self.sb.git("config", "--global", f"patrol.{self.server.url}.oauthClientId", "nobody")
+        proc = self.sb.helper("login", "--oauth", self.server.url)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(b"invalid_client", proc.stderr)
+
+
+class GitHub(ForgeOAuthTest):
+    forge = "github"
+
+    def test_sign_in_through_http_200_errors_then_git_uses_the_token(self):
+        login = Login(self.sb, self.repo_url)
+        code = login.code()
+        self.assertRegex(code, r"^[A-Z]{4}-[A-Z]{4}$")
+        deadline = time.monotonic() + 10
+        while not self.server.device.polls_of(code):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        self.server.device.approve(code, user="octocat")
+        self.assertEqual(login.finish()[0], 0)
+        self.assertEqual(self.server.device.polls_of(code)[0].answer, "authorization_pending")
+        got = self.stored()
+        self.assertTrue(got["password"].startswith("gho_"))
+        self.assertNotIn("password_expiry_utc", got, "GitHub's OAuth app tokens do not expire")
+        self.assertEqual(self.clone().returncode, 0)
+        # No revocation endpoint for a public client: logout only forgets.
+        proc = self.sb.helper("logout", self.server.url)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn(b"revoked", proc.stdout)
+        self.assertFalse(self.server.token(got["password"]).revoked)
+
+    def test_slow_down_takes_githubs_new_interval(self):
+        self.server.device.force_slow_down = 1
+        login = Login(self.sb, self.repo_url)
+        code = login.code()
+        deadline = time.monotonic() + 10
+        while not any(p.answer == "slow_down" for p in self.server.device.polls_of(code)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        self.server.device.approve(code, user="octocat")
+        self.assertEqual(login.finish()[0], 0)
+        self.assertGreaterEqual(self.gap_after(code, "slow_down"), 6 - 0.1)
+        self.assertNotIn("slow_down", [p.answer for p in self.server.device.polls_of(code)][1:])
+
+    def test_expiring_github_app_tokens_refresh_and_a_bad_refresh_token_is_forgotten(self):
+        self.server.device.expiring_tokens = True
+        self.server.device.access_token_lifetime = 30
+        self.sign_in()
+        first = self.stored()  # refreshed: inside the minute
+        self.assertTrue(first["password"].startswith("ghu_"))
+        self.assertEqual([a for _, a in self.server.device.refreshes], ["tokens"])
+        self.server.device.kill_refresh_tokens()
+        self.assertEqual(self.stored(), {})
+        self.assertEqual(self.server.device.refreshes[-1][1], "invalid_grant")

@@ -1,0 +1,73 @@
+"""OAuth through real git with a person at a real terminal (tmux): a clone with nothing
+stored shows the code and page on the terminal, is approved, and succeeds; the next clone
+asks nothing; once the access token expires a clone refreshes it without a word; with no
+terminal git fails fast with its own message."""
+
+import os
+import re
+import subprocess
+import time
+
+from terminal import Terminal
+from test_oauth_forges import ForgeOAuthTest
+
+
+class CloneAtTheTerminal(ForgeOAuthTest):
+    forge = "gitlab"
+
+    def setUp(self):
+        super().setUp()
+        self.sb.env.pop("GIT_TERMINAL_PROMPT", None)
+
+    def clone_in_terminal(self, name):
+        term = Terminal(self.sb, name=name)
+        term.start(["git", "clone", "-q", self.repo_url, str(self.sb.root / name)])
+        return term
+
+    def test_sign_in_on_the_terminal_then_stored_then_refreshed_silently(self):
+        self.server.device.access_token_lifetime = 70
+        term = self.clone_in_terminal("first")
+        screen = term.wait_for("Waiting for approval")
+        code = re.search(r"enter  ([0-9A-Z]{8})", screen).group(1)
+        self.assertIn(f"open   {self.server.url}/oauth/device", screen)
+        self.assertIn(f"?user_code={code}", screen, "the QR code's page is named")
+        self.assertIn("\u2588", screen, "a QR code is drawn")
+        signed_in_at = time.monotonic()
+        self.assertTrue(self.server.device.approve(code))
+        self.assertEqual(term.exit_code(), 0, term.screen())
+        self.assertIn("signed in to 127.0.0.1", term.screen())
+        self.assertTrue((self.sb.root / "first" / ".git").is_dir())
+        token = self.stored()["password"]
+        self.assertEqual(len(self.server.device.refreshes), 0)
+
+        # The next clone uses the stored token: no prompt, no grant, no refresh.
+        second = self.clone_in_terminal("second")
+        self.assertEqual(second.exit_code(), 0, second.screen())
+        self.assertNotIn("sign in", second.screen())
+        self.assertEqual(self.server.device.grants(), [])
+        self.assertEqual(len(self.server.device.refreshes), 0)
+        self.assertLess(time.monotonic() - signed_in_at, 10, "too slow to see the stored token used")
+
+        # Past the token's life (minus get's one-minute margin): refreshed, nothing asked.
+        time.sleep(max(0.0, signed_in_at + 11 - time.monotonic()))
+        self.server.advance(seconds=71)
+        self.assertIsNone(self.server._valid(token), "the old access token should be dead")
+        third = self.clone_in_terminal("third")
+        self.assertEqual(third.exit_code(), 0, third.screen())
+        self.assertNotIn("sign in", third.screen())
+        self.assertEqual([a for _, a in self.server.device.refreshes], ["tokens"])
+        self.assertEqual(self.server.device.grants(), [])
+        self.assertNotEqual(self.stored()["password"], token)
+
+    def test_no_terminal_git_fails_fast_with_its_own_message(self):
+        env = dict(self.sb.env)
+        started = time.monotonic()
+        proc = subprocess.run(["git", "clone", self.repo_url, str(self.sb.root / "work")],
+                              env=env, cwd=self.sb.root, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=30, start_new_session=True)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertLess(time.monotonic() - started, 15)
+        self.assertIn("could not read Username", proc.stderr)
+        self.assertNotIn("sign in", proc.stderr)
+        self.assertEqual(self.server.device.grants(), [])
+        self.assertEqual(self.server.device.polls, [])
