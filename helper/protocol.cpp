@@ -9,6 +9,8 @@
 #include <limits>
 #include <utility>
 
+#include "common/percent.hpp"
+
 namespace patrol::helper {
 namespace {
 
@@ -103,19 +105,6 @@ std::optional<std::int64_t> parse_expiry(std::string_view value) {
     return std::nullopt;
   }
   return number;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 // git's url_decode_mem: "%XY" becomes one byte when both are hex digits and the byte is

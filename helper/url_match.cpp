@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/percent.hpp"
+
 namespace patrol::helper {
 namespace {
 
@@ -19,23 +21,9 @@ bool is_host_char(char c, bool allow_globs) {
 }
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 // Appends `from`, decoding %XX escapes that need not be escaped and escaping what must
 // be; escaped reserved characters stay escaped so delimiters keep their meaning.
 bool append_normalized_escapes(std::string &out, std::string_view from) {
-  static constexpr std::string_view hex = "0123456789ABCDEF";
   std::size_t i = 0;
   while (i < from.size()) {
     char c = from[i++];
@@ -56,9 +44,7 @@ bool append_normalized_escapes(std::string &out, std::string_view from) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x1F || byte >= 0x7F || in(unsafe_chars, c) ||
         (was_escaped && in(reserved_chars, c))) {
-      out += '%';
-      out += hex[byte >> 4U];
-      out += hex[byte & 0x0FU];
+      append_escaped(out, byte);
     } else {
       out += c;
     }

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "oauth/curl_library.hpp"
+#include "common/percent.hpp"
 
 namespace patrol::oauth {
 namespace {
@@ -96,21 +97,9 @@ Result<void> check_url(std::string_view url) {
 }
 
 std::string form_encode(std::string_view value) {
-  constexpr std::string_view hex = "0123456789ABCDEF";
   std::string out;
   out.reserve(value.size());
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(hex[byte >> 4U]);
-      out.push_back(hex[byte & 0xFU]);
-    }
-  }
+  percent_encode(out, value, {}, true);
   return out;
 }
 
