@@ -253,7 +253,13 @@ std::optional<store::Record> oauth_on_get(const Config& config, store::Store& st
     }
     switch (refresh(config, store, *found, *setup, url)) {
     case Refresh::refreshed:
+      return found;
     case Refresh::failed:
+      // An expired token would only earn a 401, and git's erase would then throw away the
+      // refresh token that may work again once the server is back.
+      if (*found->expires_at <= now_seconds()) {
+        return std::nullopt;
+      }
       return found;
     case Refresh::dead:
       break;

@@ -119,6 +119,21 @@ class GitLab(ForgeOAuthTest):
         self.assertEqual(self.stored(), {})
         self.assertEqual(len(self.server.device.grants()), 0)
 
+    def test_a_refresh_that_fails_keeps_the_record_and_hands_no_expired_token(self):
+        self.server.device.access_token_lifetime = 2
+        self.sign_in()
+        time.sleep(2.5)
+        self.server.device.failure = 503
+        proc = self.sb.helper("get", input=credential_input(protocol="https", host=self.host),
+                              env={"GIT_TERMINAL_PROMPT": "0"})
+        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.stdout, "", "an expired token was handed to git")
+        self.assertIn("could not refresh", proc.stderr)
+        self.server.device.failure = None
+        got = self.stored()
+        self.assertTrue(got.get("password"), "the refresh token was lost with the failure")
+        self.assertEqual([a for _, a in self.server.device.refreshes], ["tokens"])
+
     def test_logout_revokes_the_token_at_gitlab(self):
         self.sign_in()
         token = self.stored()["password"]

@@ -53,6 +53,7 @@ class DeviceFlowServer:
         self.expires_in = 300
         self.access_token_lifetime = 7200
         self.force_slow_down = 0   # the next N polls answer slow_down whatever their timing
+        self.failure = None        # an HTTP status every OAuth request gets instead, e.g. 503
         self.polls = []
         self.refreshes = []        # (refresh token presented, answer)
         self.revocations = []      # (token_type_hint, found)
@@ -138,6 +139,9 @@ class DeviceFlowServer:
         if path not in (self.device_path, self.token_path, self.revoke_path):
             return False
         self.forge.note("api", method, handler.path, None)
+        if self.failure:
+            send_json(handler, self.failure, {"message": "Service Unavailable"})
+            return True
         if method != "POST":
             send_json(handler, 405, {"error": "method_not_allowed"})
             return True
