@@ -85,6 +85,9 @@ int run(int argc, char** argv) {
     return 0;
   }
   const std::vector<std::string_view> args(argv + 2, argv + argc);
+  trace("git-credential-patrol " PATROL_VERSION ": command " + std::string(name) + " with " +
+        std::to_string(args.size()) + " argument(s)");
+  const TraceTimer timer("command " + std::string(name));
   return command->run(args);
 }
 

@@ -3,6 +3,8 @@
 #include <array>
 
 #include "helper/check.hpp"
+#include "helper/configure.hpp"
+#include "helper/diagnose.hpp"
 #include "helper/git_ops.hpp"
 #include "helper/import.hpp"
 #include "helper/login.hpp"
@@ -39,6 +41,14 @@ constexpr std::array table{
     Command{"import", " [--from store-file|libsecret] [--dry-run] [--remove-source] [FILE]",
             "move credentials from git-credential-store or -libsecret into patrol's store",
             false, run_import},
+    Command{"configure", " [--global | --system] [--url URL]",
+            "make git use patrol (credential.helper), showing each change", false,
+            run_configure},
+    Command{"unconfigure", " [--global | --system] [--url URL]",
+            "remove exactly what configure added", false, run_unconfigure},
+    Command{"diagnose", " [--probe] [URL]",
+            "what git and patrol will do for URL, and why; changes nothing", false,
+            run_diagnose},
 };
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <git2.h>
 #include <unistd.h>
 
+#include "helper/messages.hpp"
 #include "helper/url_match.hpp"
 
 namespace patrol::helper {
@@ -675,6 +676,9 @@ std::optional<std::string> Config::get(std::string_view key, std::string_view ur
 
 std::string Config::value(std::string_view key, std::string_view url) const {
   if (std::optional<std::string> found = get(key, url)) {
+    if (tracing()) {
+      trace("setting patrol." + std::string(key) + "=" + *found + " for " + std::string(url));
+    }
     return *found;
   }
   const ConfigKey *known = find_key(key);

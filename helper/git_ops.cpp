@@ -26,6 +26,11 @@ Result<Credential> read_credential() {
   }
   Result<Credential> credential = parse(*input);
   wipe(*input);
+  if (credential && tracing()) {
+    trace("request: protocol=" + credential->protocol + " host=" + credential->host +
+          " path=" + credential->path + " username=" + credential->username +
+          " password=" + traced_secret(credential->password.view()));
+  }
   return credential;
 }
 
@@ -76,6 +81,10 @@ int run_get(Args /*args*/) {
     report(found.error());
     return 0;
   }
+  trace("store " + std::string((*store)->name()) +
+        (*found ? " found a credential for user " + (*found)->username +
+                      " (secret " + traced_secret((*found)->secret.view()) + ")"
+                : std::string(" has nothing for this request")));
   // OAuth first: it refreshes a dying OAuth token, or signs a person in when nothing is stored.
   std::optional<store::Record> usable =
       oauth_on_get(config, **store, std::move(*found), *request);

@@ -1,30 +1,125 @@
 #include "helper/messages.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <string>
+#include <unistd.h>
+#include <utility>
 
 namespace patrol::helper {
 namespace {
 
-void emit(std::string_view kind, std::string_view message) {
-  // Built whole and written once so lines from parallel git processes do not interleave.
+bool env_set(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0';
+}
+
+// https://no-color.org: any non-empty NO_COLOR turns colour off.
+bool colour_wanted() {
+  static const bool wanted = !env_set("NO_COLOR") && isatty(STDERR_FILENO) == 1;
+  return wanted;
+}
+
+// Whole lines in one write(2), so lines from parallel git processes do not interleave.
+void write_all(int fd, const std::string& line) {
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void emit(int fd, std::string_view kind, std::string_view colour, std::string_view message) {
   std::string line;
-  line.reserve(program_name.size() + kind.size() + message.size() + 4);
-  line.append(program_name).append(": ").append(kind).append(message).push_back('\n');
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  line.reserve(program_name.size() + kind.size() + message.size() + 16);
+  line.append(program_name).append(": ");
+  if (!kind.empty() && !colour.empty() && fd == STDERR_FILENO && colour_wanted()) {
+    line.append(colour).append(kind).append("\033[0m");
+  } else {
+    line.append(kind);
+  }
+  // One line whatever the message holds.
+  for (const char c : message) {
+    line.push_back(c == '\n' || c == '\r' ? ' ' : c);
+  }
+  line.push_back('\n');
+  write_all(fd, line);
+}
+
+// Where traces go: -1 nowhere, else a file descriptor (stderr or the PATROL_TRACE file).
+int open_trace() {
+  const char* wanted = std::getenv("PATROL_TRACE");
+  if (wanted == nullptr || *wanted == '\0') {
+    return -1;
+  }
+  const std::string_view value = wanted;
+  if (value == "0" || value == "false") {
+    return -1;
+  }
+  if (!value.starts_with('/')) {
+    return STDERR_FILENO; // 1, true, or anything but a path
+  }
+  const int fd = ::open(wanted, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    emit(STDERR_FILENO, "warning: ", "\033[1;33m",
+         "cannot write the trace to " + std::string(value) +
+             " (PATROL_TRACE): give an absolute path to a file you may write, not a "
+             "symbolic link");
+  }
+  return fd;
+}
+
+int trace_fd() {
+  static const int fd = [] {
+    const int opened = open_trace();
+    if (opened >= 0 && env_set("PATROL_TRACE_SECRETS")) {
+      emit(opened, "trace: ", "",
+           "PATROL_TRACE_SECRETS is set: this trace shows secrets in clear; delete it after use");
+    }
+    return opened;
+  }();
+  return fd;
 }
 
 } // namespace
 
-void say_error(std::string_view message) { emit("error: ", message); }
-void say_warning(std::string_view message) { emit("warning: ", message); }
-void say(std::string_view message) { emit("", message); }
+void say_error(std::string_view message) { emit(STDERR_FILENO, "error: ", "\033[1;31m", message); }
+void say_warning(std::string_view message) {
+  emit(STDERR_FILENO, "warning: ", "\033[1;33m", message);
+}
+void say(std::string_view message) { emit(STDERR_FILENO, "", "", message); }
+
+bool tracing() { return trace_fd() >= 0; }
 
 void trace(std::string_view message) {
-  const char* wanted = std::getenv("PATROL_TRACE");
-  if (wanted != nullptr && *wanted != '\0' && std::string_view(wanted) != "0") {
-    emit("trace: ", message);
+  if (const int fd = trace_fd(); fd >= 0) {
+    emit(fd, "trace: ", "", message);
+  }
+}
+
+std::string traced_secret(std::string_view secret) {
+  if (env_set("PATROL_TRACE_SECRETS")) {
+    return std::string(secret);
+  }
+  return secret.empty() ? "<empty>" : "<redacted>";
+}
+
+TraceTimer::TraceTimer(std::string what)
+    : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+
+TraceTimer::~TraceTimer() {
+  if (tracing()) {
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start_);
+    trace(what_ + " took " + std::to_string(elapsed.count()) + " ms");
   }
 }
 

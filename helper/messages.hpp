@@ -1,5 +1,8 @@
 #pragma once
-// Every line a person sees comes through here: one line, one prefix, on stderr.
+// Every line a person sees comes through here: one line, one prefix, on stderr, the
+// kind ("error:", "warning:") coloured only when stderr is a terminal and NO_COLOR is unset.
+#include <chrono>
+#include <string>
 #include <string_view>
 
 #include "common/result.hpp"
@@ -11,9 +14,27 @@ inline constexpr std::string_view program_name = "git-credential-patrol";
 void say_error(std::string_view message);
 void say_warning(std::string_view message);
 void say(std::string_view message); // plain information, still on stderr
-// Why something silently did not happen (a failed lookup, a skipped refresh): on stderr
-// only when PATROL_TRACE is set and not 0.
+// What patrol does and why (command, request, settings, store, forge lookups, timings):
+// nowhere unless PATROL_TRACE is set. PATROL_TRACE=1 (or true) writes to stderr; an
+// absolute path appends to that file (created 0600, never through a symbolic link).
 void trace(std::string_view message);
+[[nodiscard]] bool tracing();
+// A secret as a trace shows it: "<redacted>", or the value itself when
+// PATROL_TRACE_SECRETS is set too (a warning line at the head of the trace says so).
+[[nodiscard]] std::string traced_secret(std::string_view secret);
+
+// Traces "<what> took N ms" when it goes out of scope.
+class TraceTimer {
+public:
+  explicit TraceTimer(std::string what);
+  TraceTimer(const TraceTimer&) = delete;
+  TraceTimer& operator=(const TraceTimer&) = delete;
+  ~TraceTimer();
+
+private:
+  std::string what_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // Exit codes: 0 done (or nothing to do), 1 a failure at run time, 2 bad input or usage.
 int exit_code(const Error& error);

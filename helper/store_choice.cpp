@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "helper/messages.hpp"
 #include "helper/url_match.hpp"
 #include "store/env.hpp"
 #include "store/layered.hpp"
+#include "store/secret_service_probe.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -43,10 +45,16 @@ Result<std::unique_ptr<store::Store>> open_persistent_store(const Config& config
                                                            std::string_view url) {
   const std::string name = config.value("store", url);
   const store::Settings settings = store_settings(config, url);
-  if (name == "auto") {
-    return store::open_auto(settings);
+  Result<std::unique_ptr<store::Store>> opened =
+      name == "auto" ? store::open_auto(settings) : store::open(name, settings);
+  if (tracing()) {
+    trace(opened ? "store " + std::string((*opened)->name()) + " chosen: patrol.store=" + name +
+                       (name == "auto" && (*opened)->name() != "secretservice"
+                            ? " and " + store::probe_secret_service().reason
+                            : std::string())
+                 : "no store: " + opened.error().message);
   }
-  return store::open(name, settings);
+  return opened;
 }
 
 Result<std::unique_ptr<store::Store>> open_store(const Config& config, std::string_view url) {

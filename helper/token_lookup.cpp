@@ -22,6 +22,22 @@ Forge forge_for(const Config& config, std::string_view url, std::string_view pro
 
 namespace {
 
+std::string_view state_name(oauth::TokenState state) {
+  switch (state) {
+  case oauth::TokenState::active:
+    return "active";
+  case oauth::TokenState::expired:
+    return "expired";
+  case oauth::TokenState::revoked:
+    return "revoked";
+  case oauth::TokenState::unknown:
+    return "unknown to the forge";
+  case oauth::TokenState::not_a_pat:
+    return "an OAuth token, not a personal access token";
+  }
+  return "in an unknown state";
+}
+
 // git_config_pathname's "~/" and "~user/".
 std::string expand_home(const std::string& path) {
   if (!path.starts_with('~')) {
@@ -79,10 +95,15 @@ Result<oauth::TokenInfo> look_up(const Forge& forge, const Secret& token,
     return fail(Errc::unsupported, "no forge API is known for this host");
   }
   std::unique_ptr<oauth::HttpClient> http = oauth::make_http_client(settings);
-  if (forge.kind == ForgeKind::gitlab) {
-    return oauth::gitlab_token_self(*http, forge.api_url, token);
-  }
-  return oauth::github_token_info(*http, forge.api_url, token);
+  trace("forge lookup: asking " + std::string(to_string(forge.kind)) + " at " + forge.api_url +
+        " about token " + traced_secret(token.view()));
+  const TraceTimer timer("forge lookup at " + forge.api_url);
+  Result<oauth::TokenInfo> info = forge.kind == ForgeKind::gitlab
+                                      ? oauth::gitlab_token_self(*http, forge.api_url, token)
+                                      : oauth::github_token_info(*http, forge.api_url, token);
+  trace(info ? "forge lookup: the token is " + std::string(state_name(info->state))
+             : "forge lookup failed: " + info.error().message);
+  return info;
 }
 
 void learn(store::Record& record, const oauth::TokenInfo& info, std::int64_t now) {

@@ -15,7 +15,7 @@ __git_credential_patrol_complete() {
     status) options="--json" ;;
     check) options="--days --json --offline" ;;
     rotate) options="--expires-at" ;;
-    login) options="--username --stdin" ;;
+    login) options="--username --stdin --oauth" ;;
     logout) options="--username" ;;
     import)
       case "$prev" in

@@ -23,6 +23,7 @@ complete -c git-credential-patrol -n "__fish_seen_subcommand_from check" -l offl
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from rotate" -l expires-at -x -d 'expiry date YYYY-MM-DD'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from login logout" -l username -x -d 'user name'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from login" -l stdin -d 'read the token from stdin'
+complete -c git-credential-patrol -n "__fish_seen_subcommand_from login" -l oauth -d 'use the device flow'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from import" -l from -x -a 'store-file libsecret' -d 'source'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from import" -l dry-run -d 'change nothing'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from import" -l remove-source -d 'remove what was imported'
