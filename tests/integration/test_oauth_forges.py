@@ -134,6 +134,12 @@ class GitLab(ForgeOAuthTest):
         self.assertTrue(got.get("password"), "the refresh token was lost with the failure")
         self.assertEqual([a for _, a in self.server.device.refreshes], ["tokens"])
 
+    def test_check_does_not_count_a_self_refreshing_token_as_expiring(self):
+        self.server.device.access_token_lifetime = 30
+        self.sign_in()
+        proc = self.sb.helper("check", "--offline")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+
     def test_logout_revokes_the_token_at_gitlab(self):
         self.sign_in()
         token = self.stored()["password"]
