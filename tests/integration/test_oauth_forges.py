@@ -140,6 +140,29 @@ class GitLab(ForgeOAuthTest):
         proc = self.sb.helper("check", "--offline")
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
 
+    def test_a_browser_opens_the_page_only_with_a_display_and_permission(self):
+        log = self.sb.root / "xdg-open.log"
+        script = self.sb.bin / "xdg-open"
+        script.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" >> '{log}'\necho noise\n")
+        script.chmod(0o755)
+        path = f"{self.sb.bin}:{self.sb.env['PATH']}"
+        # A display but no permission: no browser.
+        login = Login(self.sb, self.repo_url, env={"PATH": path, "DISPLAY": ":9"})
+        self.server.device.approve(login.code())
+        self.assertEqual(login.finish()[0], 0)
+        self.assertFalse(log.exists())
+        self.sb.helper("logout", self.server.url)
+        # Permission and a display: xdg-open gets the page, and only the page.
+        self.sb.git("config", "--global", "patrol.oauthBrowser", "true")
+        login = Login(self.sb, self.repo_url, env={"PATH": path, "DISPLAY": ":9"})
+        code = login.code()
+        self.server.device.approve(code)
+        status, stdout, _ = login.finish()
+        self.assertEqual(status, 0)
+        self.assertNotIn("noise", stdout)
+        self.assertEqual(log.read_text().splitlines(),
+                         ["1", f"{self.server.url}/oauth/device?user_code={code}"])
+
     def test_logout_revokes_the_token_at_gitlab(self):
         self.sign_in()
         token = self.stored()["password"]
