@@ -5,6 +5,7 @@ Environment (set by ctest): PATROL_BUILD_DIR, the configured and built tree whos
 CPackConfig.cmake makes the package; PATROL_VERSION, the project's version.
 """
 
+import fcntl
 import gzip
 import os
 import subprocess
@@ -18,6 +19,7 @@ sys.path.insert(0, str(HERE.parent / "integration"))
 
 PACKAGE = "git-credential-patrol"
 INSTALLED = Path("/usr/bin/git-credential-patrol")
+LOCK = "/tmp/git-credential-patrol-deb-test.lock"
 EXPECTED_FILES = {
     "/usr/bin/git-credential-patrol",
     "/usr/share/man/man1/git-credential-patrol.1.gz",
@@ -53,6 +55,9 @@ class DebPackage(unittest.TestCase):
             raise unittest.SkipTest("installing a .deb needs root")
         cls.build = Path(os.environ["PATROL_BUILD_DIR"])
         cls.version = os.environ["PATROL_VERSION"] + "-1"
+        # One run at a time on this machine, whichever build tree it comes from.
+        cls.lock = open(LOCK, "w")
+        fcntl.flock(cls.lock, fcntl.LOCK_EX)
         # Refuse rather than clobber what someone installed by hand.
         present = installed_version()
         if present is not None and present != cls.version:
@@ -75,6 +80,7 @@ class DebPackage(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
+        cls.lock.close()
 
     def test_package(self):
         self.check_contents()
