@@ -10,9 +10,9 @@
 #include <map>
 #include <memory>
 
-#include <git2.h>
 #include <unistd.h>
 
+#include "helper/libgit2_library.hpp"
 #include "helper/messages.hpp"
 #include "helper/url_match.hpp"
 
@@ -290,11 +290,14 @@ std::optional<std::string> env_path(const char *name) {
   return value == nullptr ? std::nullopt : std::optional<std::string>(value);
 }
 
+// read_files() loads libgit2 before anything here calls it.
+const Libgit2 &git2() { return **libgit2_library(); }
+
 struct ConfigDeleter {
-  void operator()(git_config *config) const { git_config_free(config); }
+  void operator()(git_config *config) const { git2().config_free(config); }
 };
 struct RepositoryDeleter {
-  void operator()(git_repository *repository) const { git_repository_free(repository); }
+  void operator()(git_repository *repository) const { git2().repository_free(repository); }
 };
 using ConfigPtr = std::unique_ptr<git_config, ConfigDeleter>;
 using RepositoryPtr = std::unique_ptr<git_repository, RepositoryDeleter>;
@@ -302,14 +305,14 @@ using RepositoryPtr = std::unique_ptr<git_repository, RepositoryDeleter>;
 // libgit2 lives only as long as load() runs.
 class Libgit2Session {
 public:
-  Libgit2Session() { git_libgit2_init(); }
-  ~Libgit2Session() { git_libgit2_shutdown(); }
+  Libgit2Session() { git2().init(); }
+  ~Libgit2Session() { git2().shutdown(); }
   Libgit2Session(const Libgit2Session &) = delete;
   Libgit2Session &operator=(const Libgit2Session &) = delete;
 };
 
 std::string last_git_error() {
-  const git_error *error = git_error_last();
+  const git_error *error = git2().error_last();
   return error != nullptr && error->message != nullptr ? error->message : "unknown error";
 }
 
@@ -317,11 +320,11 @@ std::string last_git_error() {
 Result<ConfigPtr> open_file(const std::string &path, git_config_level_t level,
                             const git_repository *repository) {
   git_config *raw = nullptr;
-  if (git_config_new(&raw) < 0) {
+  if (git2().config_new(&raw) < 0) {
     return fail(Errc::config, "cannot read git configuration: " + last_git_error());
   }
   ConfigPtr config(raw);
-  if (git_config_add_file_ondisk(config.get(), path.c_str(), level, repository, 0) < 0) {
+  if (git2().config_add_file_ondisk(config.get(), path.c_str(), level, repository, 0) < 0) {
     return fail(Errc::config, "bad git configuration file " + path + ": " + last_git_error());
   }
   return config;
@@ -341,12 +344,12 @@ Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, std::string_view se
   }
   // A plain iterator filtered here: libgit2's glob iterator leaks its regex match data.
   git_config_iterator *iterator = nullptr;
-  if (git_config_iterator_new(&iterator, config->get()) < 0) {
+  if (git2().config_iterator_new(&iterator, config->get()) < 0) {
     return fail(Errc::config, "bad git configuration file " + path + ": " + last_git_error());
   }
   git_config_entry *entry = nullptr;
   int status = 0;
-  while ((status = git_config_next(&entry, iterator)) == 0) {
+  while ((status = git2().config_next(&entry, iterator)) == 0) {
     const std::string_view name = entry->name;
     if (!name.starts_with(section) || name.size() <= section.size() ||
         name[section.size()] != '.') {
@@ -356,7 +359,7 @@ Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, std::string_view se
                                                  ? std::nullopt
                                                  : std::optional<std::string>(entry->value)});
   }
-  git_config_iterator_free(iterator);
+  git2().config_iterator_free(iterator);
   if (status != GIT_ITEROVER) {
     return fail(Errc::config, "bad git configuration file " + path + ": " + last_git_error());
   }
@@ -381,7 +384,7 @@ Result<RepositoryPtr> open_repository() {
   // only configuration is read here.
   static const char *extensions[] = {"noop",         "noop-v1",        "preciousobjects",
                                      "partialclone", "worktreeconfig", "objectformat"};
-  git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, std::size(extensions));
+  git2().opts(GIT_OPT_SET_EXTENSIONS, extensions, std::size(extensions));
   unsigned int flags = 0;
   std::string start = ".";
   const char *ceilings = std::getenv("GIT_CEILING_DIRECTORIES");
@@ -398,8 +401,8 @@ Result<RepositoryPtr> open_repository() {
     flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
   }
   git_repository *raw = nullptr;
-  if (git_repository_open_ext(&raw, start.c_str(), flags, ceilings) < 0) {
-    git_error_clear();
+  if (git2().repository_open_ext(&raw, start.c_str(), flags, ceilings) < 0) {
+    git2().error_clear();
     return RepositoryPtr();
   }
   return RepositoryPtr(raw);
@@ -417,21 +420,21 @@ std::string in_dir(std::string dir, std::string_view file) {
 Result<void> read_repository(std::vector<Config::Entry> &out, std::string_view section,
                              const git_repository *repository) {
   Result<ConfigPtr> local =
-      read_file(out, section, in_dir(git_repository_commondir(repository), "config"),
+      read_file(out, section, in_dir(git2().repository_commondir(repository), "config"),
                 GIT_CONFIG_LEVEL_LOCAL, repository);
   if (!local) {
     return tl::unexpected(local.error());
   }
   int worktree_config = 0;
   if (!*local ||
-      git_config_get_bool(&worktree_config, local->get(), "extensions.worktreeconfig") < 0) {
-    git_error_clear();
+      git2().config_get_bool(&worktree_config, local->get(), "extensions.worktreeconfig") < 0) {
+    git2().error_clear();
     return {};
   }
   if (worktree_config == 0) {
     return {};
   }
-  return read_file_into(out, section, in_dir(git_repository_path(repository), "config.worktree"),
+  return read_file_into(out, section, in_dir(git2().repository_path(repository), "config.worktree"),
                         GIT_CONFIG_LEVEL_APP, repository);
 }
 
@@ -572,6 +575,9 @@ bool any_file_may_hold(const Sources &files, std::string_view section) {
 
 Result<void> read_files(std::vector<Config::Entry> &entries, std::string_view section,
                         const Sources &files) {
+  if (Result<const Libgit2 *> loaded = libgit2_library(); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
   Libgit2Session session;
   Result<RepositoryPtr> repository = open_repository();
   if (!repository) {
