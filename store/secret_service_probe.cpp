@@ -22,19 +22,32 @@ ProbeResult probe_secret_service() {
   if (name == nullptr || *name == '\0') {
     name = "org.freedesktop.secrets";
   }
-  GVariant* reply = g_dbus_connection_call_sync(
-      bus, name, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
-      g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE,
-      call_timeout_ms, nullptr, &error);
+  // gnome-keyring answers "/" for a moment while it reloads a keyring file another process
+  // just rewrote: ask again briefly before deciding there is no default keyring.
+  bool answered = false;
+  bool has_default = false;
+  for (int attempt = 0; attempt < 5 && !has_default; ++attempt) {
+    if (attempt > 0) {
+      g_usleep(40 * 1000);
+    }
+    GVariant* reply = g_dbus_connection_call_sync(
+        bus, name, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
+        g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE,
+        call_timeout_ms, nullptr, &error);
+    if (reply == nullptr) {
+      g_clear_error(&error);
+      break;
+    }
+    answered = true;
+    const gchar* path = nullptr;
+    g_variant_get(reply, "(&o)", &path);
+    has_default = path != nullptr && std::string_view(path) != "/";
+    g_variant_unref(reply);
+  }
   g_object_unref(bus);
-  if (reply == nullptr) {
-    g_clear_error(&error);
+  if (!answered) {
     return {false, "no Secret Service answers on the D-Bus session bus"};
   }
-  const gchar* path = nullptr;
-  g_variant_get(reply, "(&o)", &path);
-  const bool has_default = path != nullptr && std::string_view(path) != "/";
-  g_variant_unref(reply);
   if (!has_default) {
     return {false, "the Secret Service has no default keyring"};
   }
