@@ -23,12 +23,8 @@ void print_help() {
           "Commands for people:\n";
   for (const Command& command : commands()) {
     if (!command.for_git) {
-      text += "  " + std::string(command.name) + std::string(command.synopsis);
-      text.append(command.name.size() + command.synopsis.size() < 12
-                      ? 14 - command.name.size() - command.synopsis.size()
-                      : 2,
-                  ' ');
-      text += std::string(command.summary) + '\n';
+      text += "  " + std::string(command.name) + std::string(command.synopsis) + "\n      " +
+              std::string(command.summary) + '\n';
     }
   }
   text += "\nOperations git runs (request on stdin, reply on stdout):\n";
