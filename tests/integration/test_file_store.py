@@ -6,6 +6,7 @@ import random
 import signal
 import subprocess
 import time
+from pathlib import Path
 import unittest
 
 from harness import parse_credential
@@ -222,11 +223,26 @@ class FileStoreUnlock(HeadlessTest):
         self.assertEqual(cred, {})
         self.assertIn("locked", proc.stderr)
 
+    def unlocked_key_timeout(self):
+        """The time left on the session key as /proc/keys shows it ("perm", "59m", "1h"...)."""
+        for line in Path("/proc/keys").read_text().splitlines():
+            if "git-credential-patrol:file:" in line:
+                return line.split()[3]
+        return None
+
     def test_unlock_timeout_from_configuration(self):
+        # The setting reaches the kernel key (not the 8h default, not "perm").
+        self.sb.git("config", "--global", "patrol.fileUnlockTimeout", "2h")
+        self.unlock()
+        self.assertIn(self.unlocked_key_timeout(), ("1h", "2h"))
+        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
+        # And the key goes away when it runs out: no clock race, since the store is already
+        # written and only a later get is checked.
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
         self.sb.git("config", "--global", "patrol.fileUnlockTimeout", "1s")
         self.unlock()
-        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
         time.sleep(2.5)
+        self.assertIsNone(self.unlocked_key_timeout())
         cred, proc = self.get(HOST)
         self.assertEqual(cred, {})
         self.assertIn("locked", proc.stderr)
