@@ -20,12 +20,12 @@ class BackgroundRefresh(ForgeTest):
         time.sleep(1.1)
         lookups = len(self.server.api_calls("/self"))
         arrivals = self.server.api_arrivals
+        # The server holds every API answer until release_api(), which comes only after
+        # fill returns: had git waited for the refresh, fill would hit its timeout instead.
+        # No stopwatch, so a loaded machine cannot make this fail.
         self.server.hold_api()
-        started = time.monotonic()
-        reply, proc = self.fill(timeout=20)
-        elapsed = time.monotonic() - started
+        reply, proc = self.fill(timeout=60)
         self.assertEqual(reply["password"], token)
-        self.assertLess(elapsed, 3, "git waited for the background refresh")
         # The refresh reached the server and is held there, while git has long finished.
         self.assertTrue(self.server.wait_for_api(arrivals + 1), "no background lookup arrived")
         self.assertEqual(self.record()["checked_at"], checked, "nothing kept before the answer")
