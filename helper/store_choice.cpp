@@ -1,35 +1,13 @@
 #include "helper/store_choice.hpp"
 
 #include <string>
-#include <vector>
 
 #include "helper/messages.hpp"
-#include "helper/url_match.hpp"
 #include "store/env.hpp"
 #include "store/layered.hpp"
 #include "store/secret_service_probe.hpp"
 
 namespace patrol::helper {
-namespace {
-
-// The host (with a non-default port) of url when it is configured as GitLab, so that
-// GITLAB_TOKEN answers for it too.
-std::vector<std::string> configured_gitlab_hosts(const Config& config, std::string_view url) {
-  if (url.empty() || config.get("forge", url).value_or("") != "gitlab") {
-    return {};
-  }
-  Result<NormalizedUrl> parsed = normalize_url(url);
-  if (!parsed || parsed->host_off == 0) {
-    return {};
-  }
-  std::string host = parsed->text.substr(parsed->host_off, parsed->host_len);
-  if (parsed->port_off != 0 && parsed->port_len != 0) {
-    host += ":" + parsed->text.substr(parsed->port_off, parsed->port_len);
-  }
-  return {parsed->text.substr(0, parsed->scheme_len) + "://" + host};
-}
-
-} // namespace
 
 store::Settings store_settings(const Config& config, std::string_view url) {
   return [&config, url = std::string(url)](std::string_view key) -> std::optional<std::string> {
@@ -65,7 +43,7 @@ Result<std::unique_ptr<store::Store>> open_store(const Config& config, std::stri
     return persistent;
   }
   return store::make_layered_store(
-      store::make_env_store(environment, configured_gitlab_hosts(config, url)),
+      store::make_env_store(environment),
       std::move(persistent));
 }
 

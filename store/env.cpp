@@ -45,8 +45,9 @@ struct Origin {
   std::string host;
 };
 
-// "gitlab.example.com", "gitlab.example.com:8443" or "https://gitlab.example.com/".
-Origin origin_of(std::string text) {
+// "gitlab.example.com", "gitlab.example.com:8443" or "https://gitlab.example.com/". Tokens
+// travel over https only: a variable naming another scheme names no origin at all.
+std::optional<Origin> origin_of(std::string text) {
   Origin origin;
   const std::size_t scheme = text.find("://");
   if (scheme != std::string::npos) {
@@ -54,10 +55,11 @@ Origin origin_of(std::string text) {
     text = text.substr(scheme + 3);
   }
   origin.host = lower(text.substr(0, text.find('/')));
+  if (origin.protocol != "https" || origin.host.empty()) {
+    return std::nullopt;
+  }
   return origin;
 }
-
-std::string default_port(std::string_view protocol) { return protocol == "http" ? "80" : "443"; }
 
 // A token that accepts any username answers with the one git asked for.
 struct Token {
@@ -79,56 +81,39 @@ Token token(const Origin& origin, std::string_view username, const std::string& 
   return made;
 }
 
-bool is_github_cloud(std::string_view host) {
-  return host == "github.com" ||
-         (host.size() > 8 && host.substr(host.size() - 8) == ".ghe.com");
-}
-
-std::vector<Token> all_tokens(const EnvLookup& lookup, const Query& query,
-                              std::span<const std::string> extra_gitlab_hosts) {
+// Each variable answers only for the one origin its own variables name, whatever patrol's
+// settings, the server's realm or the host's name say.
+std::vector<Token> all_tokens(const EnvLookup& lookup) {
   std::vector<Token> tokens;
   std::string variable;
   if (std::optional<std::string> value = first_set(lookup, {"GITLAB_TOKEN"}, &variable)) {
-    std::vector<Origin> hosts;
-    if (std::optional<std::string> host = first_set(lookup, {"GITLAB_HOST", "GL_HOST"})) {
-      hosts.push_back(origin_of(*host));
-    } else {
-      hosts.push_back(origin_of("gitlab.com"));
-    }
-    for (const std::string& host : extra_gitlab_hosts) {
-      hosts.push_back(origin_of(host));
-    }
-    for (const Origin& origin : hosts) {
-      tokens.push_back(token(origin, gitlab_username, *value, variable, true));
+    const std::optional<std::string> host = first_set(lookup, {"GITLAB_HOST", "GL_HOST"});
+    if (const std::optional<Origin> origin = origin_of(host.value_or("gitlab.com"))) {
+      tokens.push_back(token(*origin, gitlab_username, *value, variable, true));
     }
   }
   if (std::optional<std::string> value = first_set(lookup, {"CI_JOB_TOKEN"}, &variable)) {
     if (std::optional<std::string> host = first_set(lookup, {"CI_SERVER_HOST"})) {
-      Origin origin = origin_of(*host);
-      if (std::optional<std::string> protocol = first_set(lookup, {"CI_SERVER_PROTOCOL"})) {
-        origin.protocol = lower(*protocol);
-      }
+      const std::optional<std::string> protocol = first_set(lookup, {"CI_SERVER_PROTOCOL"});
+      std::optional<Origin> origin = origin_of(protocol.value_or("https") + "://" + *host);
       std::optional<std::string> port = first_set(lookup, {"CI_SERVER_PORT"});
-      if (port && origin.host.find(':') == std::string::npos &&
-          *port != default_port(origin.protocol)) {
-        origin.host += ":" + *port;
+      if (origin && port && origin->host.find(':') == std::string::npos && *port != "443") {
+        origin->host += ":" + *port;
       }
-      tokens.push_back(token(origin, ci_username, *value, variable, false));
+      if (origin) {
+        tokens.push_back(token(*origin, ci_username, *value, variable, false));
+      }
     }
   }
   if (std::optional<std::string> value = first_set(lookup, {"GH_TOKEN", "GITHUB_TOKEN"}, &variable)) {
-    Origin origin = origin_of("github.com");
-    if (is_github_cloud(query.host) && query.host != "github.com") {
-      origin.host = query.host;
-    }
-    tokens.push_back(token(origin, github_username, *value, variable, true));
+    tokens.push_back(token(Origin{"https", "github.com"}, github_username, *value, variable, true));
   }
   if (std::optional<std::string> host = first_set(lookup, {"GH_HOST"})) {
-    Origin origin = origin_of(*host);
+    std::optional<Origin> origin = origin_of(*host);
     std::optional<std::string> value =
         first_set(lookup, {"GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"}, &variable);
-    if (value && !is_github_cloud(origin.host)) {
-      tokens.push_back(token(origin, github_username, *value, variable, true));
+    if (origin && value && origin->host != "github.com") {
+      tokens.push_back(token(*origin, github_username, *value, variable, true));
     }
   }
   return tokens;
@@ -136,14 +121,13 @@ std::vector<Token> all_tokens(const EnvLookup& lookup, const Query& query,
 
 class EnvStore final : public Store {
 public:
-  EnvStore(EnvLookup lookup, std::vector<std::string> extra_gitlab_hosts)
-      : lookup_(std::move(lookup)), extra_gitlab_hosts_(std::move(extra_gitlab_hosts)) {}
+  explicit EnvStore(EnvLookup lookup) : lookup_(std::move(lookup)) {}
 
   [[nodiscard]] std::string_view name() const override { return "env"; }
 
   // The first token in priority order, not pick()'s smallest username.
   Result<std::optional<Record>> find(const Query& query) override {
-    std::vector<Record> found = env_tokens(lookup_, query, extra_gitlab_hosts_);
+    std::vector<Record> found = env_tokens(lookup_, query);
     if (found.empty()) {
       return std::optional<Record>();
     }
@@ -151,7 +135,7 @@ public:
   }
 
   Result<std::vector<Record>> list(const Query& query) override {
-    return env_tokens(lookup_, query, extra_gitlab_hosts_);
+    return env_tokens(lookup_, query);
   }
 
   Result<void> save(const Record& /*record*/) override { return {}; }
@@ -160,7 +144,6 @@ public:
 
 private:
   EnvLookup lookup_;
-  std::vector<std::string> extra_gitlab_hosts_;
 };
 
 } // namespace
@@ -175,10 +158,9 @@ EnvLookup process_environment() {
   };
 }
 
-std::vector<Record> env_tokens(const EnvLookup& lookup, const Query& query,
-                               std::span<const std::string> extra_gitlab_hosts) {
+std::vector<Record> env_tokens(const EnvLookup& lookup, const Query& query) {
   std::vector<Record> found;
-  for (Token& each : all_tokens(lookup, query, extra_gitlab_hosts)) {
+  for (Token& each : all_tokens(lookup)) {
     if (each.any_username && !query.username.empty()) {
       each.record.username = query.username;
     }
@@ -193,8 +175,8 @@ std::vector<Record> env_tokens(const EnvLookup& lookup, const Query& query,
   return found;
 }
 
-std::unique_ptr<Store> make_env_store(EnvLookup lookup, std::vector<std::string> extra_gitlab_hosts) {
-  return std::make_unique<EnvStore>(std::move(lookup), std::move(extra_gitlab_hosts));
+std::unique_ptr<Store> make_env_store(EnvLookup lookup) {
+  return std::make_unique<EnvStore>(std::move(lookup));
 }
 
 bool env_has_tokens(const EnvLookup& lookup) {

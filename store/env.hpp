@@ -2,12 +2,15 @@
 // The `env` backend, read-only: tokens CI runners and the forges' own CLIs put in the
 // environment, under the names GitLab, glab and gh use.
 //
-//   CI_JOB_TOKEN         user gitlab-ci-token, for CI_SERVER_HOST (CI_SERVER_PROTOCOL,
-//                        CI_SERVER_PORT as GitLab sets them)
-//   GITLAB_TOKEN         for GITLAB_HOST (or GL_HOST; a host or a URL), else gitlab.com,
-//                        and for hosts configured as GitLab (patrol.<url>.forge=gitlab)
-//   GH_TOKEN, GITHUB_TOKEN   (in that order) for github.com and *.ghe.com
-//   GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN   for GH_HOST when it is neither
+//   CI_JOB_TOKEN         user gitlab-ci-token, for CI_SERVER_HOST, CI_SERVER_PORT and
+//                        CI_SERVER_PROTOCOL as GitLab sets them
+//   GITLAB_TOKEN         for GITLAB_HOST (or GL_HOST; a host or a URL), else gitlab.com
+//   GH_TOKEN, GITHUB_TOKEN   (in that order) for github.com
+//   GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN   for GH_HOST when it is not github.com
+//
+// Each answers for exactly that origin and over https only: never for another host, port
+// or scheme, whatever patrol.forge, a server's realm or a host's name says (a submodule URL
+// must not be able to ask for a token meant elsewhere).
 //
 // GitLab and GitHub accept any non-blank username with a personal access token: the
 // request's username is answered when git sends one, else "oauth2" (which GitLab also
@@ -18,7 +21,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,13 +39,10 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // The process environment (unset and empty variables are both nullopt).
 EnvLookup process_environment();
 
-// The tokens answering query, best first. extra_gitlab_hosts are hosts (with port)
-// configured as GitLab. Pure: everything comes through `lookup`.
-std::vector<Record> env_tokens(const EnvLookup& lookup, const Query& query,
-                               std::span<const std::string> extra_gitlab_hosts = {});
+// The tokens answering query, best first. Pure: everything comes through `lookup`.
+std::vector<Record> env_tokens(const EnvLookup& lookup, const Query& query);
 
-std::unique_ptr<Store> make_env_store(EnvLookup lookup,
-                                      std::vector<std::string> extra_gitlab_hosts = {});
+std::unique_ptr<Store> make_env_store(EnvLookup lookup);
 
 // Whether any variable the env store reads holds a token.
 bool env_has_tokens(const EnvLookup& lookup);

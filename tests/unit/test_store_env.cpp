@@ -66,7 +66,7 @@ TEST_CASE("env store: a non-default CI_SERVER_PORT or a host with a port is part
   CHECK(env_tokens(env({{"CI_JOB_TOKEN", "t"}}), query("gitlab.com")).empty());
 }
 
-TEST_CASE("env store: GITLAB_TOKEN for GITLAB_HOST, else gitlab.com, and configured hosts") {
+TEST_CASE("env store: GITLAB_TOKEN for GITLAB_HOST, else gitlab.com, over https only") {
   auto found = env_tokens(env({{"GITLAB_TOKEN", "glpat"}}), query("gitlab.com"));
   REQUIRE(found.size() == 1);
   CHECK(found[0].username == "oauth2");
@@ -78,9 +78,24 @@ TEST_CASE("env store: GITLAB_TOKEN for GITLAB_HOST, else gitlab.com, and configu
   CHECK(env_tokens(hosted, query("gl.corp.example")).size() == 1);
   CHECK(env_tokens(hosted, query("gitlab.com")).empty());
 
-  std::vector<std::string> configured{"https://code.example:8443"};
-  CHECK(env_tokens(env({{"GITLAB_TOKEN", "glpat"}}), query("code.example:8443"), configured)
+  CHECK(env_tokens(hosted, query("gl.corp.example:8443")).empty());
+  CHECK(env_tokens(hosted, query("gl.corp.example", "", "http")).empty());
+  CHECK(env_tokens(hosted, query("attacker.example")).empty());
+  // A GITLAB_HOST over http names no origin a token may travel to.
+  CHECK(env_tokens(env({{"GITLAB_TOKEN", "glpat"}, {"GITLAB_HOST", "http://gl.corp.example"}}),
+                   query("gl.corp.example", "", "http"))
+            .empty());
+  CHECK(env_tokens(env({{"GITLAB_TOKEN", "glpat"}, {"GL_HOST", "gl2.example:8443"}}),
+                   query("gl2.example:8443"))
             .size() == 1);
+}
+
+TEST_CASE("env store: CI_JOB_TOKEN never over a CI_SERVER_PROTOCOL other than https") {
+  EnvLookup plain = env({{"CI_JOB_TOKEN", "t"},
+                         {"CI_SERVER_HOST", "gl.example"},
+                         {"CI_SERVER_PROTOCOL", "http"}});
+  CHECK(env_tokens(plain, query("gl.example", "", "http")).empty());
+  CHECK(env_tokens(plain, query("gl.example")).empty());
 }
 
 TEST_CASE("env store: GITLAB_TOKEN wins over CI_JOB_TOKEN for the same host") {
@@ -98,7 +113,7 @@ TEST_CASE("env store: GITLAB_TOKEN wins over CI_JOB_TOKEN for the same host") {
   CHECK((*found)->secret == Secret("glpat"));
 }
 
-TEST_CASE("env store: GH_TOKEN before GITHUB_TOKEN for github.com and *.ghe.com") {
+TEST_CASE("env store: GH_TOKEN before GITHUB_TOKEN for github.com only") {
   EnvLookup both = env({{"GH_TOKEN", "gh1"}, {"GITHUB_TOKEN", "gh2"}});
   auto found = env_tokens(both, query("github.com"));
   REQUIRE(found.size() == 1);
@@ -107,7 +122,9 @@ TEST_CASE("env store: GH_TOKEN before GITHUB_TOKEN for github.com and *.ghe.com"
   CHECK(found[0].token_name == "GH_TOKEN");
   CHECK(env_tokens(env({{"GITHUB_TOKEN", "gh2"}}), query("github.com"))[0].secret ==
         Secret("gh2"));
-  CHECK(env_tokens(both, query("acme.ghe.com")).size() == 1);
+  CHECK(env_tokens(both, query("acme.ghe.com")).empty());
+  CHECK(env_tokens(both, query("github.com:8443")).empty());
+  CHECK(env_tokens(both, query("github.com", "", "http")).empty());
   CHECK(env_tokens(both, query("gitlab.com")).empty());
   CHECK(env_tokens(both, query("evilgithub.com")).empty());
 }
@@ -122,6 +139,8 @@ TEST_CASE("env store: GH_ENTERPRISE_TOKEN for GH_HOST only") {
   CHECK(env_tokens(enterprise, query("github.com"))[0].secret == Secret("cloud"));
   CHECK(env_tokens(env({{"GH_HOST", "github.corp.example"}}), query("github.corp.example"))
             .empty());
+  CHECK(env_tokens(enterprise, query("github.corp.example", "", "http")).empty());
+  CHECK(env_tokens(enterprise, query("other.corp.example")).empty());
 }
 
 TEST_CASE("env store: read-only, and quiet when nothing is set") {
