@@ -37,9 +37,14 @@ void print_help() {
   }
   text += "\nSettings (git config patrol.<key>, or patrol.<url>.<key> for one URL):\n";
   for (const ConfigKey& key : config_keys()) {
-    text += "  patrol." + std::string(key.name) + " (env " + std::string(key.env) +
-            ", default " + std::string(key.default_value) + ")\n      " +
-            std::string(key.help) + '\n';
+    if (key.scope == Scope::host) {
+      text += "  patrol.<url>." + std::string(key.name) + " (scoped to a host; env " +
+              std::string(key.env) + " is refused)";
+    } else {
+      text += "  patrol." + std::string(key.name) + " (env " + std::string(key.env) +
+              ", default " + std::string(key.default_value) + ")";
+    }
+    text += "\n      " + std::string(key.help) + '\n';
   }
   std::fputs(text.c_str(), stdout);
 }

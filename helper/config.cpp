@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <unistd.h>
 
@@ -42,7 +43,14 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 struct Candidate {
   UrlMatch match;
   std::optional<std::string> value;
+  bool names_host = false; // scoped to a URL whose host has no '*' label
 };
+
+bool names_host(const NormalizedUrl &pattern) {
+  return pattern.host_off != 0 && pattern.host_len != 0 &&
+         std::string_view(pattern.text).substr(pattern.host_off, pattern.host_len).find('*') ==
+             std::string_view::npos;
+}
 
 // Key (lower-case, without "patrol.") -> the most specific value for url; a std::map
 // because git lists keys sorted.
@@ -59,6 +67,7 @@ std::map<std::string, Candidate> settings_for(const std::vector<Config::Entry> &
     }
     std::string_view key = name.substr(section.size() + 1);
     UrlMatch match;
+    bool scoped_to_host = false;
     const std::size_t dot = key.rfind('.');
     if (dot != std::string_view::npos) {
       if (!target) {
@@ -73,16 +82,18 @@ std::map<std::string, Candidate> settings_for(const std::vector<Config::Entry> &
         continue;
       }
       match = *found;
+      scoped_to_host = names_host(*pattern);
       key = key.substr(dot + 1);
     }
     std::string lower_key = lowered(key);
     if (only_key && lower_key != *only_key) {
       continue;
     }
-    auto [it, inserted] = chosen.try_emplace(std::move(lower_key), Candidate{match, entry.value});
+    Candidate candidate{match, entry.value, scoped_to_host};
+    auto [it, inserted] = chosen.try_emplace(std::move(lower_key), candidate);
     // Equally specific: the later entry wins, as in git.
     if (!inserted && compare_specificity(match, it->second.match) >= 0) {
-      it->second = Candidate{match, entry.value};
+      it->second = std::move(candidate);
     }
   }
   return chosen;
@@ -663,17 +674,71 @@ Config Config::from_entries(std::vector<std::pair<std::string, std::string>> ent
   return config;
 }
 
+namespace {
+
+const char *set_env(std::string_view name) {
+  const char *value = name.empty() ? nullptr : std::getenv(std::string(name).c_str());
+  return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+// A refused setting is said once per process, however often it is asked for.
+void warn_once(const std::string &message) {
+  static std::set<std::string> said;
+  if (said.insert(message).second) {
+    say_warning(message);
+  }
+}
+
+// "patrol.https://HOST.apiUrl" spelled for url's own origin, as advice.
+std::string scoped_name(std::string_view key, std::string_view url) {
+  std::string origin = "https://HOST";
+  if (const Result<NormalizedUrl> parsed = normalize_url(url); parsed && parsed->host_off != 0) {
+    origin = parsed->text.substr(0, parsed->path_off);
+  }
+  return "patrol." + origin + "." + std::string(key);
+}
+
+} // namespace
+
+std::optional<std::string> Config::refusal(std::string_view key, std::string_view url) const {
+  const ConfigKey *known = find_key(key);
+  if (known == nullptr || known->scope != Scope::host) {
+    return std::nullopt;
+  }
+  const std::string advice = " could send one host's token to another; scope it instead: "
+                             "git config --global " +
+                             scoped_name(known->name, url) + " VALUE";
+  if (set_env(known->env) != nullptr) {
+    return std::string(known->env) + " is ignored: applying to every host, it" + advice;
+  }
+  const std::string name = lowered(key);
+  const auto chosen = settings_for(entries_, patrol_section, url, name);
+  const auto it = chosen.find(name);
+  if (it != chosen.end() && !it->second.names_host) {
+    return "patrol." + std::string(known->name) +
+           " is ignored: not scoped to one host, it" + advice;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Config::get(std::string_view key, std::string_view url) const {
   const std::string name = lowered(key);
-  if (const ConfigKey *known = find_key(name)) {
-    const std::string env(known->env);
-    const char *override_value = std::getenv(env.c_str());
-    if (override_value != nullptr && *override_value != '\0') {
+  const ConfigKey *known = find_key(name);
+  if (known != nullptr && known->scope == Scope::any) {
+    if (const char *override_value = set_env(known->env)) {
       return std::string(override_value);
     }
   }
   std::map<std::string, Candidate> chosen = settings_for(entries_, patrol_section, url, name);
   const auto it = chosen.find(name);
+  if (known != nullptr && known->scope == Scope::host) {
+    if (const std::optional<std::string> refused = refusal(key, url)) {
+      warn_once(*refused);
+    }
+    if (it == chosen.end() || !it->second.names_host) {
+      return std::nullopt;
+    }
+  }
   if (it == chosen.end()) {
     return std::nullopt;
   }

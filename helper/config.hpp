@@ -13,12 +13,19 @@
 
 namespace patrol::helper {
 
+// Where a setting may apply. An endpoint or a client id decides where a token is sent, so
+// it is honoured only when the user scoped it to a host (patrol.https://HOST.apiUrl): an
+// unscoped one, or an environment variable, would send every host's token to one place.
+enum class Scope { any, host };
+
 // The table of settings: code, --help and the docs read it.
 struct ConfigKey {
   std::string_view name;          // as in git config, e.g. "store" for patrol.store
-  std::string_view env;           // the overriding environment variable, e.g. PATROL_STORE
+  std::string_view env;           // the overriding environment variable, e.g. PATROL_STORE;
+                                  // for Scope::host the variable that is refused
   std::string_view default_value; // as text
   std::string_view help;          // one line
+  Scope scope = Scope::any;
 };
 
 std::span<const ConfigKey> config_keys();
@@ -41,7 +48,13 @@ public:
   // overridden by the key's environment variable when set and non-empty; else nullopt (no
   // default). The key is case-insensitive. A key written without '=' reads as "true", as
   // git reads it as a boolean. A URL git cannot parse matches only unscoped settings.
+  // A Scope::host key answers only from a setting scoped to a host without '*' wildcards;
+  // anything else set for it is refused with one warning line (see refusal()).
   [[nodiscard]] std::optional<std::string> get(std::string_view key, std::string_view url) const;
+  // For a Scope::host key: the one line saying why what is set for url is not used (its
+  // environment variable, or a setting not scoped to a host), or nullopt.
+  [[nodiscard]] std::optional<std::string> refusal(std::string_view key,
+                                                   std::string_view url) const;
   // Like get(), falling back to the table's default.
   [[nodiscard]] std::string value(std::string_view key, std::string_view url) const;
   // Every patrol.* setting in effect for url, as `git config --get-urlmatch patrol <url>`

@@ -27,7 +27,8 @@ constexpr std::array keys{
               "the gitlab. prefix, or git's wwwauth realm)"},
     ConfigKey{"apiUrl", "PATROL_API_URL", "",
               "The forge's REST API base, for self-managed instances (default "
-              "https://HOST/api/v4 for GitLab, https://HOST/api/v3 for GitHub Enterprise)"},
+              "https://HOST/api/v4 for GitLab, https://HOST/api/v3 for GitHub Enterprise)",
+              Scope::host},
     ConfigKey{"warnDays", "PATROL_WARN_DAYS", "14",
               "Warn this many days before a token expires (0: never warn)"},
     ConfigKey{"recheckInterval", "PATROL_RECHECK_INTERVAL", "24h",
@@ -40,18 +41,22 @@ constexpr std::array keys{
               "OAuth's device flow (needs oauthClientId); never: do not"},
     ConfigKey{"oauthClientId", "PATROL_OAUTH_CLIENT_ID", "",
               "The OAuth application's client id for this URL (a public client with the "
-              "device flow enabled)"},
+              "device flow enabled)",
+              Scope::host},
     ConfigKey{"oauthScopes", "PATROL_OAUTH_SCOPES", "",
               "Space-separated OAuth scopes (default GitLab: read_repository "
               "write_repository; GitHub: repo)"},
     ConfigKey{"oauthDeviceAuthUrl", "PATROL_OAUTH_DEVICE_AUTH_URL", "",
               "The device authorization endpoint (default: the forge's, else discovered from "
-              "/.well-known/openid-configuration or oauth-authorization-server)"},
+              "/.well-known/openid-configuration or oauth-authorization-server)",
+              Scope::host},
     ConfigKey{"oauthTokenUrl", "PATROL_OAUTH_TOKEN_URL", "",
-              "The token endpoint (default: the forge's, else discovered)"},
+              "The token endpoint (default: the forge's, else discovered)",
+              Scope::host},
     ConfigKey{"oauthRevocationUrl", "PATROL_OAUTH_REVOCATION_URL", "",
               "The RFC 7009 revocation endpoint logout uses (default: GitLab's, else "
-              "discovered; none for GitHub)"},
+              "discovered; none for GitHub)",
+              Scope::host},
     ConfigKey{"oauthBrowser", "PATROL_OAUTH_BROWSER", "false",
               "Also open the verification page with xdg-open when a display is present"},
 };

@@ -167,7 +167,9 @@ void settings(std::string& out, const Config& config, const std::string& url) {
     if (env != nullptr && *env != '\0') {
       text = std::string(env) + "  (environment " + std::string(key.env) + ")";
     }
-    if (text.empty()) {
+    if (const std::optional<std::string> refused = config.refusal(key.name, url)) {
+      text = "not used: " + *refused;
+    } else if (text.empty()) {
       text = config.value(key.name, url);
       text = (text.empty() ? "unset" : text) + "  (default)";
     }

@@ -12,7 +12,8 @@ int main() {
     out += "command " + std::string(command.name) + (command.for_git ? " git\n" : " people\n");
   }
   for (const patrol::helper::ConfigKey& key : patrol::helper::config_keys()) {
-    out += "key " + std::string(key.name) + " " + std::string(key.env) + "\n";
+    out += "key " + std::string(key.name) + " " + std::string(key.env) +
+           (key.scope == patrol::helper::Scope::host ? " host\n" : " any\n");
   }
   std::fputs(out.c_str(), stdout);
   return 0;

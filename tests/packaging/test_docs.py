@@ -43,7 +43,8 @@ class Documentation(unittest.TestCase):
 
     def test_tables_are_not_empty(self):
         self.assertIn(("get", "git"), self.commands)
-        self.assertIn(("store", "PATROL_STORE"), self.keys)
+        self.assertIn(("store", "PATROL_STORE", "any"), self.keys)
+        self.assertIn(("apiUrl", "PATROL_API_URL", "host"), self.keys)
 
     def test_every_command_has_a_man_entry(self):
         for name, _ in self.commands:
@@ -51,8 +52,12 @@ class Documentation(unittest.TestCase):
                              f"command {name} is not documented in {MAN.name}")
 
     def test_every_setting_and_its_variable_are_in_the_man_page(self):
-        for name, env in self.keys:
-            self.assertRegex(self.man, rf"(?m)^\*patrol\.{re.escape(name)}\* \(\*{env}\*",
+        for name, env, scope in self.keys:
+            if scope == "host":
+                pattern = rf"(?m)^\*patrol\.<url>\.{re.escape(name)}\* \(scoped to a host; \*{env}\* is refused\)"
+            else:
+                pattern = rf"(?m)^\*patrol\.{re.escape(name)}\* \(\*{env}\*"
+            self.assertRegex(self.man, pattern,
                              f"patrol.{name} ({env}) is not documented in {MAN.name}")
 
     def test_every_variable_the_sources_read_is_in_the_man_page(self):
@@ -77,8 +82,12 @@ class Documentation(unittest.TestCase):
                                    text=True, check=True).stdout
         for name, _ in self.commands:
             self.assertRegex(help_text, rf"(?m)^  {re.escape(name)}\b")
-        for name, env in self.keys:
-            self.assertIn(f"patrol.{name} (env {env}", help_text)
+        for name, env, scope in self.keys:
+            if scope == "host":
+                self.assertIn(f"patrol.<url>.{name} (scoped to a host; env {env} is refused)",
+                              help_text)
+            else:
+                self.assertIn(f"patrol.{name} (env {env}", help_text)
 
 
 if __name__ == "__main__":

@@ -147,6 +147,54 @@ TEST_CASE("the environment overrides configuration when set and non-empty", "[co
   }
 }
 
+TEST_CASE("settings that say where a token goes count only when scoped to one host",
+          "[config][trust]") {
+  const Config config = Config::from_entries(
+      {{"patrol.apiUrl", "https://collector.example/api/v4"},
+       {"patrol.oauthClientId", "everywhere"},
+       {"patrol.https://*.corp.example.apiUrl", "https://collector.example/api/v4"},
+       {"patrol.https://gl.example.apiUrl", "https://api.gl.example/api/v4"},
+       {"patrol.https://gl.example/group.oauthTokenUrl", "https://gl.example/oauth/token"},
+       {"patrol.warnDays", "30"}});
+  ScopedEnv env{{"PATROL_API_URL", nullptr}, {"PATROL_OAUTH_CLIENT_ID", nullptr}};
+  // Unscoped: refused, with advice spelled for the URL asked about.
+  CHECK_FALSE(config.get("apiUrl", "https://github.com/o/r.git"));
+  CHECK(config.refusal("apiUrl", "https://github.com:8443/o/r.git") ==
+        std::optional<std::string>(
+            "patrol.apiUrl is ignored: not scoped to one host, it could send one host's token "
+            "to another; scope it instead: git config --global "
+            "patrol.https://github.com:8443.apiUrl VALUE"));
+  CHECK_FALSE(config.get("oauthClientId", "https://gitlab.com/g/r.git"));
+  // A wildcard host is not one host.
+  CHECK_FALSE(config.get("apiUrl", "https://git.corp.example/r.git"));
+  CHECK(config.refusal("apiUrl", "https://git.corp.example/r.git"));
+  // Scoped to the host (or a path under it): honoured, and nothing to refuse.
+  CHECK(config.get("apiUrl", "https://gl.example/g/r.git") ==
+        std::optional<std::string>("https://api.gl.example/api/v4"));
+  CHECK_FALSE(config.refusal("apiUrl", "https://gl.example/g/r.git"));
+  CHECK(config.get("oauthTokenUrl", "https://gl.example/group/r.git") ==
+        std::optional<std::string>("https://gl.example/oauth/token"));
+  CHECK_FALSE(config.get("oauthTokenUrl", "https://gl.example/other/r.git"));
+  // Another scheme or port is another origin: the scoped setting does not follow.
+  CHECK_FALSE(config.get("apiUrl", "http://gl.example/g/r.git"));
+  CHECK_FALSE(config.get("apiUrl", "https://gl.example:8443/g/r.git"));
+  // Settings that send nothing anywhere still apply unscoped.
+  CHECK(config.get("warnDays", "https://github.com/o/r.git") == std::optional<std::string>("30"));
+}
+
+TEST_CASE("environment variables for where a token goes are refused", "[config][trust]") {
+  const Config config = Config::from_entries({{"patrol.https://gl.example.apiUrl", "https://gl.example/v4"}});
+  ScopedEnv env{{"PATROL_API_URL", "http://127.0.0.1:9/api/v4"},
+                {"PATROL_OAUTH_TOKEN_URL", "https://collector.example/token"}};
+  CHECK_FALSE(config.get("apiUrl", "https://github.com/o/r.git"));
+  // The scoped setting still holds; the variable is refused, not obeyed.
+  CHECK(config.get("apiUrl", "https://gl.example/r.git") ==
+        std::optional<std::string>("https://gl.example/v4"));
+  CHECK(config.refusal("apiUrl", "https://gl.example/r.git")->starts_with(
+      "PATROL_API_URL is ignored: applying to every host, it could send"));
+  CHECK_FALSE(config.get("oauthTokenUrl", "https://gitlab.com/g/r.git"));
+}
+
 TEST_CASE("value() falls back to the table's default", "[config]") {
   ScopedEnv env{{"PATROL_STORE", nullptr}};
   const Config empty = Config::from_entries({});

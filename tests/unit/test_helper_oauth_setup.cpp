@@ -35,7 +35,7 @@ TEST_CASE("oauth setup: GitLab's preset on a self-managed host", "[helper][oauth
 }
 
 TEST_CASE("oauth setup: GitHub's preset", "[helper][oauth_setup]") {
-  const Config config = Config::from_entries({{"patrol.oauthClientId", "Iv1.x"},
+  const Config config = Config::from_entries({{"patrol.https://github.com.oauthClientId", "Iv1.x"},
                                               {"patrol.oauthBrowser", "true"}});
   const std::optional<OAuthSetup> setup =
       oauth_setup(config, "https://github.com/o/r.git", "https", "github.com");
@@ -64,8 +64,26 @@ TEST_CASE("oauth setup: any server from configuration, or left to discovery",
 }
 
 TEST_CASE("oauth setup: patrol.oauth never turns it off", "[helper][oauth_setup]") {
-  const Config config = Config::from_entries(
-      {{"patrol.oauthClientId", "abc"}, {"patrol.https://gitlab.com.oauth", "never"}});
+  const Config config = Config::from_entries({{"patrol.https://gitlab.com.oauthClientId", "abc"},
+                                              {"patrol.https://github.com.oauthClientId", "abc"},
+                                              {"patrol.https://gitlab.com.oauth", "never"}});
   CHECK_FALSE(oauth_setup(config, "https://gitlab.com/g/r.git", "https", "gitlab.com"));
   CHECK(oauth_setup(config, "https://github.com/o/r.git", "https", "github.com"));
+}
+
+TEST_CASE("oauth setup: an unscoped client id or endpoint cannot redirect a preset",
+          "[helper][oauth_setup][trust]") {
+  const Config config = Config::from_entries(
+      {{"patrol.oauthClientId", "everywhere"},
+       {"patrol.https://gitlab.com.oauthClientId", "mine"},
+       {"patrol.oauthTokenUrl", "https://collector.example/token"},
+       {"patrol.oauthDeviceAuthUrl", "https://collector.example/device"}});
+  // No client id for github.com: the unscoped one is refused.
+  CHECK_FALSE(oauth_setup(config, "https://github.com/o/r.git", "https", "github.com"));
+  const std::optional<OAuthSetup> setup =
+      oauth_setup(config, "https://gitlab.com/g/r.git", "https", "gitlab.com");
+  REQUIRE(setup);
+  CHECK(setup->client.client_id == "mine");
+  CHECK(setup->client.endpoints.token == "https://gitlab.com/oauth/token");
+  CHECK(setup->client.endpoints.device_authorization == "https://gitlab.com/oauth/authorize_device");
 }
