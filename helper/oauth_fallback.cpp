@@ -161,8 +161,13 @@ Result<store::Record> sign_in(const Config& config, store::Store& store,
   }
   put(fd, prompt_text(request.host, *code));
   if (setup.browser && display_present()) {
-    open_browser(code->verification_uri_complete.empty() ? code->verification_uri
-                                                         : code->verification_uri_complete);
+    const std::string& page = code->verification_uri_complete.empty()
+                                  ? code->verification_uri
+                                  : code->verification_uri_complete;
+    // Only an https page on the device endpoint's host ever reaches the browser.
+    if (oauth::check_verification_page(page, setup.client.endpoints.device_authorization)) {
+      open_browser(page);
+    }
   }
   Result<oauth::Tokens> tokens =
       oauth::poll_for_tokens(*http, setup.client, *code, oauth::real_pacing());

@@ -17,35 +17,6 @@ bool iequals(std::string_view a, std::string_view b) {
   });
 }
 
-struct UrlParts {
-  std::string scheme;
-  std::string host;
-};
-
-Result<UrlParts> split_url(std::string_view url) {
-  Result<const CurlLibrary*> curl = curl_library();
-  if (!curl) {
-    return tl::unexpected(curl.error());
-  }
-  const CurlLibrary& api = **curl;
-  std::unique_ptr<CURLU, decltype(api.url_cleanup)> handle(api.url(), api.url_cleanup);
-  const std::string text(url);
-  if (!handle || api.url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-    return fail(Errc::invalid_input, "not a valid URL: " + text);
-  }
-  UrlParts parts;
-  for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &parts.scheme},
-                           std::pair{CURLUPART_HOST, &parts.host}}) {
-    char* value = nullptr;
-    if (api.url_get(handle.get(), part, &value, 0) != CURLUE_OK) {
-      return fail(Errc::invalid_input, "not a valid URL: " + text);
-    }
-    *out = value;
-    api.free(value);
-  }
-  return parts;
-}
-
 // A dotted IPv4 address in 127.0.0.0/8.
 bool is_loopback_ipv4(std::string_view host) {
   if (!host.starts_with("127.")) {
@@ -75,6 +46,39 @@ bool is_loopback(std::string_view host) {
 
 } // namespace
 
+Result<UrlParts> url_parts(std::string_view url) {
+  Result<const CurlLibrary*> curl = curl_library();
+  if (!curl) {
+    return tl::unexpected(curl.error());
+  }
+  const CurlLibrary& api = **curl;
+  std::unique_ptr<CURLU, decltype(api.url_cleanup)> handle(api.url(), api.url_cleanup);
+  const std::string text(url);
+  if (!handle || api.url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return fail(Errc::invalid_input, "not a valid URL: " + text);
+  }
+  UrlParts parts;
+  for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &parts.scheme},
+                           std::pair{CURLUPART_HOST, &parts.host},
+                           std::pair{CURLUPART_PORT, &parts.port}}) {
+    char* value = nullptr;
+    if (api.url_get(handle.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+      return fail(Errc::invalid_input, "not a valid URL: " + text);
+    }
+    *out = value;
+    api.free(value);
+  }
+  std::transform(parts.host.begin(), parts.host.end(), parts.host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return parts;
+}
+
+bool same_origin(std::string_view a, std::string_view b) {
+  const Result<UrlParts> first = url_parts(a);
+  const Result<UrlParts> second = url_parts(b);
+  return first && second && first->origin() == second->origin();
+}
+
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
     if (iequals(it->first, name)) {
@@ -85,7 +89,7 @@ std::optional<std::string> HttpResponse::header(std::string_view name) const {
 }
 
 Result<void> check_url(std::string_view url) {
-  Result<UrlParts> parts = split_url(url);
+  Result<UrlParts> parts = url_parts(url);
   if (!parts) {
     return tl::unexpected(parts.error());
   }

@@ -57,6 +57,22 @@ public:
 // The libcurl client. libcurl is initialised on the first send, not before.
 std::unique_ptr<HttpClient> make_http_client(HttpSettings settings);
 
+// A URL as libcurl reads it: scheme and host lower-cased, the port always given (the
+// scheme's default when the URL names none).
+struct UrlParts {
+  std::string scheme;
+  std::string host;
+  std::string port;
+  [[nodiscard]] std::string origin() const { return scheme + "://" + host + ":" + port; }
+};
+
+// Errc::invalid_input for a URL libcurl does not parse.
+Result<UrlParts> url_parts(std::string_view url);
+
+// Whether a and b share scheme, host and port (a secret meant for one may go to the
+// other). False when either does not parse.
+bool same_origin(std::string_view a, std::string_view b);
+
 // https:// always; http:// only to a loopback host (127.0.0.0/8, ::1, localhost), for
 // test servers. Anything else, or a URL that does not parse, is refused.
 Result<void> check_url(std::string_view url);

@@ -62,7 +62,28 @@ Result<DeviceAuthorization> request_device_code(HttpClient& http, const OAuthCli
   if (!response) {
     return tl::unexpected(response.error());
   }
-  return parse_device_authorization(*response);
+  Result<DeviceAuthorization> code = parse_device_authorization(*response);
+  if (!code) {
+    return code;
+  }
+  for (const std::string* page : {&code->verification_uri, &code->verification_uri_complete}) {
+    if (Result<void> checked = check_verification_page(*page, client.endpoints.device_authorization);
+        !page->empty() && !checked) {
+      return tl::unexpected(checked.error());
+    }
+  }
+  return code;
+}
+
+Result<void> check_verification_page(std::string_view page, std::string_view device_endpoint) {
+  const Result<UrlParts> shown = url_parts(page);
+  const Result<UrlParts> asked = url_parts(device_endpoint);
+  if (shown && asked && shown->scheme == "https" && shown->host == asked->host) {
+    return {};
+  }
+  const std::string host = asked ? asked->host : std::string("the device endpoint's host");
+  return fail(Errc::network, "refusing the sign-in: the page the server asks you to open is not "
+                             "an https page on " + host + " (" + std::string(page) + ")");
 }
 
 Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,
@@ -141,6 +162,18 @@ Result<OAuthEndpoints> discover(HttpClient& http, std::string_view base_url) {
                          text_member(document, "revocation_endpoint")};
     if (response->status == 200 && !found.device_authorization.empty() &&
         !found.token.empty()) {
+      // A server may only name endpoints on its own origin: one that points elsewhere
+      // would have patrol hand that place a client id, a device code and tokens.
+      for (const std::string* endpoint : {&found.device_authorization, &found.token,
+                                          &found.revocation}) {
+        if (!endpoint->empty() && !same_origin(*endpoint, base_url)) {
+          return fail(Errc::network,
+                      "refusing OAuth endpoints from " + request.url + ": " + *endpoint +
+                          " is not on " + std::string(base_url) +
+                          " (scope patrol.<url>.oauthDeviceAuthUrl and oauthTokenUrl to this "
+                          "host if that server is really yours)");
+        }
+      }
       return found;
     }
     tried += tried.empty() ? "" : " and ";

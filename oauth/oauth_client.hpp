@@ -37,7 +37,12 @@ struct Pacing {
 // Real monotonic time and std::this_thread::sleep_for.
 Pacing real_pacing();
 
+// The device authorization request. The pages the answer asks a person to open must be
+// https pages on the device endpoint's host (check_verification_page), else it is refused.
 Result<DeviceAuthorization> request_device_code(HttpClient& http, const OAuthClient& client);
+
+// Errc::network with the reason unless page is an https URL on device_endpoint's host.
+Result<void> check_verification_page(std::string_view page, std::string_view device_endpoint);
 
 // Polls until tokens, a refusal or the code's expiry. A refusal or expiry is an
 // Errc::network error whose message is for a person; `stopped_with` (when given) receives
@@ -57,7 +62,8 @@ Result<void> revoke_token(HttpClient& http, const OAuthClient& client, const Sec
                           std::string_view token_type_hint);
 
 // /.well-known/openid-configuration, then /.well-known/oauth-authorization-server, under
-// base_url (protocol://host[:port]). Needs device_authorization_endpoint and token_endpoint.
+// base_url (protocol://host[:port]). Needs device_authorization_endpoint and token_endpoint;
+// an answer naming any endpoint off base_url's origin is refused.
 Result<OAuthEndpoints> discover(HttpClient& http, std::string_view base_url);
 
 // The body of a form POST: name=value pairs, values form-encoded. Kept secret: it may hold

@@ -189,3 +189,46 @@ TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client
     CHECK(found.error().message.find("oauth-authorization-server") != std::string::npos);
   }
 }
+
+TEST_CASE("oauth client: discovered endpoints must be on the server's own origin",
+          "[oauth][client][trust]") {
+  for (const char* elsewhere :
+       {R"({"device_authorization_endpoint":"https://collector.example/device","token_endpoint":"https://id.example/token"})",
+        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example:8443/token"})",
+        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"http://id.example/token"})",
+        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example@collector.example/token"})",
+        R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t","revocation_endpoint":"https://collector.example/r"})"}) {
+    CAPTURE(elsewhere);
+    ScriptedClient http({answer(200, elsewhere)});
+    auto found = patrol::oauth::discover(http, "https://id.example");
+    REQUIRE_FALSE(found);
+    CHECK(found.error().message.find("is not on https://id.example") != std::string::npos);
+    CHECK(http.sent.size() == 1); // nothing was sent to the other place
+  }
+  // The default port written out is the same origin.
+  ScriptedClient http({answer(200, R"({"device_authorization_endpoint":"https://ID.example:443/d","token_endpoint":"https://id.example/t"})")});
+  CHECK(patrol::oauth::discover(http, "https://id.example"));
+}
+
+TEST_CASE("oauth client: the page a person is sent to is https on the device endpoint's host",
+          "[oauth][client][trust]") {
+  using patrol::oauth::check_verification_page;
+  const std::string device = "https://gitlab.example.com/oauth/authorize_device";
+  CHECK(check_verification_page("https://gitlab.example.com/oauth/device", device));
+  CHECK(check_verification_page("https://GITLAB.example.com:8443/oauth/device?user_code=X", device));
+  CHECK_FALSE(check_verification_page("http://gitlab.example.com/oauth/device", device));
+  CHECK_FALSE(check_verification_page("https://phish.example/oauth/device", device));
+  CHECK_FALSE(check_verification_page("https://gitlab.example.com@phish.example/", device));
+  CHECK_FALSE(check_verification_page("javascript:alert(1)", device));
+  CHECK_FALSE(check_verification_page("not a url", device));
+
+  for (const char* answer_text :
+       {R"({"device_code":"D","user_code":"U","verification_uri":"https://phish.example/device","expires_in":300})",
+        R"({"device_code":"D","user_code":"U","verification_uri":"https://gitlab.example.com/oauth/device","verification_uri_complete":"http://gitlab.example.com/oauth/device?user_code=U","expires_in":300})"}) {
+    CAPTURE(answer_text);
+    ScriptedClient http({answer(200, answer_text)});
+    auto code = patrol::oauth::request_device_code(http, client());
+    REQUIRE_FALSE(code);
+    CHECK(code.error().message.find("refusing the sign-in") != std::string::npos);
+  }
+}
