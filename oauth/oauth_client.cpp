@@ -82,8 +82,10 @@ Result<void> check_verification_page(std::string_view page, std::string_view dev
     return {};
   }
   const std::string host = asked ? asked->host : std::string("the device endpoint's host");
+  // Only what libcurl parsed is quoted: the server's raw text stays off the terminal.
+  const std::string seen = shown ? shown->scheme + "://" + shown->host : std::string("not a URL");
   return fail(Errc::network, "refusing the sign-in: the page the server asks you to open is not "
-                             "an https page on " + host + " (" + std::string(page) + ")");
+                             "an https page on " + host + " (it is " + seen + ")");
 }
 
 Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,

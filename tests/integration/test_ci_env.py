@@ -50,6 +50,41 @@ class CiJob(HeadlessTest):
                                   env={**env, "GIT_ASKPASS": askpass})
         self.assertEqual(cred.get("password"), "typed")
 
+    def test_a_forge_setting_does_not_lend_gitlab_token_to_other_hosts(self):
+        """GITLAB_TOKEN for gitlab.corp.example never answers a submodule URL elsewhere,
+        whatever patrol.forge says, over http, on another port or for another user."""
+        askpass, _ = self.sb.askpass("someone", "typed")
+        env = {"GITLAB_TOKEN": "glpat-corp-secret", "GITLAB_HOST": "gitlab.corp.example",
+               "GIT_ASKPASS": askpass}
+        own, proc = self.sb.fill({"url": "https://gitlab.corp.example/g/r.git"}, env=env)
+        self.assertEqual(own.get("password"), "glpat-corp-secret", proc.stderr)
+        for forge in ({"PATROL_FORGE": "gitlab"}, {}):
+            if not forge:
+                self.sb.git("config", "--global", "patrol.forge", "gitlab")
+            for url in ("https://attacker.example/evil/sub.git",
+                        "http://gitlab.corp.example/g/r.git",
+                        "https://gitlab.corp.example:8443/g/r.git",
+                        "https://mallory@attacker.example/evil/sub.git",
+                        "https://gitlab.attacker.example/evil/sub.git"):
+                with self.subTest(url=url, forge=forge or "git config"):
+                    cred, proc = self.sb.fill({"url": url}, env={**env, **forge})
+                    self.assertEqual(cred.get("password"), "typed", proc.stderr)
+
+    def test_github_tokens_only_for_their_hosts(self):
+        askpass, _ = self.sb.askpass("someone", "typed")
+        env = {"GH_TOKEN": "ghp_cloud", "GH_ENTERPRISE_TOKEN": "ghp_enterprise",
+               "GH_HOST": "github.corp.example", "GIT_ASKPASS": askpass}
+        for url, expected in (("https://github.com/o/r.git", "ghp_cloud"),
+                              ("https://github.corp.example/o/r.git", "ghp_enterprise"),
+                              ("http://github.com/o/r.git", "typed"),
+                              ("https://github.com:8443/o/r.git", "typed"),
+                              ("https://acme.ghe.com/o/r.git", "typed"),
+                              ("http://github.corp.example/o/r.git", "typed"),
+                              ("https://attacker.example/o/r.git", "typed")):
+            with self.subTest(url=url):
+                cred, proc = self.sb.fill({"url": url}, env=env)
+                self.assertEqual(cred.get("password"), expected, proc.stderr)
+
     def test_github_token_for_github_com(self):
         cred, proc = self.sb.fill({"url": "https://github.com/o/r.git"},
                                   env={"GH_TOKEN": "ghp_example", "GITHUB_TOKEN": "other"})

@@ -75,6 +75,18 @@ class GitLab(ForgeOAuthTest):
         self.assertEqual(self.clone().returncode, 0)
         self.assertTrue(any(e.token_id == token.id for e in self.server.git_calls()))
 
+    def test_a_verification_page_off_the_forge_is_refused_before_anyone_sees_it(self):
+        for page in ("https://phish.example/oauth/device", f"http://127.0.0.1:{self.server.port}/x"):
+            with self.subTest(page):
+                self.server.device.verification_uri = lambda page=page: page
+                login = Login(self.sb, self.repo_url)
+                status, _, stderr = login.finish(timeout=15)
+                self.assertNotEqual(status, 0)
+                self.assertIn("refusing the sign-in", stderr)
+                self.assertNotIn("open   ", stderr)
+                self.assertEqual(self.server.device.polls, [], "the device code was polled")
+                self.assertEqual(self.stored(), {})
+
     def test_slow_down_adds_five_seconds_to_later_polls(self):
         self.server.device.force_slow_down = 1
         login = Login(self.sb, self.repo_url)
