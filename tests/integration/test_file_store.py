@@ -100,6 +100,7 @@ class FileStoreDurability(HeadlessTest):
         before = self.store_file.read_bytes()
         wrong = self.sb.root / "wrong"
         wrong.write_text("not it\n")
+        wrong.chmod(0o600)
         cred, proc = self.get(HOST, env=self.with_passphrase(wrong))
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(cred, {})
