@@ -152,7 +152,10 @@ int run_check(Args args) {
                verdict.detail + '\n';
     }
   }
-  const std::string out = options->json ? all.dump(2) + '\n' : lines;
+  // As status --json: bytes that are not UTF-8 show as U+FFFD instead of aborting.
+  const std::string out =
+      options->json ? all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n'
+                    : lines;
   std::fputs(out.c_str(), stdout);
   return worst;
 }

@@ -21,7 +21,7 @@ constexpr std::array keys{
               "($CREDENTIALS_DIRECTORY/<name>)"},
     ConfigKey{"fileUnlockTimeout", "PATROL_FILE_UNLOCK_TIMEOUT", "8h",
               "How long the unlocked file store stays unlocked in the kernel keyring "
-              "(seconds, or with s, m, h, d)"},
+              "(seconds, or with s, m, h, d; 0: do not keep it, ask every time)"},
     ConfigKey{"forge", "PATROL_FORGE", "",
               "Which forge serves this URL: gitlab, github or none (default: known by host, "
               "the gitlab. prefix, or git's wwwauth realm)"},

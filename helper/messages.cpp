@@ -3,10 +3,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fcntl.h>
 #include <string>
 #include <unistd.h>
 #include <utility>
+
+#include "common/private_file.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -67,14 +68,16 @@ int open_trace() {
   if (!value.starts_with('/')) {
     return STDERR_FILENO; // 1, true, or anything but a path
   }
-  const int fd = ::open(wanted, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  Result<int> fd = open_private_append(std::string(value));
+  if (!fd) {
     emit(STDERR_FILENO, "warning: ", "\033[1;33m",
-         "cannot write the trace to " + std::string(value) +
-             " (PATROL_TRACE): give an absolute path to a file you may write, not a "
-             "symbolic link");
+         "cannot write the trace to " + std::string(value) + " (PATROL_TRACE): " +
+             fd.error().message +
+             "; give an absolute path to a new file, or to a file of yours that nobody else "
+             "may write, not a symbolic link");
+    return -1;
   }
-  return fd;
+  return *fd;
 }
 
 int trace_fd() {

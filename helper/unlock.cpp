@@ -57,7 +57,10 @@ int run_unlock(Args args) {
     return exit_code(unlocked.error());
   }
   const std::string what = (unlocked->created ? "created " : "") + options->path;
-  if (unlocked->cached) {
+  if (options->unlock_timeout.count() == 0) {
+    say(what + " opens with this passphrase; patrol.fileUnlockTimeout is 0, so the key is not "
+               "kept and each git call needs the passphrase again");
+  } else if (unlocked->cached) {
     say(what + " is unlocked for this login session for " + hours(options->unlock_timeout) +
         " (patrol.fileUnlockTimeout)");
   } else {

@@ -57,12 +57,27 @@ std::string mode_text(mode_t mode) {
   return text;
 }
 
+// Whether only this user (or root, as for a systemd credential) owns the file and nobody
+// else has any permission on it.
+bool private_to_user(const struct stat& info) {
+  return (info.st_uid == ::getuid() || info.st_uid == 0) && (info.st_mode & 077) == 0;
+}
+
 // Reads a passphrase kept in a file: its first line, without the line end.
 Result<Secret> read_passphrase_file(const std::string& path, std::string_view what) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return fail(Errc::config, "cannot read the passphrase file " + path + " named by " +
                                   std::string(what) + ": " + std::strerror(errno));
+  }
+  // As ssh refuses a private key others may read: the passphrase opens every token.
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !private_to_user(info)) {
+    ::close(fd);
+    return fail(Errc::config, "refusing the passphrase file " + path + " named by " +
+                                  std::string(what) + ": other users may read or change it (mode " +
+                                  mode_text(info.st_mode) + ") or it is not yours; run `chmod 600 " +
+                                  path + "` and think about whether to change the passphrase");
   }
   std::string text;
   text.reserve(4096);
@@ -88,6 +103,8 @@ struct Contents {
   Secret key;
   std::vector<Record> records;
 };
+
+enum class OnDamaged { move_aside, report };
 
 // The file, its key and its records: what the store and the unlock command share.
 class Vault {
@@ -229,7 +246,9 @@ public:
   // The data key: from the session cache when it belongs to this file, else unwrapped
   // with the passphrase and cached.
   Result<Secret> key_for(const file_format::Envelope& envelope) {
-    if (std::optional<Secret> cached = kernel_keyring::read(description_)) {
+    if (!keeps_key()) {
+      kernel_keyring::remove(description_); // kept before the timeout was set to 0
+    } else if (std::optional<Secret> cached = kernel_keyring::read(description_)) {
       const std::string_view bytes = cached->view();
       if (bytes.size() == envelope.key_id.size() + file_crypto::key_bytes &&
           bytes.substr(0, envelope.key_id.size()) == envelope.key_id) {
@@ -257,7 +276,13 @@ public:
     return key;
   }
 
+  // patrol.fileUnlockTimeout=0 means the key is not kept at all, as a person reads it.
+  [[nodiscard]] bool keeps_key() const { return options_.unlock_timeout.count() > 0; }
+
   void cache(const file_format::Envelope& envelope, const Secret& key) {
+    if (!keeps_key()) {
+      return;
+    }
     last_cached_ =
         kernel_keyring::write(description_, Secret(envelope.key_id + std::string(key.view())),
                               options_.unlock_timeout)
@@ -310,8 +335,11 @@ public:
   }
 
   // Read-modify-write under the lock. `change` returns whether it changed the records;
-  // `creates` says whether an absent file should be created for it.
-  Result<bool> modify(const std::function<bool(std::vector<Record>&)>& change, bool creates) {
+  // `creates` says whether an absent file should be created for it. A damaged file is
+  // moved aside unless `damaged` says only to report it. A file in an older format
+  // version is rewritten even when nothing changed.
+  Result<bool> modify(const std::function<bool(std::vector<Record>&)>& change, bool creates,
+                      OnDamaged damaged = OnDamaged::move_aside) {
     struct stat info {};
     const bool absent = ::lstat(path().c_str(), &info) != 0 && errno == ENOENT;
     if (absent && !creates) {
@@ -330,7 +358,7 @@ public:
     }
     Result<std::optional<Contents>> loaded = load();
     if (!loaded) {
-      if (damaged_) {
+      if (damaged_ && damaged == OnDamaged::move_aside) {
         return move_aside(loaded.error());
       }
       return tl::unexpected(loaded.error());
@@ -349,7 +377,8 @@ public:
       contents = std::move(*created);
     }
     const bool changed = change(contents.records);
-    if (!changed && *loaded) {
+    const bool upgrade = *loaded && contents.envelope.version < file_format::format_version;
+    if (!changed && *loaded && !upgrade) {
       return false;
     }
     Result<void> sealed = file_format::seal_payload(contents.envelope, contents.key,
@@ -543,7 +572,9 @@ Result<UnlockOutcome> unlock_file_store(const FileStoreOptions& options) {
     return tl::unexpected(text.error());
   }
   if (*text) {
-    Result<std::optional<Contents>> loaded = vault.load();
+    // Through the writer, so an older format version is rewritten as the current one.
+    Result<bool> loaded =
+        vault.modify([](std::vector<Record>&) { return false; }, false, OnDamaged::report);
     if (!loaded) {
       return tl::unexpected(loaded.error());
     }

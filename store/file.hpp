@@ -3,7 +3,8 @@
 // no Secret Service (SSH sessions, WSL, containers). See file_format.hpp for what the file
 // holds. The data key is unlocked once per login session and kept in the kernel keyring
 // (kernel_keyring.hpp) until unlock_timeout; the passphrase comes from a passphrase file,
-// a systemd credential, or the terminal, never from argv.
+// a systemd credential, or the terminal, never from argv. A passphrase file that group or
+// others may read or change is refused, as ssh refuses such a private key.
 //
 // Durability: every change is a read-modify-write under an exclusive lock on
 // "<file>.lock", written atomically (file_atomic.hpp). The file is 0600 in a 0700
@@ -27,7 +28,7 @@ struct FileStoreOptions {
   std::string path;            // the credential file; default_file_path() when empty
   std::string passphrase_file; // a file holding the passphrase (its first line)
   std::string credential;      // a systemd credential name: $CREDENTIALS_DIRECTORY/<name>
-  std::chrono::seconds unlock_timeout{8 * 3600};
+  std::chrono::seconds unlock_timeout{8 * 3600}; // 0: the key is not kept at all
   bool interactive = true;     // may ask on the terminal when nothing else gives a passphrase
   std::string chosen_because;  // why `auto` chose this store, for the line a person sees
 };

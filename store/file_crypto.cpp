@@ -36,6 +36,11 @@ bool acceptable(const ScryptParams& params) {
          params.n <= (std::uint64_t{1} << 22) && 128 * params.r * params.n <= max_scrypt_memory;
 }
 
+bool strong_enough(const ScryptParams& params) {
+  const ScryptParams defaults;
+  return params.n >= defaults.n && params.r >= defaults.r && params.p >= defaults.p;
+}
+
 Result<std::string> random_bytes(std::size_t count) {
   std::string bytes(count, '\0');
   if (RAND_bytes(bytes_of(bytes), int_size(count)) != 1) {

@@ -29,6 +29,10 @@ struct ScryptParams {
 // gigabytes or spin for minutes).
 bool acceptable(const ScryptParams& params);
 
+// Whether params are at least this build's defaults in each of n, r and p: the file store
+// never wrote weaker ones, so weaker ones mean someone made the passphrase cheap to guess.
+bool strong_enough(const ScryptParams& params);
+
 Result<std::string> random_bytes(std::size_t count);
 
 Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,

@@ -408,7 +408,9 @@ public:
     }
     if (!valid_keys(record.protocol, record.host, record.path, record.username)) {
       return fail(Errc::invalid_input,
-                  "the Secret Service keeps only UTF-8 text; this credential's URL is not");
+                  "the Secret Service finds items by UTF-8 attributes, and this credential's "
+                  "host, path or username is not UTF-8: keep it in the file store "
+                  "(patrol.store=file), which keeps any bytes");
     }
     Result<Secret> text = secret_text::encode(record);
     if (!text) {

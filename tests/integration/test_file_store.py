@@ -1,5 +1,9 @@
 """The encrypted file store through the real binary: parallel writers, a writer killed
-mid-write, a wrong passphrase, a damaged file, a full disk, a file open to others."""
+mid-write, a wrong passphrase, a damaged file, a full disk, a file open to others; values
+that are not UTF-8 kept byte for byte; a changed header; a version 1 file upgraded; an
+unlock timeout of 0; a passphrase file open to others."""
+
+import json
 
 import os
 import random
@@ -13,6 +17,7 @@ from harness import parse_credential
 from headless import HeadlessTest, PASSPHRASE
 
 HOST = "git.example.com"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 class FileStoreDurability(HeadlessTest):
@@ -95,6 +100,7 @@ class FileStoreDurability(HeadlessTest):
         before = self.store_file.read_bytes()
         wrong = self.sb.root / "wrong"
         wrong.write_text("not it\n")
+        wrong.chmod(0o600)
         cred, proc = self.get(HOST, env=self.with_passphrase(wrong))
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(cred, {})
@@ -251,6 +257,7 @@ class FileStoreUnlock(HeadlessTest):
         creds = self.sb.root / "creds"
         creds.mkdir(mode=0o700)
         (creds / "patrol-passphrase").write_text(PASSPHRASE)
+        (creds / "patrol-passphrase").chmod(0o400)  # as systemd leaves it
         self.sb.git("config", "--global", "patrol.fileCredential", "patrol-passphrase")
         env = {"CREDENTIALS_DIRECTORY": str(creds)}
         self.assertEqual(self.store(HOST, "alice", "tok-1", env=env).returncode, 0)
@@ -266,6 +273,143 @@ class FileStoreUnlock(HeadlessTest):
         self.assertIn("git credential-patrol unlock", proc.stderr)
         self.assertNotIn("tok-1", proc.stderr)
         self.assertFalse(self.store_dir.exists())
+
+
+def fill_bytes(sb, request, env=None):
+    """`git credential fill` with a bytes request; the answer's key=value lines as bytes."""
+    proc = sb.git("credential", "fill", input=request, env=env, check=False)
+    answer = dict(line.split(b"=", 1) for line in proc.stdout.splitlines() if b"=" in line)
+    return answer, proc
+
+
+class FileStoreBytes(HeadlessTest):
+
+    def test_values_that_are_not_utf8_come_back_byte_for_byte_through_git(self):
+        self.unlock()
+        for user, password in ((b"u\xfe", b"p\xe9ss\xff"), (b"u\xff", b"other\xfe")):
+            proc = self.sb.git("credential", "approve", check=False,
+                               input=b"protocol=https\nhost=" + HOST.encode() + b"\nusername=" +
+                               user + b"\npassword=" + password + b"\n\n")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(proc.stderr, b"")
+        for user, password in ((b"u\xfe", b"p\xe9ss\xff"), (b"u\xff", b"other\xfe")):
+            answer, proc = fill_bytes(self.sb, b"protocol=https\nhost=" + HOST.encode() +
+                                      b"\nusername=" + user + b"\n\n")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            self.assertEqual(answer[b"username"], user)
+            self.assertEqual(answer[b"password"], password)  # no U+FFFD, the same bytes
+        # Two users, not one collapsed into the other; JSON (Unicode only) shows U+FFFD.
+        self.assertEqual(self.sb.helper("status").stdout.count(HOST.encode()), 2)
+        for command in (["status", "--json"], ["check", "--json"]):
+            proc = self.sb.helper(*command)
+            self.assertIn(proc.returncode, (0, 1), proc.stderr)
+            users = sorted(r.get("username") for r in json.loads(proc.stdout))
+            self.assertEqual(users, ["u\ufffd", "u\ufffd"], command)
+
+
+class FileStoreHeader(HeadlessTest):
+
+    def set_number(self, text, field, value):
+        start = text.index(f'"{field}": ') + len(f'"{field}": ')
+        end = min(text.index(c, start) for c in ",\n" if c in text[start:])
+        return text[:start] + str(value) + text[end:]
+
+    def test_a_changed_scrypt_parameter_is_damage_even_with_the_key_cached(self):
+        self.unlock()  # the data key is in the session keyring from here on
+        self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
+        good = self.store_file.read_text()
+        self.assertIn('"version": 2', good)
+        for n in (65536, 2):
+            changed = self.set_number(good, "n", n)
+            self.store_file.write_text(changed)
+            cred, proc = self.get(HOST)
+            self.assertEqual(cred, {}, f"n={n}")
+            line = self.assertOneErrorLine(proc.stderr, f"n={n}")
+            self.assertIn("damaged", line)
+            if n == 2:
+                self.assertIn("weaker than n=32768", line)
+            self.assertEqual(self.store_file.read_text(), changed, "never written back")
+        # A store moves the changed file aside instead of writing it back with n=2.
+        proc = self.store("b.example", "bob", "tok-b")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("moved to", proc.stderr)
+        backup, = [p for p in self.store_dir.iterdir() if ".corrupt-" in p.name]
+        self.assertEqual(backup.read_text(), self.set_number(good, "n", 2))
+        # Put back as it was, the file opens with its own passphrase.
+        self.store_file.write_text(good)
+        self.store_file.chmod(0o600)
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        self.assertEqual(self.get(HOST, env=self.with_passphrase())[0]["password"], "tok-1")
+
+    def test_a_version_1_file_is_read_then_rewritten_as_version_2(self):
+        self.store_dir.mkdir(parents=True, mode=0o700)
+        self.store_file.write_bytes((FIXTURES / "file_store_v1.enc").read_bytes())
+        self.store_file.chmod(0o600)
+        cred, proc = self.sb.fill({"protocol": "https", "host": HOST},
+                                  env=self.with_passphrase())
+        self.assertEqual(cred.get("password"), "tok-v1", proc.stderr)
+        self.assertEqual(json.loads(self.store_file.read_text())["version"], 1, "get never writes")
+        proc = self.sb.credential("approve", {"protocol": "https", "host": "new.example",
+                                              "username": "bob", "password": "tok-new"},
+                                  env=self.with_passphrase())
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        envelope = json.loads(self.store_file.read_text())
+        self.assertEqual(envelope["version"], 2)
+        self.assertEqual((envelope["n"], envelope["r"], envelope["p"]), (32768, 8, 1))
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        for host, user, password in ((HOST, "alice", "tok-v1"), ("new.example", "bob", "tok-new"),
+                                     ("oauth.example.com", "oauth2", "access-v1")):
+            cred, proc = self.sb.fill({"protocol": "https", "host": host},
+                                      env=self.with_passphrase())
+            self.assertEqual((cred.get("username"), cred.get("password")), (user, password),
+                             proc.stderr)
+
+    def test_unlock_upgrades_a_version_1_file(self):
+        self.store_dir.mkdir(parents=True, mode=0o700)
+        self.store_file.write_bytes((FIXTURES / "file_store_v1.enc").read_bytes())
+        self.store_file.chmod(0o600)
+        self.unlock()
+        self.assertEqual(json.loads(self.store_file.read_text())["version"], 2)
+        self.assertEqual(self.get(HOST)[0]["password"], "tok-v1")
+
+
+class FileStoreKeyAndPassphrase(HeadlessTest):
+
+    def test_unlock_timeout_0_keeps_no_key(self):
+        self.sb.git("config", "--global", "patrol.fileUnlockTimeout", "0")
+        proc = self.unlock()
+        self.assertIn("not kept", proc.stderr)
+        keys = Path("/proc/keys").read_text()
+        self.assertNotIn("git-credential-patrol:file:", keys)
+        self.assertEqual(self.store(HOST, "alice", "tok-1", env=self.with_passphrase()).returncode, 0)
+        self.assertEqual(self.get(HOST, env=self.with_passphrase())[0]["password"], "tok-1")
+        self.assertNotIn("git-credential-patrol:file:", Path("/proc/keys").read_text())
+        cred, proc = self.get(HOST)
+        self.assertEqual(cred, {})
+        self.assertIn("locked", self.assertOneErrorLine(proc.stderr))
+
+    def test_a_passphrase_file_others_may_read_is_refused(self):
+        self.passphrase_file.chmod(0o644)
+        proc = self.store(HOST, "alice", "tok-0", env=self.with_passphrase())
+        self.assertNotEqual(proc.returncode, 0)
+        line = self.assertOneErrorLine(proc.stderr)
+        self.assertIn("refusing the passphrase file", line)
+        self.assertIn("0644", line)
+        self.assertIn("chmod 600", line)
+        self.assertNotIn(PASSPHRASE, line)
+        self.assertFalse(self.store_file.exists())
+        # An existing, locked file: through git, one line, and git goes on to ask.
+        self.passphrase_file.chmod(0o600)
+        self.assertEqual(self.store(HOST, "alice", "tok-1", env=self.with_passphrase()).returncode, 0)
+        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+        self.passphrase_file.chmod(0o640)
+        askpass, _ = self.sb.askpass("alice", "from-askpass")
+        cred, proc = self.sb.fill({"protocol": "https", "host": HOST},
+                                  env={"GIT_ASKPASS": askpass, **self.with_passphrase()})
+        self.assertEqual(cred.get("password"), "from-askpass")
+        self.assertIn("refusing the passphrase file", self.assertOneErrorLine(proc.stderr))
+        self.passphrase_file.chmod(0o400)
+        self.assertEqual(self.get(HOST, env=self.with_passphrase())[0]["password"], "tok-1")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """PATROL_TRACE through every command, with known secrets in play (stored tokens, a
 rotated token, an OAuth refresh token, the file store's passphrase, a token typed to
 login, one imported from git-credential-store): no secret reaches the trace or stderr.
-With PATROL_TRACE_SECRETS as well they do, so this test can fail."""
+With PATROL_TRACE_SECRETS as well they do, so this test can fail. The trace file is
+created 0600, and a file someone else planted (theirs, or open to their writes) is
+refused untouched."""
 
 import os
 import stat
@@ -112,6 +114,43 @@ class Tracing(ForgeTest):
         first = proc.stderr.splitlines()[0]
         self.assertTrue(first.startswith("git-credential-patrol: warning: cannot write the "
                                          "trace to"), proc.stderr)
+
+    def assertRefused(self, proc, why):
+        first = proc.stderr.splitlines()[0]
+        self.assertTrue(first.startswith("git-credential-patrol: warning: cannot write the "
+                                         "trace to"), proc.stderr)
+        self.assertIn(why, first)
+
+    def test_a_new_trace_file_is_created_0600_whatever_the_umask(self):
+        proc = self.sb.run(["sh", "-c", 'umask 000; exec "$0" lock', self.sb.patrol], input="",
+                           env={"PATROL_TRACE": str(self.trace)})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(stat.S_IMODE(os.stat(self.trace).st_mode), 0o600)
+        first = self.trace.read_text()
+        self.assertIn("command lock", first)
+        # The user's own file, closed to others' writes: appended to.
+        self.traced(["lock"])
+        self.assertEqual(self.trace.read_text().count("command lock"),
+                         2 * first.count("command lock"))
+        self.assertTrue(self.trace.read_text().startswith(first))
+
+    def test_a_trace_file_others_may_write_is_refused(self):
+        self.trace.write_text("planted\n")
+        self.trace.chmod(0o666)
+        proc = self.traced(["lock"])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertRefused(proc, "others may write it")
+        self.assertEqual(self.trace.read_text(), "planted\n")
+
+    def test_a_trace_file_of_another_user_is_refused(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to give the file to another user")
+        self.trace.write_text("theirs\n")
+        self.trace.chmod(0o600)
+        os.chown(self.trace, 65534, 65534)
+        proc = self.traced(["lock"])
+        self.assertRefused(proc, "it is not yours")
+        self.assertEqual(self.trace.read_text(), "theirs\n")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ struct Sandbox {
 
   void write_passphrase(const std::string& passphrase) const {
     std::ofstream(root / "pass") << passphrase << "\n";
+    fs::permissions(root / "pass", fs::perms::owner_read | fs::perms::owner_write);
   }
 
   std::unique_ptr<Store> store() const { return std::move(*open_file_store(options)); }
@@ -74,6 +75,17 @@ std::string read_all(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+void write_all(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+// The text with the first `"field": <number>` set to value.
+std::string with_number(std::string text, const std::string& field, const std::string& value) {
+  const std::string key = "\"" + field + "\": ";
+  const std::size_t start = text.find(key) + key.size();
+  return text.replace(start, text.find_first_of(",\n}", start) - start, value);
 }
 
 } // namespace
@@ -190,4 +202,109 @@ TEST_CASE("file store: a damaged file is reported, then moved aside by the next 
   CHECK_FALSE(fs::exists(sandbox.options.path));
   REQUIRE(store->save(record("b.example", "bob", "tok-b")));
   CHECK((*store->find(query("b.example")))->secret == Secret("tok-b"));
+}
+
+TEST_CASE("file store: non-UTF-8 passwords and usernames come back byte for byte") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "u\xfe", "p\xe9ss\xff")));
+  REQUIRE(sandbox.store()->save(record("a.example", "u\xff", "other\xfe")));
+  auto store = sandbox.store();
+  REQUIRE(store->list(query("a.example"))->size() == 2); // two users, not one
+  Query fe = query("a.example");
+  fe.username = "u\xfe";
+  auto found = store->find(fe);
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->username == "u\xfe");
+  CHECK((*found)->secret.view() == "p\xe9ss\xff");
+  Query ff = query("a.example");
+  ff.username = "u\xff";
+  CHECK((*store->find(ff))->secret.view() == "other\xfe");
+  CHECK(*store->erase(fe));
+  CHECK((*store->find(ff))->secret.view() == "other\xfe");
+}
+
+TEST_CASE("file store: a version 1 file is read, then rewritten as version 2 by a write") {
+  Sandbox sandbox("correct horse battery staple");
+  fs::create_directories(fs::path(sandbox.options.path).parent_path());
+  fs::permissions(fs::path(sandbox.options.path).parent_path(), fs::perms::owner_all);
+  fs::copy_file(std::string(PATROL_TEST_FIXTURES) + "/file_store_v1.enc", sandbox.options.path);
+  fs::permissions(sandbox.options.path, fs::perms::owner_read | fs::perms::owner_write);
+  auto store = sandbox.store();
+  auto found = store->find(query("git.example.com"));
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->secret == Secret("tok-v1"));
+  // get alone never writes.
+  CHECK(read_all(sandbox.options.path).find("\"version\": 1") != std::string::npos);
+
+  SECTION("by a store") {
+    REQUIRE(store->save(record("new.example", "bob", "tok-new")));
+  }
+  SECTION("by unlock, with nothing else to write") {
+    auto unlocked = unlock_file_store(sandbox.options);
+    REQUIRE(unlocked);
+    CHECK_FALSE(unlocked->created);
+  }
+  CHECK(read_all(sandbox.options.path).find("\"version\": 2") != std::string::npos);
+  lock_file_store(sandbox.options);
+  auto records = sandbox.store()->list(Query{});
+  REQUIRE(records);
+  CHECK(records->size() >= 2);
+  CHECK((*sandbox.store()->find(query("git.example.com")))->secret == Secret("tok-v1"));
+}
+
+TEST_CASE("file store: a changed header with the key cached is damage, never written back") {
+  Sandbox sandbox;
+  REQUIRE(unlock_file_store(sandbox.options));
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  const std::string good = read_all(sandbox.options.path);
+  FileStoreOptions cached_only = sandbox.options;
+  cached_only.passphrase_file.clear();
+  for (const char* value : {"2", "65536"}) {
+    const std::string changed = with_number(good, "n", value);
+    write_all(sandbox.options.path, changed);
+    auto store = std::move(*open_file_store(cached_only));
+    auto found = store->find(query("a.example"));
+    REQUIRE_FALSE(found);
+    CHECK(found.error().message.find("damaged") != std::string::npos);
+    CHECK(read_all(sandbox.options.path) == changed);
+  }
+  // Put back, the file opens with its passphrase as before.
+  write_all(sandbox.options.path, good);
+  lock_file_store(sandbox.options);
+  CHECK((*sandbox.store()->find(query("a.example")))->secret == Secret("tok"));
+}
+
+TEST_CASE("file store: an unlock timeout of 0 keeps no key") {
+  Sandbox sandbox;
+  REQUIRE(unlock_file_store(sandbox.options)); // kept for 60 s, as before the setting
+  const std::string description = kernel_keyring::description_for(sandbox.options.path);
+  REQUIRE(kernel_keyring::read(description));
+  sandbox.options.unlock_timeout = std::chrono::seconds(0);
+  auto unlocked = unlock_file_store(sandbox.options);
+  REQUIRE(unlocked);
+  CHECK_FALSE(unlocked->cached);
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  CHECK((*sandbox.store()->find(query("a.example")))->secret == Secret("tok"));
+  CHECK_FALSE(kernel_keyring::read(description)); // the earlier key was dropped too
+  FileStoreOptions no_passphrase = sandbox.options;
+  no_passphrase.passphrase_file.clear();
+  auto locked = std::move(*open_file_store(no_passphrase))->find(query("a.example"));
+  REQUIRE_FALSE(locked);
+  CHECK(locked.error().code == Errc::store_locked);
+}
+
+TEST_CASE("file store: a passphrase file others may read is refused, as ssh refuses a key") {
+  Sandbox sandbox;
+  fs::permissions(sandbox.root / "pass", fs::perms::group_read, fs::perm_options::add);
+  auto saved = sandbox.store()->save(record("a.example", "alice", "tok"));
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().code == Errc::config);
+  CHECK(saved.error().message.find("refusing the passphrase file") != std::string::npos);
+  CHECK(saved.error().message.find("chmod 600") != std::string::npos);
+  CHECK(saved.error().message.find("correct horse") == std::string::npos);
+  CHECK_FALSE(fs::exists(sandbox.options.path));
+  fs::permissions(sandbox.root / "pass", fs::perms::owner_read);
+  CHECK(sandbox.store()->save(record("a.example", "alice", "tok")));
 }

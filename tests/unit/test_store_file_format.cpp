@@ -1,3 +1,6 @@
+#include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,9 +17,6 @@ namespace crypto = patrol::store::file_crypto;
 namespace format = patrol::store::file_format;
 
 namespace {
-
-// Cheap scrypt for tests: the cost is a parameter stored in the file, not a constant.
-const crypto::ScryptParams fast{1024, 8, 1};
 
 Record full_record() {
   Record r;
@@ -119,7 +119,7 @@ TEST_CASE("file format: records keep every field through serialisation") {
 
 TEST_CASE("file format: an envelope opens with its passphrase and only with it") {
   Secret key;
-  auto envelope = format::create(Secret("correct horse"), key, fast);
+  auto envelope = format::create(Secret("correct horse"), key);
   REQUIRE(envelope);
   REQUIRE(format::seal_payload(*envelope, key, {full_record()}));
   const std::string text = format::to_text(*envelope);
@@ -152,7 +152,7 @@ TEST_CASE("file format: an envelope opens with its passphrase and only with it")
 
 TEST_CASE("file format: a damaged or truncated envelope is an error, never a crash") {
   Secret key;
-  auto envelope = format::create(Secret("pw"), key, fast);
+  auto envelope = format::create(Secret("pw"), key);
   REQUIRE(envelope);
   const std::string text = format::to_text(*envelope);
   for (std::size_t cut : {std::size_t{0}, std::size_t{1}, text.size() / 2, text.size() - 3}) {
@@ -171,8 +171,173 @@ TEST_CASE("file format: a damaged or truncated envelope is an error, never a cra
   CHECK(opened.error().message.find("damaged") != std::string::npos);
   // A payload moved from another file (other key id) does not open either.
   Secret other_key;
-  auto other = format::create(Secret("pw"), other_key, fast);
+  auto other = format::create(Secret("pw"), other_key);
   REQUIRE(other);
   other->payload = envelope->payload;
   CHECK_FALSE(format::open_payload(*other, key));
+}
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(PATROL_TEST_FIXTURES) + "/" + name, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The envelope after one JSON number field is set to value, as an editor would.
+std::string with_number(std::string text, const std::string& field, std::uint64_t value) {
+  const std::string key = "\"" + field + "\": ";
+  const std::size_t at = text.find(key);
+  REQUIRE(at != std::string::npos);
+  const std::size_t start = at + key.size();
+  const std::size_t end = text.find_first_of(",\n}", start);
+  return text.replace(start, end - start, std::to_string(value));
+}
+
+Record bytes_record(std::string username) {
+  Record r;
+  r.protocol = "https";
+  r.host = "h\xc3\xa9.example";
+  r.path = std::string("p\x80th", 4);
+  r.username = std::move(username);
+  r.secret = Secret("p\xe9ss\xff");
+  r.refresh_token = Secret(std::string("r\0\xfe", 3));
+  r.scopes = {"api", "\xff"};
+  r.token_id = "\xc0\xaf"; // an overlong '/': not UTF-8
+  r.token_name = "\xed\xa0\x80"; // a surrogate: not UTF-8
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("file format: every field keeps its bytes, UTF-8 as JSON text, others in base64") {
+  std::vector<Record> records{bytes_record("u\xfe"), bytes_record("u\xff"),
+                              bytes_record("\xc3\xbc\xf0\x9f\x94\x91")};
+  Secret text = format::serialize_records(records);
+  // Readable where it can be: valid UTF-8 stays a plain JSON string.
+  CHECK(text.view().find("\"username\":\"\xc3\xbc\xf0\x9f\x94\x91\"") != std::string::npos);
+  CHECK(text.view().find("\"host\":\"h\xc3\xa9.example\"") != std::string::npos);
+  CHECK(text.view().find("\"secret\":{\"base64\":\"cOlzc/8=\"}") != std::string::npos);
+  CHECK(text.view().find("\xef\xbf\xbd") == std::string::npos); // no U+FFFD anywhere
+  auto parsed = format::parse_records(text.view());
+  REQUIRE(parsed);
+  REQUIRE(parsed->size() == 3);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const Record& got = (*parsed)[i];
+    CHECK(got.protocol == records[i].protocol);
+    CHECK(got.host == records[i].host);
+    CHECK(got.path == records[i].path);
+    CHECK(got.username == records[i].username);
+    CHECK(got.secret == records[i].secret);
+    CHECK(got.refresh_token == records[i].refresh_token);
+    CHECK(got.scopes == records[i].scopes);
+    CHECK(got.token_id == records[i].token_id);
+    CHECK(got.token_name == records[i].token_name);
+  }
+  // u\xfe and u\xff stay two different users.
+  CHECK((*parsed)[0].username != (*parsed)[1].username);
+  // A tagged value that is not base64, or an object of another shape, is damage.
+  CHECK_FALSE(format::parse_records(R"([{"protocol":"https","host":"h","secret":{"base64":"!!"}}])"));
+  CHECK_FALSE(format::parse_records(R"([{"protocol":"https","host":"h","secret":{"hex":"00"}}])"));
+}
+
+TEST_CASE("file format: version 2 authenticates every byte of the header") {
+  Secret key;
+  auto envelope = format::create(Secret("pw"), key);
+  REQUIRE(envelope);
+  REQUIRE(format::seal_payload(*envelope, key, {full_record()}));
+  const std::string text = format::to_text(*envelope);
+  CHECK(text.find("\"version\": 2") != std::string::npos);
+  REQUIRE(format::open_payload(*format::parse(text), key));
+
+  // Each change parses (the values are in range) but the payload no longer opens, even
+  // with the right data key at hand, as a process holding the cached key has.
+  std::vector<std::string> changed{
+      with_number(text, "n", 65536), with_number(text, "r", 9), with_number(text, "p", 2)};
+  for (const char* field : {"salt", "key_id", "wrapped_key"}) {
+    format::Envelope other = *envelope;
+    std::string& bytes = std::string_view(field) == "salt"     ? other.salt
+                         : std::string_view(field) == "key_id" ? other.key_id
+                                                               : other.wrapped_key;
+    bytes[0] = static_cast<char>(bytes[0] ^ 1);
+    changed.push_back(format::to_text(other));
+  }
+  for (const std::string& each : changed) {
+    auto parsed = format::parse(each);
+    REQUIRE(parsed);
+    auto opened = format::open_payload(*parsed, key);
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error().message.find("damaged") != std::string::npos);
+  }
+
+  // A version 2 file relabelled as version 1 (weaker binding) does not open either.
+  auto downgraded = format::parse(with_number(text, "version", 1));
+  REQUIRE(downgraded);
+  CHECK_FALSE(format::open_payload(*downgraded, key));
+
+  // A field the format does not name is refused rather than carried unauthenticated.
+  std::string extra = text;
+  extra.insert(1, "\"comment\": \"x\",");
+  auto refused = format::parse(extra);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("comment") != std::string::npos);
+  // A version from the future is not guessed at.
+  auto future = format::parse(with_number(text, "version", 3));
+  REQUIRE_FALSE(future);
+  CHECK(future.error().code == Errc::unsupported);
+}
+
+TEST_CASE("file format: scrypt parameters below today's defaults are refused") {
+  Secret key;
+  auto envelope = format::create(Secret("pw"), key);
+  REQUIRE(envelope);
+  const std::string text = format::to_text(*envelope);
+  for (const std::string& weak : {with_number(text, "n", 2), with_number(text, "n", 16384),
+                                  with_number(text, "r", 1)}) {
+    auto parsed = format::parse(weak);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().code == Errc::store_failed);
+    CHECK(parsed.error().message.find("weaker than n=32768, r=8, p=1") != std::string::npos);
+  }
+  CHECK_FALSE(crypto::strong_enough({1024, 8, 1}));
+  CHECK(crypto::strong_enough({}));
+  Secret unused;
+  CHECK_FALSE(format::create(Secret("pw"), unused, {1024, 8, 1}));
+}
+
+TEST_CASE("file format: a version 1 file is read, and sealing it again makes version 2") {
+  // Written by the version 1 build with the passphrase below: one PAT, one OAuth record.
+  const std::string v1 = fixture("file_store_v1.enc");
+  REQUIRE_FALSE(v1.empty());
+  auto parsed = format::parse(v1);
+  REQUIRE(parsed);
+  CHECK(parsed->version == 1);
+  auto key = format::unwrap_key(*parsed, Secret("correct horse battery staple"));
+  REQUIRE(key);
+  auto records = format::open_payload(*parsed, *key);
+  REQUIRE(records);
+  REQUIRE(records->size() == 2);
+  CHECK((*records)[0].host == "git.example.com");
+  CHECK((*records)[0].username == "alice");
+  CHECK((*records)[0].secret == Secret("tok-v1"));
+  CHECK((*records)[1].refresh_token == Secret("refresh-v1"));
+
+  // Weakened, the version 1 file is refused too.
+  CHECK_FALSE(format::parse(with_number(v1, "n", 2)));
+
+  REQUIRE(format::seal_payload(*parsed, *key, *records));
+  CHECK(parsed->version == 2);
+  const std::string v2 = format::to_text(*parsed);
+  CHECK(v2.find("\"version\": 2") != std::string::npos);
+  auto reread = format::parse(v2);
+  REQUIRE(reread);
+  // The same passphrase and data key: the wrapped key is carried over as it was.
+  auto again = format::unwrap_key(*reread, Secret("correct horse battery staple"));
+  REQUIRE(again);
+  CHECK(*again == *key);
+  auto reopened = format::open_payload(*reread, *again);
+  REQUIRE(reopened);
+  CHECK(reopened->size() == 2);
 }

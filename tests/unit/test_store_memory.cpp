@@ -135,3 +135,12 @@ TEST_CASE("memory store: erase with a password removes only the item holding it"
   CHECK(*erased);
   CHECK_FALSE(store->find(query("a.example", "alice"))->has_value());
 }
+
+TEST_CASE("memory store: non-UTF-8 usernames stay two users with their own bytes") {
+  std::unique_ptr<Store> store = make_memory_store();
+  REQUIRE(store->save(record("a.example", "u\xfe", "p\xe9ss\xff")));
+  REQUIRE(store->save(record("a.example", "u\xff", "other")));
+  CHECK(store->list(query("a.example"))->size() == 2);
+  CHECK((*store->find(query("a.example", "u\xfe")))->secret.view() == "p\xe9ss\xff");
+  CHECK((*store->find(query("a.example", "u\xff")))->secret.view() == "other");
+}

@@ -542,3 +542,34 @@ TEST_CASE("secretservice child: a bus with no Secret Service", "[.]") {
              Catch::Contains("no Secret Service on the D-Bus session bus") &&
                  Catch::Contains("gnome-keyring-daemon"));
 }
+
+TEST_CASE("secretservice: secret bytes that are not UTF-8 come back exactly; such a username "
+          "is refused in one line",
+          "[.][secretservice]") {
+  std::unique_ptr<Store> store = open_store();
+  Record bytes = record("bytes.example", "alice", "p\xe9ss\xff");
+  bytes.refresh_token = Secret("r\xfe");
+  bytes.token_name = "n\xff";
+  REQUIRE(store->save(bytes));
+  auto found = store->find(query("bytes.example", "alice"));
+  REQUIRE(found);
+  REQUIRE(found->has_value());
+  CHECK((*found)->secret.view() == "p\xe9ss\xff");
+  CHECK((*found)->refresh_token.view() == "r\xfe");
+  CHECK((*found)->token_name == "n\xff");
+  std::vector<RawItem> raw = raw_items("bytes.example");
+  REQUIRE(raw.size() == 1);
+  CHECK(raw[0].secret.starts_with("p\xe9ss\xff\n"));
+
+  // Attributes are D-Bus strings, UTF-8 only, and are how git-credential-libsecret finds
+  // an item: a username that is not UTF-8 cannot be one, and is not stored in another form.
+  auto refused = store->save(record("bytes.example", "u\xfe", "tok"));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == Errc::invalid_input);
+  CHECK(refused.error().message.find("UTF-8") != std::string::npos);
+  CHECK(refused.error().message.find("tok") == std::string::npos);
+  CHECK(raw_items("bytes.example").size() == 1);
+  auto none = store->find(query("bytes.example", "u\xfe"));
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+}

@@ -119,3 +119,19 @@ TEST_CASE("secret text: a field with a line break or NUL is refused") {
   in_scope.scopes = {"api read"};
   CHECK(refused(in_scope));
 }
+
+TEST_CASE("secret text: bytes that are not UTF-8 round-trip exactly") {
+  Record bytes;
+  bytes.secret = Secret("p\xe9ss\xff");
+  bytes.refresh_token = Secret("r\xfe\x80");
+  bytes.token_name = "\xc0\xaf";
+  bytes.scopes = {"\xff"};
+  auto text = secret_text::encode(bytes);
+  REQUIRE(text);
+  CHECK(text->view().starts_with("p\xe9ss\xff\n")); // line 1 as git-credential-libsecret reads it
+  const Record back = secret_text::decode(text->view());
+  CHECK(back.secret.view() == "p\xe9ss\xff");
+  CHECK(back.refresh_token.view() == "r\xfe\x80");
+  CHECK(back.token_name == "\xc0\xaf");
+  CHECK(back.scopes == bytes.scopes);
+}
