@@ -383,9 +383,10 @@ class SecretService:
                 return m.group(2)
         raise AssertionError(f"secret-tool did not show {item.path}: {proc.stdout} {proc.stderr}")
 
-    def store_raw(self, secret, label="test item", **attributes):
-        """Stores an item with secret-tool (schema org.git.Password), bypassing every helper."""
-        args = ["xdg:schema", "org.git.Password"]
+    def store_raw(self, secret, label="test item", schema="org.git.Password", **attributes):
+        """Stores an item with secret-tool, bypassing every helper; schema None: no
+        xdg:schema attribute, as secret-tool and raw D-Bus clients store."""
+        args = ["xdg:schema", schema] if schema else []
         for key, value in attributes.items():
             args += [key, str(value)]
         self.sandbox.run(["secret-tool", "store", f"--label={label}", *args], input=secret,
