@@ -9,6 +9,7 @@
 #include <limits>
 #include <utility>
 
+#include "common/host_port.hpp"
 #include "common/percent.hpp"
 
 namespace patrol::helper {
@@ -309,6 +310,13 @@ Result<Credential> parse(std::string_view input) {
       return tl::unexpected(applied.error());
     }
   }
+  // One spelling per origin, so every store keeps and finds "d.example:0443",
+  // "d.example:443" and "d.example" (https) under one key.
+  std::optional<std::string> host = canonical_host(c.protocol, c.host);
+  if (!host) {
+    return invalid("credential input: the port in host= is not a number from 1 to 65535");
+  }
+  c.host = std::move(*host);
   return c;
 }
 

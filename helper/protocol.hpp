@@ -47,7 +47,9 @@ struct Credential {
 // line number but never echoes a value: a line without '=', a NUL byte, a carriage return
 // left inside a line, a line longer than max_line_bytes (counting its "\n"), a request
 // longer than max_input_bytes, a url= without "protocol://" or decoding to a CR or LF, a
-// boolean (quit, ephemeral, continue) that git_config_bool would refuse.
+// boolean (quit, ephemeral, continue) that git_config_bool would refuse, a host whose port
+// is not a number from 1 to 65535. The host's port is given in canonical form
+// (common/host_port.hpp): no leading zeros, none at all when it is the scheme's default.
 // As git: url= starts again from an empty credential; an unparsable password_expiry_utc is
 // ignored (git reads it as "never expires").
 Result<Credential> parse(std::string_view input);

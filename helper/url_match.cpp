@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/host_port.hpp"
 #include "common/percent.hpp"
 
 namespace patrol::helper {
@@ -138,33 +139,17 @@ Result<NormalizedUrl> normalize(std::string_view input, bool allow_globs) {
   }
 
   if (colon < slash) {
-    pos = colon + 1;
-    while (pos < slash && url[pos] == '0') {
-      ++pos;
+    const std::string_view scheme = std::string_view(norm).substr(0, norm.find(':'));
+    const std::optional<std::string> port =
+        canonical_port(scheme, url.substr(colon + 1, slash - colon - 1));
+    if (!port) {
+      return bad_url("invalid port number");
     }
-    if (pos == slash && url[pos - 1] == '0') {
-      --pos; // an all-zero port keeps one zero, which is then refused
-    }
-    const std::string_view port = url.substr(pos, slash - pos);
-    const bool default_port = port.empty() || (port == "80" && norm.compare(0, 5, "http:") == 0) ||
-                              (port == "443" && norm.compare(0, 6, "https:") == 0);
-    if (!default_port) {
-      if (port.find_first_not_of(digits) != std::string_view::npos) {
-        return bad_url("invalid port number");
-      }
-      std::uint32_t number = 0;
-      if (port.size() <= 5) {
-        for (const char c : port) {
-          number = number * 10 + static_cast<std::uint32_t>(c - '0');
-        }
-      }
-      if (number == 0 || number > 65535) {
-        return bad_url("invalid port number");
-      }
+    if (!port->empty()) {
       norm += ':';
       out.port_off = norm.size();
-      norm += port;
-      out.port_len = port.size();
+      norm += *port;
+      out.port_len = port->size();
     }
     pos = slash;
   }

@@ -1,12 +1,12 @@
 #include "store/file_atomic.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <thread>
 
 #include <fcntl.h>
 #include <unistd.h>
+
+#include "common/test_hooks.hpp"
 
 namespace patrol::store {
 namespace {
@@ -41,18 +41,6 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
-void test_pause() {
-  const char* marker = std::getenv("PATROL_TEST_PAUSE_BEFORE_RENAME");
-  if (marker == nullptr || *marker == '\0') {
-    return;
-  }
-  const int fd = ::open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    ::close(fd);
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(30));
-}
-
 } // namespace
 
 Result<void> write_atomically(const std::string& path, std::string_view bytes) {
@@ -73,7 +61,7 @@ Result<void> write_atomically(const std::string& path, std::string_view bytes) {
     ::unlink(temporary.c_str());
     return write_failed(path, error);
   }
-  test_pause();
+  test_hook(Hook::pause_before_rename);
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;
     ::unlink(temporary.c_str());

@@ -11,9 +11,8 @@ namespace patrol::store {
 
 // Writes `bytes` to `path` (mode 0600). On failure the temporary file is removed and the
 // old file is untouched; the error names the cause (a full disk says so).
-// Test hook: when PATROL_TEST_PAUSE_BEFORE_RENAME names a path, that file is created once
-// the temporary file is complete and the process sleeps 30 s before renaming, so a test
-// can kill it there.
+// Test hook Hook::pause_before_rename (common/test_hooks.hpp) between the synced temporary
+// file and the rename.
 Result<void> write_atomically(const std::string& path, std::string_view bytes);
 
 } // namespace patrol::store

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "common/host_port.hpp"
+
 namespace patrol::store {
 
 namespace {
@@ -11,11 +13,22 @@ bool equal_when_given(const std::string& wanted, const std::string& have) {
   return wanted.empty() || wanted == have;
 }
 
+// Hosts compare in canonical form: a record kept as "d.example:0443" or found in the
+// keyring with port 443 answers "d.example" over https.
+bool same_host(const std::string& wanted, const Record& record) {
+  if (wanted.empty() || wanted == record.host) {
+    return true;
+  }
+  const std::optional<std::string> a = canonical_host(record.protocol, wanted);
+  const std::optional<std::string> b = canonical_host(record.protocol, record.host);
+  return a && b && *a == *b;
+}
+
 } // namespace
 
 bool matches(const Query& query, const Record& record) {
   if (!equal_when_given(query.protocol, record.protocol) ||
-      !equal_when_given(query.host, record.host) ||
+      !same_host(query.host, record) ||
       !equal_when_given(query.username, record.username)) {
     return false;
   }

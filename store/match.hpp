@@ -7,9 +7,9 @@
 
 namespace patrol::store {
 
-// Protocol, host (with port) and username must be equal when the query gives them; the
-// path must be equal when the query gives one, and a record stored with a path answers
-// only a query with that path. A query password (erase) must equal the record's secret.
+// Protocol, host (with port, compared in canonical form: common/host_port.hpp) and
+// username must be equal when the query gives them; the path must be equal when the query
+// gives one, and a record stored with a path answers only a query with that path. A query password (erase) must equal the record's secret.
 // A query without protocol, host, path and username matches every record (listing).
 [[nodiscard]] bool matches(const Query& query, const Record& record);
 

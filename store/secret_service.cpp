@@ -7,6 +7,7 @@
 
 #include <libsecret/secret.h>
 
+#include "common/host_port.hpp"
 #include "store/match.hpp"
 #include "store/secret_text.hpp"
 
@@ -311,25 +312,37 @@ std::string attribute(GHashTable* attributes, const char* name) {
   return value != nullptr ? value : "";
 }
 
-// The lookup keys of an item, or nullopt for an item that is not a git credential.
+// The lookup keys of an item, or nullopt for an item that is not a git credential. The
+// search ignores schema names, so it also returns other programs' items that happen to
+// carry a server and a protocol: git's items are those under one of git's schema names
+// (every libsecret writer stores one; secret-tool and raw D-Bus clients store none),
+// without the NetworkPassword attributes git never sets (domain, authtype: gvfs and other
+// GNOME programs share that schema), and with a port that is a number.
 std::optional<Record> keys_of(SecretItem* item) {
   HashPtr attributes(secret_item_get_attributes(item));
   if (!attributes) {
     return std::nullopt;
   }
   const std::string schema = attribute(attributes.get(), "xdg:schema");
-  bool known_schema = schema.empty();
+  bool known_schema = false;
   for (std::string_view name : git_schema_names) {
     known_schema = known_schema || schema == name;
   }
+  const bool foreign = g_hash_table_contains(attributes.get(), "domain") != FALSE ||
+                       g_hash_table_contains(attributes.get(), "authtype") != FALSE;
   Record record;
   record.protocol = attribute(attributes.get(), "protocol");
   record.host = attribute(attributes.get(), "server");
-  if (!known_schema || record.protocol.empty() || record.host.empty()) {
+  if (!known_schema || foreign || record.protocol.empty() || record.host.empty()) {
     return std::nullopt;
   }
-  if (std::optional<unsigned> port = parse_port(attribute(attributes.get(), "port"))) {
-    record.host += ":" + std::to_string(*port);
+  const std::string port = attribute(attributes.get(), "port");
+  if (!port.empty()) {
+    std::optional<std::string> host = canonical_host(record.protocol, record.host + ":" + port);
+    if (!host) {
+      return std::nullopt;
+    }
+    record.host = std::move(*host);
   }
   record.path = attribute(attributes.get(), "object");
   record.username = attribute(attributes.get(), "user");
@@ -433,14 +446,15 @@ public:
     GError* raw = nullptr;
     Owned<SecretItem> created(secret_item_create_sync(collection->get(), &write_schema,
                                                       attributes.get(), label.c_str(),
-                                                      value.get(), SECRET_ITEM_CREATE_REPLACE,
+                                                      value.get(), SECRET_ITEM_CREATE_NONE,
                                                       nullptr, &raw));
     ErrorPtr error(raw);
     if (!created) {
       return translate(error.get(), "storing the credential");
     }
-    // Replace also what the service's own replace missed: an item with the same keys in
-    // another collection or under git 2.39's schema name.
+    // The older items with the same keys go once the new one is there. Not the service's
+    // own replace: gnome-keyring replaces any item holding these attributes, another
+    // program's item with more attributes (a NetworkPassword with a domain) included.
     const std::string created_path = object_path(created.get());
     for (Owned<SecretItem>& item : older) {
       if (object_path(item.get()) != created_path) {

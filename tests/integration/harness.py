@@ -30,13 +30,16 @@ LIBSECRET_SOURCE = Path("/usr/share/doc/git/contrib/credential/libsecret")
 PASSTHROUGH_PREFIXES = ("ASAN_", "UBSAN_", "LSAN_", "MSAN_", "VALGRIND_")
 
 
-def patrol_bin():
-    value = os.environ.get("PATROL_BIN")
+def patrol_bin(test_hooks=False):
+    """The binary under test: the one that gets installed, or with test_hooks the test
+    build whose hooks (common/test_hooks.hpp) the environment can arm."""
+    variable = "PATROL_TEST_HOOKS_BIN" if test_hooks else "PATROL_BIN"
+    value = os.environ.get(variable)
     if not value:
-        raise unittest.SkipTest("PATROL_BIN is not set (run through ctest)")
+        raise unittest.SkipTest(f"{variable} is not set (run through ctest)")
     path = Path(value).resolve()
     if not os.access(path, os.X_OK):
-        raise AssertionError(f"PATROL_BIN {path} is not an executable")
+        raise AssertionError(f"{variable} {path} is not an executable")
     return path
 
 
@@ -75,7 +78,7 @@ class Item:
 class Sandbox:
     """A throwaway HOME with XDG dirs, a git config using patrol, and a clean env."""
 
-    def __init__(self, helper="patrol"):
+    def __init__(self, helper="patrol", test_hooks=False):
         self.root = Path(tempfile.mkdtemp(prefix="patrol-it-"))
         self.home = self.root / "home"
         self.runtime = self.root / "run"
@@ -84,7 +87,7 @@ class Sandbox:
             d.mkdir()
         self.runtime.mkdir(mode=0o700)
         os.chmod(self.runtime, 0o700)
-        self.patrol = patrol_bin()
+        self.patrol = patrol_bin(test_hooks)
         self.env = {
             "PATH": f"{self.patrol.parent}:{SYSTEM_PATH}",
             "HOME": str(self.home),
@@ -380,9 +383,10 @@ class SecretService:
                 return m.group(2)
         raise AssertionError(f"secret-tool did not show {item.path}: {proc.stdout} {proc.stderr}")
 
-    def store_raw(self, secret, label="test item", **attributes):
-        """Stores an item with secret-tool (schema org.git.Password), bypassing every helper."""
-        args = ["xdg:schema", "org.git.Password"]
+    def store_raw(self, secret, label="test item", schema="org.git.Password", **attributes):
+        """Stores an item with secret-tool, bypassing every helper; schema None: no
+        xdg:schema attribute, as secret-tool and raw D-Bus clients store."""
+        args = ["xdg:schema", schema] if schema else []
         for key, value in attributes.items():
             args += [key, str(value)]
         self.sandbox.run(["secret-tool", "store", f"--label={label}", *args], input=secret,
@@ -411,10 +415,11 @@ class IntegrationTest(unittest.TestCase):
     """Gives each test its own Sandbox (self.sb), closed after the test."""
 
     helper = "patrol"
+    test_hooks = False  # True: git and the tests run the test build, hooks armable
     maxDiff = None
 
     def setUp(self):
-        self.sb = Sandbox(helper=self.helper)
+        self.sb = Sandbox(helper=self.helper, test_hooks=self.test_hooks)
         self.addCleanup(self.sb.close)
 
     def assertOneErrorLine(self, stderr, context=""):

@@ -56,10 +56,10 @@ class HeadlessTest(IntegrationTest):
         proc = self.op("get", env=env, protocol="https", host=host)
         return parse_credential(proc.stdout), proc
 
-    def popen(self, args, env=None, input=None, **kwargs):
+    def popen(self, args, env=None, input=None, binary=None, **kwargs):
         full = dict(self.sb.env)
         full.update(env or {})
-        return subprocess.Popen([str(self.sb.patrol), *args], env=full, stdin=subprocess.PIPE,
+        return subprocess.Popen([str(binary or self.sb.patrol), *args], env=full, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=self.sb.root, **kwargs)
 

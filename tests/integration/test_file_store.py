@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 import unittest
 
-from harness import parse_credential
+from harness import parse_credential, patrol_bin
 from headless import HeadlessTest, PASSPHRASE
 
 HOST = "git.example.com"
@@ -57,7 +57,8 @@ class FileStoreDurability(HeadlessTest):
         self.assertEqual(self.store(HOST, "alice", "tok-old").returncode, 0)
         before = self.store_file.read_bytes()
         marker = self.sb.root / "paused"
-        p = self.popen(["store"], env={"PATROL_TEST_PAUSE_BEFORE_RENAME": str(marker)})
+        p = self.popen(["store"], env={"PATROL_TEST_PAUSE_BEFORE_RENAME": str(marker)},
+                       binary=patrol_bin(test_hooks=True))
         p.stdin.write(f"protocol=https\nhost=new.example\nusername=bob\npassword=tok-new\n\n")
         p.stdin.close()
         deadline = time.monotonic() + 30

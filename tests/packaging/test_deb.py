@@ -134,6 +134,8 @@ class DebPackage(unittest.TestCase):
         stripped = run(["readelf", "-S", str(INSTALLED)], check=True).stdout
         self.assertNotIn(".symtab", stripped)
         self.assertNotIn(".debug_info", stripped)
+        # Test hooks are only in the test build (common/test_hooks.hpp).
+        self.assertNotIn(b"PATROL_TEST_", INSTALLED.read_bytes())
         with gzip.open("/usr/share/man/man1/git-credential-patrol.1.gz", "rt") as man:
             self.assertIn(".TH", man.read(4096).upper())
         # git finds the installed helper on PATH as `git credential-patrol`.

@@ -44,7 +44,9 @@ TEST_CASE("matches: protocol, host with port, username exact; path only when ask
       {"other protocol", {"http", "git.example.com", "", "alice", {}}, false},
       {"other host", {"https", "evil.example.com", "", "alice", {}}, false},
       {"host is a suffix", {"https", "example.com", "", "alice", {}}, false},
-      {"host with a port", {"https", "git.example.com:443", "", "alice", {}}, false},
+      {"host with the default port", {"https", "git.example.com:443", "", "alice", {}}, true},
+      {"host with zeros and the default port", {"https", "git.example.com:00443", "", "", {}}, true},
+      {"host with another port", {"https", "git.example.com:80", "", "alice", {}}, false},
       {"other username", {"https", "git.example.com", "", "bob", {}}, false},
       {"username differs in case", {"https", "git.example.com", "", "Alice", {}}, false},
       {"username prefix", {"https", "git.example.com", "", "alic", {}}, false},
@@ -60,6 +62,7 @@ TEST_CASE("matches: protocol, host with port, username exact; path only when ask
 
   const std::vector<MatchCase> on_port = {
       {"same port", {"https", "git.example.com:8443", "", "", {}}, true},
+      {"same port with leading zeros", {"https", "git.example.com:08443", "", "", {}}, true},
       {"no port", {"https", "git.example.com", "", "", {}}, false},
       {"other port", {"https", "git.example.com:8444", "", "", {}}, false},
   };
@@ -79,6 +82,17 @@ TEST_CASE("matches: protocol, host with port, username exact; path only when ask
     INFO(each.why);
     CHECK(matches(each.query, stored_path) == each.expected);
   }
+}
+
+TEST_CASE("matches: a record kept with a non-canonical port answers its origin") {
+  // Written before hosts were canonical, or found in the keyring with port=443.
+  const Record zeros = record("https", "d.example:0443", "", "alice");
+  CHECK(matches({"https", "d.example", "", "", {}}, zeros));
+  CHECK(matches({"https", "d.example:443", "", "", {}}, zeros));
+  CHECK_FALSE(matches({"https", "d.example:8443", "", "", {}}, zeros));
+  const Record http_default = record("http", "d.example:80", "", "alice");
+  CHECK(matches({"http", "d.example", "", "", {}}, http_default));
+  CHECK_FALSE(matches({"https", "d.example", "", "", {}}, http_default));
 }
 
 TEST_CASE("pick: nothing to pick") { CHECK_FALSE(pick({}).has_value()); }

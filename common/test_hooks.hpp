@@ -1,0 +1,28 @@
+#pragma once
+// Test hooks: points where a test can stop the process, to reproduce a crash or force an
+// interleaving of two processes, through the real binary.
+//
+// They exist only in the test build of the executable (CMake target
+// git-credential-patrol-test-hooks, built as <build>/test-hooks/git-credential-patrol and
+// never installed or packaged). It links tests/hooks/test_hooks.cpp, which arms each hook
+// from an environment variable. Everything else, the installed and packaged
+// git-credential-patrol included, gets the empty definition in common/test_hooks.cpp:
+// no hook does anything there and no hook's variable name is in that binary
+// (tests/packaging/test_no_test_hooks.py checks).
+//
+// Adding a hook: a value in Hook, its row in tests/hooks/test_hooks.cpp (the variable that
+// arms it), and `test_hook(Hook::...)` where it should act. Integration tests run the
+// hooked binary with Sandbox(test_hooks=True) (tests/integration/harness.py).
+namespace patrol {
+
+enum class Hook {
+  // The file store has written and synced its temporary file and is about to rename it
+  // over the old one.
+  pause_before_rename,
+};
+
+// In the test build: when the hook's variable names a file, creates that file and waits
+// until the test deletes it (or kills the process). Elsewhere: nothing.
+void test_hook(Hook hook);
+
+} // namespace patrol
