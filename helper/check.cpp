@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/oauth_fallback.hpp"
@@ -147,12 +148,13 @@ int run_check(Args args) {
     entry["state"] = verdict.state;
     all.push_back(std::move(entry));
     if (verdict.code != 0) {
-      lines += record_url(record) + "  " +
-               (record.token_name.empty() ? "" : "token '" + record.token_name + "' ") +
-               verdict.detail + '\n';
+      lines += shown(record_url(record) + "  " +
+                     (record.token_name.empty() ? "" : "token '" + record.token_name + "' ") +
+                     verdict.detail) +
+               '\n';
     }
   }
-  const std::string out = options->json ? all.dump(2) + '\n' : lines;
+  const std::string out = options->json ? format_json(all) : lines;
   std::fputs(out.c_str(), stdout);
   return worst;
 }

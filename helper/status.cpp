@@ -51,7 +51,7 @@ int run_status(Args args) {
     for (const store::Record& record : *records) {
       all.push_back(report_json(record, now));
     }
-    out = all.dump(2) + '\n';
+    out = format_json(all);
   } else {
     std::vector<TableRow> rows{report_header()};
     for (const store::Record& record : *records) {
