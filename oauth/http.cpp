@@ -20,6 +20,7 @@ bool iequals(std::string_view a, std::string_view b) {
 struct UrlParts {
   std::string scheme;
   std::string host;
+  std::string port; // empty when the URL names none
 };
 
 Result<UrlParts> split_url(std::string_view url) {
@@ -41,6 +42,10 @@ Result<UrlParts> split_url(std::string_view url) {
       return fail(Errc::invalid_input, "not a valid URL: " + text);
     }
     *out = value;
+    api.free(value);
+  }
+  if (char* value = nullptr; api.url_get(handle.get(), CURLUPART_PORT, &value, 0) == CURLUE_OK) {
+    parts.port = value;
     api.free(value);
   }
   return parts;
@@ -94,6 +99,14 @@ Result<void> check_url(std::string_view url) {
   }
   return fail(Errc::invalid_input, "refusing to send credentials to " + std::string(url) +
                                        ": only https:// URLs are allowed");
+}
+
+std::string url_authority(std::string_view url) {
+  Result<UrlParts> parts = split_url(url);
+  if (!parts) {
+    return std::string(url);
+  }
+  return parts->port.empty() ? parts->host : parts->host + ':' + parts->port;
 }
 
 std::string form_encode(std::string_view value) {
