@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/oauth_fallback.hpp"
@@ -147,15 +148,13 @@ int run_check(Args args) {
     entry["state"] = verdict.state;
     all.push_back(std::move(entry));
     if (verdict.code != 0) {
-      lines += record_url(record) + "  " +
-               (record.token_name.empty() ? "" : "token '" + record.token_name + "' ") +
-               verdict.detail + '\n';
+      lines += shown(record_url(record) + "  " +
+                     (record.token_name.empty() ? "" : "token '" + record.token_name + "' ") +
+                     verdict.detail) +
+               '\n';
     }
   }
-  // As status --json: bytes that are not UTF-8 show as U+FFFD instead of aborting.
-  const std::string out =
-      options->json ? all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n'
-                    : lines;
+  const std::string out = options->json ? format_json(all) : lines;
   std::fputs(out.c_str(), stdout);
   return worst;
 }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.hpp"
 #include "helper/config.hpp"
 #include "helper/git_command.hpp"
 #include "helper/messages.hpp"
@@ -130,7 +131,7 @@ std::string helper_command(const std::string& value) {
 void line(std::string& out, std::string_view label, std::string_view text) {
   out.append(label).append(":");
   out.append(label.size() < 15 ? 16 - label.size() : 1, ' ');
-  out.append(text).push_back('\n');
+  out.append(shown(text)).push_back('\n'); // may quote a server's answer or a setting
 }
 
 void helpers(std::string& out, const std::string& url) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/text.hpp"
 #include "helper/config.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/import_store_file.hpp"
@@ -132,17 +133,9 @@ store::Record as_record(const Credential& credential) {
   return record;
 }
 
-void print(const std::string& line) { std::printf("%s\n", line.c_str()); }
-
-// Lines without a newline would let a crafted username print a forged second line.
-std::string printable(std::string text) {
-  for (char& c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      c = '?';
-    }
-  }
-  return text;
-}
+// One line each, and a crafted username can neither forge a second line nor act on the
+// terminal.
+void print(const std::string& line) { std::printf("%s\n", shown(line).c_str()); }
 
 int rewrite_sources(std::vector<SourceFile>& files) {
   int status = 0;
@@ -240,10 +233,9 @@ int run_import(Args args) {
   std::vector<const Candidate*> done;
   for (Candidate& candidate : candidates) {
     const std::string url = credential_url(as_credential(candidate.record));
-    const std::string shown = printable(url);
     Result<std::unique_ptr<store::Store>> destination = open_persistent_store(*config, url);
     if (!destination) {
-      say_error(shown + ": " + destination.error().message);
+      say_error(url + ": " + destination.error().message);
       ++failed;
       continue;
     }
@@ -252,29 +244,29 @@ int run_import(Args args) {
                        candidate.record.username, candidate.record.secret};
     Result<std::vector<store::Record>> existing = (*destination)->list(exact);
     if (!existing) {
-      say_error(shown + ": " + existing.error().message);
+      say_error(url + ": " + existing.error().message);
       ++failed;
       continue;
     }
     if (!existing->empty()) {
-      print("already in " + store_name + ": " + shown);
+      print("already in " + store_name + ": " + url);
       ++present;
       done.push_back(&candidate);
       continue;
     }
     if (options->dry_run) {
-      print("would import " + shown + " into " + store_name);
+      print("would import " + url + " into " + store_name);
       ++moved;
       continue;
     }
     candidate.record.kind = store::Kind::password;
     Result<void> saved = (*destination)->save(candidate.record);
     if (!saved) {
-      say_error(shown + ": " + saved.error().message);
+      say_error(url + ": " + saved.error().message);
       ++failed;
       continue;
     }
-    print("imported " + shown + " into " + store_name);
+    print("imported " + url + " into " + store_name);
     ++moved;
     done.push_back(&candidate);
   }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 #include "helper/config.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/lifecycle.hpp"
@@ -33,7 +34,7 @@ constexpr std::string_view logout_usage =
 constexpr std::size_t max_token_bytes = 64 * 1024;
 
 tl::unexpected<Error> usage_error(std::string_view usage, std::string_view why) {
-  return fail(Errc::invalid_input, std::string(why) + "\n" + std::string(usage));
+  return fail(Errc::invalid_input, std::string(why) + "; " + std::string(usage));
 }
 
 // --username NAME or --username=NAME at args[i]; i moves past the value.
@@ -135,8 +136,9 @@ std::string login_summary(const store::Record& record, std::string_view store_na
   return text;
 }
 
+// The summary names the token and scopes the forge gave: shown, never obeyed.
 bool print_line(const std::string& text) {
-  return std::fprintf(stdout, "%s\n", text.c_str()) > 0 && std::fflush(stdout) == 0;
+  return std::fprintf(stdout, "%s\n", shown(text).c_str()) > 0 && std::fflush(stdout) == 0;
 }
 
 // Whether the record is the one a logout of `target` (and perhaps one username) means:

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/private_file.hpp"
+#include "common/text.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -47,11 +48,9 @@ void emit(int fd, std::string_view kind, std::string_view colour, std::string_vi
   } else {
     line.append(kind);
   }
-  // One line whatever the message holds.
-  for (const char c : message) {
-    line.push_back(c == '\n' || c == '\r' ? ' ' : c);
-  }
-  line.push_back('\n');
+  // One line whatever the message holds, and nothing in it acts on the terminal: a
+  // message may carry a server's words (token names, scopes, error descriptions).
+  line.append(shown(message)).push_back('\n');
   write_all(fd, line);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Every line a person sees comes through here: one line, one prefix, on stderr, the
 // kind ("error:", "warning:") coloured only when stderr is a terminal and NO_COLOR is unset.
+// Messages and traces pass through shown() (common/text.hpp): control and bidi
+// characters in them, which can only have come from a server or a store, are escaped.
 #include <chrono>
 #include <string>
 #include <string_view>

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
@@ -130,15 +131,17 @@ std::string minutes(std::int64_t seconds) {
   return std::to_string(whole) + (whole == 1 ? " minute" : " minutes");
 }
 
+// The page and the code are the server's words: shown, never obeyed by the terminal.
 std::string prompt_text(const std::string& host, const oauth::DeviceAuthorization& code) {
-  std::string text = "\n" + std::string(program_name) + ": sign in to " + host +
-                     " in a browser to continue:\n\n    open   " + code.verification_uri +
-                     "\n    enter  " + code.user_code + "\n\n";
+  std::string text = "\n" + std::string(program_name) + ": sign in to " + shown(host) +
+                     " in a browser to continue:\n\n    open   " +
+                     shown(code.verification_uri) + "\n    enter  " + shown(code.user_code) +
+                     "\n\n";
   if (!code.verification_uri_complete.empty()) {
     const std::string qr = qr_code(code.verification_uri_complete);
     if (!qr.empty()) {
-      text += "or scan this code, which opens " + code.verification_uri_complete + ":\n\n" +
-              qr + "\n";
+      text += "or scan this code, which opens " + shown(code.verification_uri_complete) +
+              ":\n\n" + qr + "\n";
     }
   }
   text += "Waiting for approval; the code expires in " + minutes(code.expires_in) +
@@ -182,7 +185,7 @@ Result<store::Record> sign_in(const Config& config, store::Store& store,
   if (Result<void> saved = store.save(record); !saved) {
     say_warning("signed in, but the token could not be stored: " + saved.error().message);
   }
-  put(fd, std::string(program_name) + ": signed in to " + request.host + ".\n");
+  put(fd, std::string(program_name) + ": signed in to " + shown(request.host) + ".\n");
   return record;
 }
 
@@ -284,7 +287,7 @@ std::optional<store::Record> oauth_on_get(const Config& config, store::Store& st
   }
   Result<store::Record> record = sign_in(config, store, request, std::move(*setup), terminal.fd());
   if (!record) {
-    put(terminal.fd(), std::string(program_name) + ": " + record.error().message + "\n");
+    put(terminal.fd(), std::string(program_name) + ": " + shown(record.error().message) + "\n");
     return std::nullopt;
   }
   return std::move(*record);

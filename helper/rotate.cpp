@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/protocol.hpp"
@@ -32,9 +33,11 @@ bool write_all(int fd, std::string_view text) {
 void show_once(const store::Record& record, const Error& why) {
   const std::string url = record_url(record);
   std::string text = std::string(program_name) + ": error: the token for " + url +
-                     " was rotated, but the new one could not be stored: " + why.message +
+                     " was rotated, but the new one could not be stored: " + shown(why.message) +
                      "\nThe old token no longer works. The new token is shown only this once:\n\n    ";
-  text += record.secret.view();
+  std::string token = shown(record.secret.view()); // GitLab's answer, like any other text
+  text += token;
+  wipe(token);
   text += "\n\nKeep it now: once the store works again, give it to git when it asks for the "
           "password of " + url + ", or run\n    git credential approve\nwith the lines "
           "url=" + url + " and password=<the token>.\n";

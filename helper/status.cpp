@@ -51,9 +51,7 @@ int run_status(Args args) {
     for (const store::Record& record : *records) {
       all.push_back(report_json(record, now));
     }
-    // JSON text is Unicode: a username or host that is not UTF-8 shows with U+FFFD
-    // (the table shows its bytes) rather than aborting the command.
-    out = all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+    out = format_json(all);
   } else {
     std::vector<TableRow> rows{report_header()};
     for (const store::Record& record : *records) {

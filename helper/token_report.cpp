@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 #include "helper/lifecycle.hpp"
 
 namespace patrol::helper {
@@ -80,7 +81,20 @@ nlohmann::json report_json(const store::Record& record, std::int64_t now) {
   return out;
 }
 
-std::string format_table(const std::vector<TableRow>& rows) {
+std::string format_json(const nlohmann::json& document) {
+  // ensure_ascii: every character past ASCII, C1 and bidi controls among them, becomes a
+  // \uXXXX escape (C0 ones always do), so the exact value reaches a JSON reader and
+  // nothing raw reaches a terminal. Bytes that are not UTF-8 cannot be JSON: U+FFFD.
+  return document.dump(2, ' ', true, nlohmann::json::error_handler_t::replace) + '\n';
+}
+
+std::string format_table(const std::vector<TableRow>& input) {
+  std::vector<TableRow> rows = input;
+  for (TableRow& row : rows) {
+    for (std::string& cell : row) {
+      cell = shown(cell); // names and scopes come from the forge
+    }
+  }
   std::vector<std::size_t> width;
   for (const TableRow& row : rows) {
     width.resize(std::max(width.size(), row.size()));

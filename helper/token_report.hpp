@@ -17,7 +17,12 @@ TableRow report_header();
 TableRow report_cells(const store::Record& record, std::int64_t now);
 nlohmann::json report_json(const store::Record& record, std::int64_t now);
 
-// Columns padded to their widest cell, two spaces apart, one line per row.
+// Columns padded to their widest cell, two spaces apart, one line per row; every cell
+// through shown() (common/text.hpp).
 std::string format_table(const std::vector<TableRow>& rows);
+
+// The JSON `status --json` and `check --json` print: indented, ASCII only (control and
+// bidi characters as \u escapes, so the output is safe to cat), one newline at the end.
+std::string format_json(const nlohmann::json& document);
 
 } // namespace patrol::helper

@@ -12,15 +12,29 @@ namespace {
 struct Exchange {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::size_t header_bytes = 0; // over every response of the exchange (proxy, 100, final)
+  bool body_too_large = false;
+  bool headers_too_large = false;
 };
 
+// Returning less than was given makes libcurl stop the transfer (CURLE_WRITE_ERROR).
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<Exchange*>(user)->body.append(data, size * count);
+  auto* exchange = static_cast<Exchange*>(user);
+  if (size * count > max_answer_bytes - exchange->body.size()) {
+    exchange->body_too_large = true;
+    return 0;
+  }
+  exchange->body.append(data, size * count);
   return size * count;
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
+  exchange->header_bytes += size * count;
+  if (exchange->header_bytes > max_header_bytes) {
+    exchange->headers_too_large = true;
+    return 0;
+  }
   std::string_view line(data, size * count);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
     line.remove_suffix(1);
@@ -60,13 +74,21 @@ struct HeaderList {
   }
 };
 
-std::string describe(const CurlLibrary& api, CURLcode code, const HttpRequest& request,
-                     const HttpSettings& settings) {
+std::string describe(const CurlLibrary& api, CURLcode code, const Exchange& exchange,
+                     const HttpRequest& request, const HttpSettings& settings) {
   const std::string where = " (" + request.url + ")";
+  if (exchange.headers_too_large) {
+    return "the headers of the answer from " + url_authority(request.url) +
+           " are larger than " + std::to_string(max_header_bytes / 1024) + " KiB" + where;
+  }
+  if (exchange.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return "the answer from " + url_authority(request.url) + " is larger than " +
+           std::to_string(max_answer_bytes / (1024 * 1024)) + " MiB" + where;
+  }
   switch (code) {
   case CURLE_OPERATION_TIMEDOUT:
-    return "no answer within " + std::to_string(settings.total_timeout.count() / 1000) +
-           " s" + where;
+    return "no complete answer within " +
+           std::to_string(settings.total_timeout.count() / 1000) + " s" + where;
   case CURLE_COULDNT_RESOLVE_HOST:
     return "cannot resolve the host" + where;
   case CURLE_COULDNT_RESOLVE_PROXY:
@@ -131,7 +153,10 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
   api.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   api.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(settings_.connect_timeout.count()));
+  // The whole transfer, body included, however slowly it arrives.
   api.easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.total_timeout.count()));
+  // Refused at once when the Content-Length says more; the write callback bounds the rest.
+  api.easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_answer_bytes));
   if (!settings_.ca_file.empty()) {
     api.easy_setopt(handle, CURLOPT_CAINFO, settings_.ca_file.c_str());
   }
@@ -157,7 +182,7 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
   HttpResponse response;
   response.body = Secret(std::move(exchange.body));
   if (code != CURLE_OK) {
-    return fail(Errc::network, describe(api, code, request, settings_));
+    return fail(Errc::network, describe(api, code, exchange, request, settings_));
   }
   api.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   response.headers = std::move(exchange.headers);

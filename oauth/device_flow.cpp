@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
+
 namespace patrol::oauth {
 namespace {
 
@@ -51,17 +53,11 @@ std::optional<std::int64_t> number_member(const json& object, const char* key) {
   return std::nullopt;
 }
 
-// A server's words reach the terminal: no escape sequences, one line, bounded.
-std::string printable(std::string text) {
-  std::string out;
-  for (const char c : text) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  if (out.size() > 200) {
-    out.resize(200);
-  }
-  return out;
-}
+// A server's words are kept as it sent them, only bounded; whoever shows them escapes
+// them (shown(), common/text.hpp). A page address gets more room than a word: cut, it
+// would lead nowhere.
+std::string word(std::string_view text) { return clipped(text, 200); }
+std::string address(std::string_view text) { return clipped(text, 2048); }
 
 std::string describe(const TokenError& error) {
   std::string out = error.error;
@@ -79,9 +75,9 @@ Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& respo
     std::string message = "the device authorization request was refused (HTTP " +
                           std::to_string(response.status) + ")";
     if (const std::string error = text_member(document, "error"); !error.empty()) {
-      message += ": " + printable(error);
+      message += ": " + word(error);
       if (const std::string why = text_member(document, "error_description"); !why.empty()) {
-        message += " (" + printable(why) + ")";
+        message += " (" + word(why) + ")";
       }
     }
     return fail(Errc::network, message);
@@ -91,9 +87,9 @@ Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& respo
   }
   DeviceAuthorization out;
   out.device_code = Secret(text_member(document, "device_code"));
-  out.user_code = printable(text_member(document, "user_code"));
-  out.verification_uri = printable(text_member(document, "verification_uri"));
-  out.verification_uri_complete = printable(text_member(document, "verification_uri_complete"));
+  out.user_code = word(text_member(document, "user_code"));
+  out.verification_uri = address(text_member(document, "verification_uri"));
+  out.verification_uri_complete = address(text_member(document, "verification_uri_complete"));
   const std::optional<std::int64_t> expires_in = number_member(document, "expires_in");
   if (out.device_code.empty() || out.user_code.empty() || out.verification_uri.empty() ||
       !expires_in || *expires_in <= 0) {
@@ -111,7 +107,7 @@ Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& respo
 Result<TokenAnswer> parse_token_answer(const HttpResponse& response) {
   const json document = parse_body(response.body);
   if (const std::string error = text_member(document, "error"); !error.empty()) {
-    TokenError out{printable(error), printable(text_member(document, "error_description")),
+    TokenError out{word(error), word(text_member(document, "error_description")),
                    std::nullopt};
     if (const std::optional<std::int64_t> interval = number_member(document, "interval");
         interval && *interval > 0) {
@@ -127,9 +123,9 @@ Result<TokenAnswer> parse_token_answer(const HttpResponse& response) {
   Tokens tokens;
   tokens.access_token = Secret(access_token);
   tokens.refresh_token = Secret(text_member(document, "refresh_token"));
-  tokens.token_type = printable(text_member(document, "token_type"));
+  tokens.token_type = word(text_member(document, "token_type"));
   tokens.expires_in = number_member(document, "expires_in");
-  tokens.scope = printable(text_member(document, "scope"));
+  tokens.scope = word(text_member(document, "scope"));
   return TokenAnswer(std::move(tokens));
 }
 

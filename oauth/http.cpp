@@ -100,6 +100,16 @@ Result<void> check_url(std::string_view url) {
                                        ": only https:// URLs are allowed");
 }
 
+std::string url_authority(std::string_view url) {
+  Result<UrlParts> parts = url_parts(url);
+  if (!parts) {
+    return std::string(url);
+  }
+  const bool default_port = (parts->scheme == "https" && parts->port == "443") ||
+                            (parts->scheme == "http" && parts->port == "80");
+  return default_port ? parts->host : parts->host + ':' + parts->port;
+}
+
 std::string form_encode(std::string_view value) {
   std::string out;
   out.reserve(value.size());

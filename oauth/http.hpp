@@ -3,6 +3,7 @@
 // OAuth grants) goes through HttpClient::send, so TLS verification, timeouts, proxies and
 // the http:// rule are decided in one place.
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,11 +34,18 @@ struct HttpResponse {
   [[nodiscard]] std::optional<std::string> header(std::string_view name) const;
 };
 
+// Forge and OAuth answers are a few kilobytes; a bigger one is a broken or hostile server
+// and is cut off before it costs memory.
+inline constexpr std::size_t max_answer_bytes = 1024 * 1024;
+inline constexpr std::size_t max_header_bytes = 64 * 1024;
+
 // How to reach one URL; the helper fills it from git's http.<url>.* settings.
 struct HttpSettings {
   std::string ca_file;        // http.sslCAInfo / GIT_SSL_CAINFO; empty: the system bundle
   std::string proxy;          // http.proxy; empty: libcurl's environment (https_proxy, ...)
   std::chrono::milliseconds connect_timeout{3000};
+  // The whole exchange, up to the answer's last byte: a server that trickles its answer
+  // is cut off like one that never answers.
   std::chrono::milliseconds total_timeout{10000};
 };
 
@@ -50,7 +58,8 @@ public:
 
   // Sends one request. Redirects are never followed (a token endpoint that redirects is
   // an error to see, not to obey). Any HTTP status is a response; a failure to get one
-  // (DNS, TLS, timeout, refused URL) is an Errc::network or Errc::invalid_input error.
+  // (DNS, TLS, timeout, refused URL, an answer past max_answer_bytes or headers past
+  // max_header_bytes) is an Errc::network or Errc::invalid_input error.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 };
 
@@ -76,6 +85,10 @@ bool same_origin(std::string_view a, std::string_view b);
 // https:// always; http:// only to a loopback host (127.0.0.0/8, ::1, localhost), for
 // test servers. Anything else, or a URL that does not parse, is refused.
 Result<void> check_url(std::string_view url);
+
+// "host" or "host:port" of a URL, as a message names a server; the URL itself when it
+// does not parse.
+std::string url_authority(std::string_view url);
 
 // application/x-www-form-urlencoded encoding of one value.
 std::string form_encode(std::string_view value);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 
 namespace patrol::oauth {
 namespace {
@@ -68,23 +69,13 @@ bool mentions(std::string_view text, std::string_view phrase) {
   return text.find(phrase) != std::string_view::npos;
 }
 
-// A service message safe to show: one line, bounded, from a body that carries no token.
+// A service message, bounded, from a body that carries no token.
 std::string short_message(const json& body) {
   std::string text = string_member(body, "message");
   if (text.empty()) {
     text = string_member(body, "error_description");
   }
-  for (char& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') {
-      c = ' ';
-    }
-  }
-  constexpr std::size_t limit = 200;
-  if (text.size() > limit) {
-    text.resize(limit);
-    text += "...";
-  }
-  return text;
+  return clipped(text, 200); // escaped where it is shown
 }
 
 Result<TokenInfo> unexpected_answer(std::string_view what, long status) {

@@ -62,3 +62,26 @@ TEST_CASE("status JSON never carries the secret", "[report]") {
 TEST_CASE("tables pad every column to its widest cell", "[report]") {
   CHECK(format_table({{"A", "BB", "C"}, {"long", "x", "y"}}) == "A     BB  C\nlong  x   y\n");
 }
+
+TEST_CASE("a token name from the forge is escaped in the table and ASCII in JSON", "[report]") {
+  store::Record hostile = record();
+  hostile.token_name = "ci\x1b]0;pwned-title\a\x1b[2J\x1b[31mRED";
+  hostile.scopes = {"api", "read\xc2\x9b" "8m\xe2\x80\xae"};
+  const std::string table = format_table({report_header(), report_cells(hostile, now)});
+  CHECK(table.find("ci\\e]0;pwned-title\\x07\\e[2J\\e[31mRED") != std::string::npos);
+  CHECK(table.find("api,read\\u009b8m\\u202e") != std::string::npos);
+  CHECK(table.find('\x1b') == std::string::npos);
+
+  const std::string json = format_json(nlohmann::json::array({report_json(hostile, now)}));
+  CHECK(json.find("ci\\u001b]0;pwned-title\\u0007\\u001b[2J\\u001b[31mRED") != std::string::npos);
+  CHECK(json.find("read\\u009b8m\\u202e") != std::string::npos);
+  for (const char c : json) {
+    CHECK((c == '\n' || (c >= 0x20 && c < 0x7f)));
+  }
+  const nlohmann::json back = nlohmann::json::parse(json);
+  CHECK(back[0]["token_name"] == hostile.token_name);
+  CHECK(back[0]["scopes"][1] == hostile.scopes[1]);
+
+  hostile.token_name = "not UTF-8 \xff";
+  CHECK(format_json(report_json(hostile, now)).find("not UTF-8 \\ufffd") != std::string::npos);
+}

@@ -189,11 +189,17 @@ TEST_CASE("device flow: the device authorization answer", "[oauth][device_flow]"
         response(200, R"({"device_code":"d","verification_uri":"https://h/device","expires_in":900})")));
     CHECK_FALSE(patrol::oauth::parse_device_authorization(response(200, "device_code=d&user_code=U")));
   }
-  SECTION("escape sequences from the server never reach the terminal") {
+  SECTION("the server's words are kept as sent, only bounded: the prompt escapes them") {
+    const std::string long_code(500, 'A');
     auto parsed = patrol::oauth::parse_device_authorization(response(
         200, "{\"device_code\":\"d\",\"user_code\":\"AB\\u001b[2JCD\",\"verification_uri\":\"https://h/d\",\"expires_in\":9}"));
     REQUIRE(parsed);
-    CHECK(parsed->user_code == "AB [2JCD");
+    CHECK(parsed->user_code == "AB\x1b[2JCD");
+    parsed = patrol::oauth::parse_device_authorization(response(
+        200, "{\"device_code\":\"d\",\"user_code\":\"" + long_code +
+                 "\",\"verification_uri\":\"https://h/d\",\"expires_in\":9}"));
+    REQUIRE(parsed);
+    CHECK(parsed->user_code == std::string(200, 'A') + "...");
   }
 }
 
