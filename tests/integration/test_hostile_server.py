@@ -211,6 +211,16 @@ class BoundedOAuth(HostileTest):
 
 
 class EscapedDeviceFlow(HostileTest):
+
+    def test_a_page_with_controls_is_refused_before_it_is_shown(self):
+        self.server.set_mode("/", "escapes_page")
+        self.sb.git("config", "--global", f"patrol.{self.server.url}.oauthClientId", "patrol-test")
+        proc = self.sb.helper("login", "--oauth", self.url, timeout=60)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIsNone(CONTROL.search(proc.stderr), f"a control reached stderr: {proc.stderr!r}")
+        self.assertIn("refusing the sign-in", proc.stderr.decode())
+        self.assertNotIn("/token", self.server.paths(), "the device code was polled")
+
     """A device flow whose page, code and error carry escapes, C1 controls and bidi."""
 
     def test_page_code_and_error_are_shown_escaped(self):
@@ -221,7 +231,7 @@ class EscapedDeviceFlow(HostileTest):
         stderr = proc.stderr
         self.assertIsNone(CONTROL.search(stderr), f"a terminal control reached stderr: {stderr!r}")
         text = stderr.decode()
-        self.assertIn(f"open   {self.server.url}/dev\\u009b2J\\u202eice\\e[8m", text)
+        self.assertIn(f"open   {self.server.url}/verify", text)
         shown_code = HOSTILE_CODE.replace("\x1b", "\\e").replace("\u009b", "\\u009b") \
             .replace("\u202e", "\\u202e")
         self.assertIn(f"enter  {shown_code}", text)

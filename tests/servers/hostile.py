@@ -6,7 +6,8 @@ discovery, the device authorization and token endpoints) in the way a test picks
   mode "trickle"   200, a Content-Length under a kilobyte, then one byte every 50 ms
   mode "headers"   200 and header lines without end
   mode "escapes"   a working OAuth server (discovery, device code, token endpoint) whose
-                   every word carries terminal escapes, C1 controls and bidi overrides
+                   user code and errors carry terminal escapes, C1 controls and bidi overrides
+  mode "escapes_page"  the same, and its verification page too
   mode "oauth"     the same OAuth server with plain words, granting at the first poll
 
 The mode can be set per path prefix (set_mode("/token", "huge"); the longest prefix
@@ -114,7 +115,7 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def oauth(self, path, hostile):
+    def oauth(self, path, hostile, hostile_page=False):
         base = self.server.owner.url
         if path.startswith("/.well-known/"):
             self.send_json(200, {"issuer": base,
@@ -124,7 +125,8 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
             self.send_json(200, {
                 "device_code": secrets.token_hex(16),
                 "user_code": HOSTILE_CODE if hostile else "ABCD-EFGH",
-                "verification_uri": base + ("/dev\u009b2J\u202eice\x1b[8m" if hostile else "/verify"),
+                "verification_uri": base + ("/dev\u009b2J\u202eice\x1b[8m" if hostile_page
+                                            else "/verify"),
                 "expires_in": 60, "interval": 1})
         elif path == "/token" and hostile:
             self.send_json(400, {"error": HOSTILE_ERROR, "error_description": HOSTILE_DESCRIPTION})
@@ -137,6 +139,9 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
 
     def mode_escapes(self, path):
         self.oauth(path, hostile=True)
+
+    def mode_escapes_page(self, path):
+        self.oauth(path, hostile=True, hostile_page=True)
 
     def mode_oauth(self, path):
         self.oauth(path, hostile=False)
