@@ -18,7 +18,7 @@ COMPLETIONS = [SOURCE / "packaging/completions" / name for name in
                ("git-credential-patrol.bash", "_git-credential-patrol",
                 "git-credential-patrol.fish")]
 # Read by code but only for tests; not for users.
-TEST_ONLY = {"PATROL_TEST_PAUSE_BEFORE_RENAME"}
+TEST_ONLY = {"PATROL_TEST_PAUSE_BEFORE_RENAME", "PATROL_TEST_PAUSE_REFRESH_SAVE"}
 
 
 def tables():
