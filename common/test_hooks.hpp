@@ -19,6 +19,8 @@ enum class Hook {
   // The file store has written and synced its temporary file and is about to rename it
   // over the old one.
   pause_before_rename,
+  // The background refresh has looked the token up and is about to save what it learnt.
+  pause_before_refresh_save,
 };
 
 // In the test build: when the hook's variable names a file, creates that file and waits

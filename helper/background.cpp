@@ -19,7 +19,7 @@ std::string own_executable() {
 }
 
 // Between fork and exec only async-signal-safe calls: everything is prepared before.
-[[noreturn]] void become_daemon(const char* path, char* const* argv) {
+[[noreturn]] void become_daemon(const char* path, char* const* argv, int keep) {
   if (setsid() < 0) {
     _exit(127);
   }
@@ -27,7 +27,16 @@ std::string own_executable() {
   if (grandchild != 0) {
     _exit(grandchild < 0 ? 127 : 0); // the grandchild is adopted by init: no zombie, no wait
   }
-  syscall(SYS_close_range, 0U, ~0U, 0U);
+  if (keep >= 0) {
+    // dup2 leaves the copy open across exec; onto itself it would keep FD_CLOEXEC.
+    if (keep == kept_fd ? fcntl(keep, F_SETFD, 0) != 0 : dup2(keep, kept_fd) != kept_fd) {
+      _exit(127);
+    }
+    syscall(SYS_close_range, 0U, static_cast<unsigned>(kept_fd) - 1, 0U);
+    syscall(SYS_close_range, static_cast<unsigned>(kept_fd) + 1, ~0U, 0U);
+  } else {
+    syscall(SYS_close_range, 0U, ~0U, 0U);
+  }
   const int null = open("/dev/null", O_RDWR); // lowest free descriptor: 0
   if (null != 0 || dup2(0, 1) != 1 || dup2(0, 2) != 2) {
     _exit(127);
@@ -38,7 +47,7 @@ std::string own_executable() {
 
 } // namespace
 
-bool run_detached(const std::vector<std::string>& args) {
+bool run_detached(const std::vector<std::string>& args, int keep) {
   const std::string path = own_executable();
   if (path.empty()) {
     return false;
@@ -56,7 +65,7 @@ bool run_detached(const std::vector<std::string>& args) {
     return false;
   }
   if (child == 0) {
-    become_daemon(path.c_str(), argv.data());
+    become_daemon(path.c_str(), argv.data(), keep);
   }
   int status = 0;
   while (waitpid(child, &status, 0) < 0) {

@@ -196,6 +196,10 @@ std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_
   return {};
 }
 
+std::int64_t rotated_lifetime_days(std::int64_t warn_days) {
+  return std::clamp<std::int64_t>(2 * warn_days, 30, 365);
+}
+
 bool can_self_rotate(std::span<const std::string> scopes) {
   return has(scopes, "api") || has(scopes, "self_rotate");
 }

@@ -49,6 +49,10 @@ Result<bool> parse_bool(std::string_view text);
 // token settings page; empty for other forges.
 std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
                          std::string_view name, std::span<const std::string> scopes);
+// The lifetime asked for a rotated token, in days: twice the warning window, at least 30
+// and at most GitLab's 365. Without one GitLab gives a week, inside the window, and every
+// get would rotate again.
+std::int64_t rotated_lifetime_days(std::int64_t warn_days);
 // The scopes that let a GitLab token rotate itself: api, or self_rotate (GitLab 17.9+).
 bool can_self_rotate(std::span<const std::string> scopes);
 // Whether the scopes allow a push: GitLab write_repository or api, GitHub (classic) repo.

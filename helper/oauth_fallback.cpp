@@ -12,6 +12,7 @@
 
 #include "common/text.hpp"
 #include "helper/credential_url.hpp"
+#include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/oauth_setup.hpp"
@@ -191,8 +192,39 @@ Result<store::Record> sign_in(const Config& config, store::Store& store,
 
 enum class Refresh { refreshed, dead, failed };
 
+bool needs_refresh(const store::Record& record, std::int64_t now) {
+  return record.kind == store::Kind::oauth && !record.refresh_token.empty() &&
+         record.expires_at && *record.expires_at <= now + refresh_margin_seconds;
+}
+
+// What another process stored in place of `record`, when it did: its refreshed pair.
+std::optional<store::Record> replaced(store::Store& store, const store::Record& record) {
+  Result<std::optional<store::Record>> current = reread(store, record);
+  if (current && *current && !((*current)->secret == record.secret)) {
+    return std::move(**current);
+  }
+  return std::nullopt;
+}
+
+// Single flight per credential: with refresh tokens that rotate, a second use of the same
+// refresh token is refused (invalid_grant), so one process refreshes and the others wait
+// for its lock and use the pair it stored.
 Refresh refresh(const Config& config, store::Store& store, store::Record& record,
                 OAuthSetup setup, const std::string& url) {
+  const Flight flight = board(record, flight_patience);
+  if (std::optional<store::Record> newer = replaced(store, record)) {
+    record = std::move(*newer);
+    if (!needs_refresh(record, now_seconds())) {
+      return Refresh::refreshed;
+    }
+  }
+  if (flight.busy) {
+    say_warning("another git-credential-patrol process has been refreshing the OAuth token "
+                "for " + record.host + " for " + std::to_string(flight_patience.count() / 1000) +
+                " s; going on with the stored one");
+    return Refresh::failed;
+  }
+  const store::Record before = record;
   std::unique_ptr<oauth::HttpClient> http =
       oauth::make_http_client(http_settings(config, url, quick_timeouts));
   if (Result<void> completed = complete(setup, *http); !completed) {
@@ -209,6 +241,12 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
   if (const oauth::TokenError* error = std::get_if<oauth::TokenError>(&*answer)) {
     // GitHub says bad_refresh_token where RFC 6749 says invalid_grant.
     if (error->error == "invalid_grant" || error->error == "bad_refresh_token") {
+      // Spent by another process that refreshed without waiting for the lock: its pair
+      // is stored and alive.
+      if (std::optional<store::Record> newer = replaced(store, record)) {
+        record = std::move(*newer);
+        return Refresh::refreshed;
+      }
       trace("the refresh token for " + record.host + " is no longer valid; forgetting it");
       Result<bool> erased = store.erase(store::Query{record.protocol, record.host, record.path,
                                                      record.username, record.secret});
@@ -221,15 +259,15 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
     return Refresh::failed;
   }
   learn_tokens(record, std::get<oauth::Tokens>(*answer), now_seconds());
-  if (Result<void> saved = store.save(record); !saved) {
+  // Compare-and-swap: a credential git stored meanwhile is not overwritten.
+  Result<bool> saved = store.replace(before, record);
+  if (!saved) {
     say_warning("the refreshed OAuth token could not be stored: " + saved.error().message);
+  } else if (!*saved) {
+    trace("the refreshed OAuth token for " + record.host +
+          " was not stored: another credential was stored meanwhile");
   }
   return Refresh::refreshed;
-}
-
-bool needs_refresh(const store::Record& record, std::int64_t now) {
-  return record.kind == store::Kind::oauth && !record.refresh_token.empty() &&
-         record.expires_at && *record.expires_at <= now + refresh_margin_seconds;
 }
 
 bool over_https(const Credential& request) {
@@ -265,7 +303,7 @@ std::optional<store::Record> oauth_on_get(const Config& config, store::Store& st
     case Refresh::failed:
       // An expired token would only earn a 401, and git's erase would then throw away the
       // refresh token that may work again once the server is back.
-      if (*found->expires_at <= now_seconds()) {
+      if (found->expires_at && *found->expires_at <= now_seconds()) {
         return std::nullopt;
       }
       return found;

@@ -4,24 +4,58 @@
 #include <optional>
 #include <string>
 
+#include "common/test_hooks.hpp"
+#include "helper/background.hpp"
+#include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_lookup.hpp"
+#include "helper/token_memory.hpp"
 #include "helper/token_watch.hpp"
+#include "store/credential_lock.hpp"
 
 namespace patrol::helper {
+namespace {
+
+constexpr std::string_view usage = "usage: git-credential-patrol refresh [--holding-lock] URL";
+
+// The credential's lock: the one get took and handed over as descriptor kept_fd, else
+// taken here (a refresh run by hand waits like any other).
+Flight take_lock(const store::Record& keys, bool handed) {
+  if (handed) {
+    std::optional<store::FileLock> lock = store::FileLock::adopt(
+        store::flight_lock_path(keys.protocol, keys.host, keys.username), kept_fd);
+    if (lock) {
+      return Flight{std::move(lock), false};
+    }
+  }
+  return board(keys, flight_patience);
+}
+
+} // namespace
 
 int run_refresh(Args args) {
-  if (args.size() != 1) {
-    say_error("usage: git-credential-patrol refresh URL");
+  bool handed = false;
+  std::optional<std::string> url;
+  for (const std::string_view arg : args) {
+    if (arg == "--holding-lock") {
+      handed = true;
+    } else if (!url && !arg.starts_with("-")) {
+      url = std::string(arg);
+    } else {
+      say_error(std::string(usage));
+      return 2;
+    }
+  }
+  if (!url) {
+    say_error(std::string(usage));
     return 2;
   }
-  const std::string url(args[0]);
-  Result<Credential> target = parse("url=" + url + "\n");
+  Result<Credential> target = parse("url=" + *url + "\n");
   if (!target || target->host.empty()) {
-    say_error("not a URL: '" + url + "'");
+    say_error("not a URL: '" + *url + "'");
     return 2;
   }
   Result<Config> config = Config::load();
@@ -29,43 +63,61 @@ int run_refresh(Args args) {
     report(config.error());
     return 1;
   }
-  Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
+  Result<std::unique_ptr<store::Store>> store = open_store(*config, *url);
   if (!store) {
     report(store.error());
     return 1;
   }
-  const store::Query query{target->protocol, target->host, target->path, target->username,
-                           std::nullopt};
-  Result<std::optional<store::Record>> found = (*store)->find(query);
-  if (!found || !*found) {
-    trace("nothing to refresh for " + url);
+  store::Record keys;
+  keys.protocol = target->protocol;
+  keys.host = target->host;
+  keys.path = target->path;
+  keys.username = target->username;
+  // One lookup per credential: parallel gets hand the work to one refresh at most.
+  const Flight flight = take_lock(keys, handed);
+  if (flight.busy) {
+    trace("another process is refreshing " + *url);
     return 0;
   }
-  store::Record record = **found;
-  const Forge forge = forge_for(*config, url, record.protocol, record.host);
-  const LifecycleSettings settings = lifecycle_settings(*config, url);
-  // Parallel gets may each have started a refresh: the first one to finish is enough.
+  Result<std::optional<store::Record>> found = reread(**store, keys);
+  if (!found || !*found) {
+    trace("nothing to refresh for " + *url);
+    return 0;
+  }
+  const store::Record before = **found;
+  store::Record record = before;
+  const Forge forge = forge_for(*config, *url, record.protocol, record.host);
+  const LifecycleSettings settings = lifecycle_settings(*config, *url);
+  // A refresh that finished while this one waited for the lock is enough.
   if (forge.kind == ForgeKind::none ||
       !assess(record, now_seconds(), 0, settings.recheck_seconds).stale) {
     return 0;
   }
   Result<oauth::TokenInfo> info =
-      look_up(forge, record.secret, http_settings(*config, url, patient_timeouts));
+      look_up(forge, record.secret, http_settings(*config, *url, patient_timeouts));
   if (info) {
     learn(record, *info, now_seconds());
   } else {
     // Tried: the next try waits a full interval rather than one per git call.
-    trace("refresh of " + url + " failed: " + info.error().message);
+    trace("refresh of " + *url + " failed: " + info.error().message);
     record.checked_at = now_seconds();
   }
-  // The secret may have changed while the forge was asked: never write an old one back.
-  Result<std::optional<store::Record>> current = (*store)->find(query);
-  if (!current || !*current || !((*current)->secret == record.secret)) {
+  test_hook(Hook::pause_before_refresh_save);
+  if (record.store == "env") {
+    if (Result<void> kept = remember(record); !kept) {
+      trace("refresh of " + *url + " not remembered: " + kept.error().message);
+      return 1;
+    }
     return 0;
   }
-  if (Result<void> saved = (*store)->save(record); !saved) {
-    trace("refresh of " + url + " not kept: " + saved.error().message);
+  // Compare-and-swap: a token stored while the forge was asked is never overwritten.
+  Result<bool> saved = (*store)->replace(before, record);
+  if (!saved) {
+    trace("refresh of " + *url + " not kept: " + saved.error().message);
     return 1;
+  }
+  if (!*saved) {
+    trace("refresh of " + *url + " not kept: another token was stored meanwhile");
   }
   return 0;
 }

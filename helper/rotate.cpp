@@ -9,10 +9,12 @@
 
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
+#include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
+#include "helper/token_watch.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -55,7 +57,7 @@ void show_once(const store::Record& record, const Error& why) {
 } // namespace
 
 Result<Rotation> rotate_record(const Config& config, store::Store& store,
-                               const store::Record& old, std::optional<std::string> expires_at,
+                               const store::Record& old, const std::string& expires_at,
                                Timeouts timeouts) {
   const std::string url = record_url(old);
   const Forge forge = forge_for(config, url, old.protocol, old.host);
@@ -65,22 +67,53 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
                     " is not known as GitLab (set patrol." + old.protocol + "://" + old.host +
                     ".forge gitlab if it is)");
   }
+  // Rotating a token twice makes GitLab revoke the whole family (its reuse detection): one
+  // process rotates, the others wait and take what it stored.
+  const Flight flight = board(old, flight_patience);
+  if (flight.busy) {
+    return fail(Errc::store_failed,
+                "another git-credential-patrol process has held the token for " + url +
+                    " for " + std::to_string(flight_patience.count() / 1000) +
+                    " s; nothing was rotated, try again");
+  }
+  Result<std::optional<store::Record>> current = reread(store, old);
+  if (!current) {
+    return tl::unexpected(current.error());
+  }
+  if (!*current) {
+    return fail(Errc::store_failed,
+                "the token for " + url + " is no longer stored; nothing was rotated");
+  }
+  if (!((*current)->secret == old.secret)) {
+    return Rotation{std::move(**current), false, std::nullopt};
+  }
+  const store::Record before = std::move(**current);
   std::unique_ptr<oauth::HttpClient> http =
       oauth::make_http_client(http_settings(config, url, timeouts));
   Result<oauth::RotatedToken> rotated =
-      oauth::gitlab_rotate_self(*http, forge.api_url, old.secret, std::move(expires_at));
+      oauth::gitlab_rotate_self(*http, forge.api_url, before.secret, expires_at);
   if (!rotated) {
     return tl::unexpected(rotated.error());
   }
-  Rotation out{old, std::nullopt};
+  // The old token is dead from here on: the new one is stored before anything else.
+  Rotation out{before, true, std::nullopt};
   out.record.secret = std::move(rotated->token);
   rotated->info.state = oauth::TokenState::active;
   learn(out.record, rotated->info, now_seconds());
-  if (Result<void> saved = store.save(out.record); !saved) {
+  Result<bool> saved = store.replace(before, out.record);
+  if (saved && !*saved) {
+    saved = fail(Errc::store_failed, "another token was stored for " + url + " meanwhile");
+  }
+  if (!saved) {
     show_once(out.record, saved.error());
     out.store_failure = saved.error();
   }
   return out;
+}
+
+std::string default_rotation_expiry(const Config& config, std::string_view url) {
+  const std::int64_t days = rotated_lifetime_days(lifecycle_settings(config, url).warn_days);
+  return format_date(now_seconds() + days * seconds_per_day);
 }
 
 std::string rotated_message(const store::Record& record) {
@@ -141,14 +174,19 @@ int run_rotate(Args args) {
     say_error("no token is stored for " + *url);
     return 1;
   }
-  Result<Rotation> rotation =
-      rotate_record(*config, **store, **found, std::move(expires_at), patient_timeouts);
+  const std::string expiry = expires_at ? *expires_at : default_rotation_expiry(*config, *url);
+  Result<Rotation> rotation = rotate_record(*config, **store, **found, expiry, patient_timeouts);
   if (!rotation) {
     report(rotation.error());
     return 1;
   }
   if (rotation->store_failure) {
     return 1;
+  }
+  if (!rotation->rotated) {
+    say("the token for " + record_url(rotation->record) +
+        " was rotated by another process meanwhile; its new token is stored");
+    return 0;
   }
   say(rotated_message(rotation->record));
   return 0;

@@ -1,16 +1,18 @@
 #include "helper/token_watch.hpp"
 
-#include <algorithm>
+#include <chrono>
 #include <string>
 #include <utility>
+#include <vector>
 
-#include "common/civil_time.hpp"
 #include "helper/background.hpp"
 #include "helper/credential_url.hpp"
+#include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/rotate.hpp"
 #include "helper/token_lookup.hpp"
+#include "helper/token_memory.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -21,6 +23,36 @@ template <class T> T setting(Result<T> parsed, T fallback) {
   }
   say_warning(parsed.error().message + "; using the default");
   return fallback;
+}
+
+// Starts the background lookup of a stale record, at most one per credential: the
+// credential's lock is taken here, before the fork, without waiting (a held lock means
+// another process is at work on it), the store read again under it (a refresh that just
+// finished made the record fresh), and the lock handed to the detached process.
+void start_refresh(store::Store& store, const store::Record& record,
+                   std::optional<std::int64_t> recheck_seconds) {
+  const std::string url = record_url(record);
+  const Flight flight = board(record, std::chrono::milliseconds(0));
+  if (flight.busy) {
+    trace("another process is already refreshing " + url);
+    return;
+  }
+  Result<std::optional<store::Record>> current = reread(store, record);
+  if (!current || !*current || !((*current)->secret == record.secret) ||
+      !assess(**current, now_seconds(), 0, recheck_seconds).stale) {
+    trace("no background refresh of " + url + ": it was refreshed or replaced meanwhile");
+    return;
+  }
+  std::vector<std::string> args{"refresh"};
+  if (flight.lock) {
+    args.emplace_back("--holding-lock");
+  }
+  args.push_back(url);
+  if (!run_detached(args, flight.lock ? flight.lock->fd() : -1)) {
+    trace("could not start the background refresh of " + url);
+    return;
+  }
+  trace("started the background refresh of " + url);
 }
 
 } // namespace
@@ -45,6 +77,7 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
 
 std::optional<store::Record> on_get(const Config& config, store::Store& store,
                                     store::Record record, const Credential& request) {
+  recall(record);
   const std::string url = credential_url(request);
   const LifecycleSettings settings = lifecycle_settings(config, url);
   const Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
@@ -59,20 +92,25 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
   }
   if (assessment.standing == Standing::expiring && settings.auto_rotate &&
       forge.kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
-    // GitLab's default for a rotated token is a week, inside the window: every get would
-    // rotate again. Ask for twice the window (at least 30 days, at most GitLab's 365).
-    const std::int64_t days = std::clamp<std::int64_t>(2 * settings.warn_days, 30, 365);
-    Result<Rotation> rotated = rotate_record(config, store, record,
-                                             format_date(now + days * seconds_per_day),
-                                             quick_timeouts);
+    Result<Rotation> rotated =
+        rotate_record(config, store, record, default_rotation_expiry(config, url), quick_timeouts);
     if (rotated) {
-      say(rotated_message(rotated->record));
+      if (rotated->rotated) {
+        say(rotated_message(rotated->record));
+      } else {
+        trace("another process rotated the token for " + url + "; handing its new token");
+      }
       return std::move(rotated->record);
     }
     say_warning("automatic rotation failed: " + rotated.error().message);
+    // Another process may have rotated it meanwhile: git gets what the store holds now.
+    Result<std::optional<store::Record>> current = reread(store, record);
+    if (current && *current && !((*current)->secret == record.secret)) {
+      return std::move(**current);
+    }
   }
-  if (assessment.stale && !run_detached({"refresh", record_url(record)})) {
-    trace("could not start the background refresh of " + record_url(record));
+  if (assessment.stale) {
+    start_refresh(store, record, settings.recheck_seconds);
   }
   if (assessment.standing == Standing::expiring) {
     say_warning(expiry_warning(record, forge.kind, now));

@@ -140,6 +140,10 @@ public:
 
   Result<void> save(const Record& /*record*/) override { return {}; }
 
+  Result<bool> replace(const Record& /*expected*/, const Record& /*next*/) override {
+    return false;
+  }
+
   Result<bool> erase(const Query& /*query*/) override { return false; }
 
 private:

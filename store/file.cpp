@@ -20,6 +20,7 @@
 #include "store/file_lock.hpp"
 #include "store/kernel_keyring.hpp"
 #include "store/match.hpp"
+#include "store/private_dir.hpp"
 #include "store/tty_prompt.hpp"
 
 namespace patrol::store {
@@ -154,27 +155,7 @@ public:
 
   // Creates the 0700 directory when missing; refuses one that others may write into.
   [[nodiscard]] Result<void> ensure_directory() const {
-    const std::filesystem::path directory = directory_of(path());
-    std::error_code error;
-    std::filesystem::path built;
-    for (const std::filesystem::path& part : directory) {
-      built /= part;
-      if (::mkdir(built.c_str(), 0700) != 0 && errno != EEXIST) {
-        return fail(Errc::io, "cannot create the directory " + built.string() + ": " +
-                                  std::strerror(errno));
-      }
-    }
-    struct stat info {};
-    if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-      return fail(Errc::io, "cannot use the directory " + directory.string());
-    }
-    if (info.st_uid != ::getuid() || (info.st_mode & 022) != 0) {
-      return fail(Errc::store_failed, "refusing the directory " + directory.string() +
-                                          ": other users may write into it (mode " +
-                                          mode_text(info.st_mode) + "); run `chmod 700 " +
-                                          directory.string() + "`");
-    }
-    return {};
+    return ensure_private_directory(directory_of(path()));
   }
 
   // Whether a passphrase can be had without asking anyone.
@@ -429,11 +410,6 @@ private:
   bool last_cached_ = false;
 };
 
-bool same_key(const Record& a, const Record& b) {
-  return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
-         a.username == b.username;
-}
-
 class FileStore final : public Store {
 public:
   explicit FileStore(FileStoreOptions options) : vault_(std::move(options)) {}
@@ -470,7 +446,7 @@ public:
           Record kept = record;
           kept.store.clear();
           for (Record& existing : records) {
-            if (same_key(existing, kept)) {
+            if (same_credential(existing, kept)) {
               existing = std::move(kept);
               return true;
             }
@@ -483,6 +459,28 @@ public:
       return tl::unexpected(saved.error());
     }
     return {};
+  }
+
+  Result<bool> replace(const Record& expected, const Record& next) override {
+    if (!same_credential(expected, next) || next.secret.empty()) {
+      return fail(Errc::invalid_input, "a replacement must be the same credential, with a password");
+    }
+    // Under the file's lock: the records are read, compared and written in one step.
+    return vault_.modify(
+        [&](std::vector<Record>& records) {
+          for (Record& existing : records) {
+            if (same_credential(existing, expected)) {
+              if (!(existing.secret == expected.secret)) {
+                return false;
+              }
+              existing = next;
+              existing.store.clear();
+              return true;
+            }
+          }
+          return false;
+        },
+        false);
   }
 
   Result<bool> erase(const Query& query) override {

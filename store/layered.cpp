@@ -53,6 +53,14 @@ public:
     return (*persistent_)->save(record);
   }
 
+  // The read-only store holds nothing that could be replaced: only the persistent one.
+  Result<bool> replace(const Record& expected, const Record& next) override {
+    if (!persistent_) {
+      return tl::unexpected(persistent_.error());
+    }
+    return (*persistent_)->replace(expected, next);
+  }
+
   Result<bool> erase(const Query& query) override {
     if (!persistent_) {
       return tl::unexpected(persistent_.error());

@@ -9,11 +9,6 @@ namespace patrol::store {
 
 namespace {
 
-bool same_key(const Record& a, const Record& b) {
-  return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
-         a.username == b.username;
-}
-
 class MemoryStore final : public Store {
 public:
   [[nodiscard]] std::string_view name() const override { return "memory"; }
@@ -35,13 +30,27 @@ public:
     Record kept = record;
     kept.store = std::string(name());
     auto existing = std::find_if(records_.begin(), records_.end(),
-                                 [&](const Record& other) { return same_key(other, kept); });
+                                 [&](const Record& other) { return same_credential(other, kept); });
     if (existing != records_.end()) {
       *existing = std::move(kept);
     } else {
       records_.push_back(std::move(kept));
     }
     return {};
+  }
+
+  Result<bool> replace(const Record& expected, const Record& next) override {
+    if (!same_credential(expected, next)) {
+      return fail(Errc::invalid_input, "a replacement must be the same credential");
+    }
+    auto current = std::find_if(records_.begin(), records_.end(),
+                                [&](const Record& other) { return same_credential(other, expected); });
+    if (current == records_.end() || !(current->secret == expected.secret)) {
+      return false;
+    }
+    *current = next;
+    current->store = std::string(name());
+    return true;
   }
 
   Result<bool> erase(const Query& query) override {

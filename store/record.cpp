@@ -16,6 +16,11 @@ constexpr std::array<std::pair<Kind, std::string_view>, 3> kind_names{{
 
 } // namespace
 
+bool same_credential(const Record& a, const Record& b) {
+  return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
+         a.username == b.username;
+}
+
 std::string_view to_string(Kind kind) {
   for (const auto& [value, name] : kind_names) {
     if (value == kind) {

@@ -46,6 +46,9 @@ struct Query {
   }
 };
 
+// Whether two records are the same credential: protocol, host, path and username.
+bool same_credential(const Record& a, const Record& b);
+
 std::string_view to_string(Kind kind);
 std::optional<Kind> kind_from_string(std::string_view text);
 

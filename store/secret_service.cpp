@@ -8,6 +8,7 @@
 #include <libsecret/secret.h>
 
 #include "common/host_port.hpp"
+#include "store/credential_lock.hpp"
 #include "store/match.hpp"
 #include "store/secret_text.hpp"
 
@@ -414,7 +415,49 @@ public:
     return records;
   }
 
+  // The Secret Service has no transactions: every write of patrol's, and every
+  // compare-and-swap, runs under one lock file for the whole service (credential_lock.hpp),
+  // held only for the D-Bus calls. Other applications writing the keyring do not take it.
   Result<void> save(const Record& record) override {
+    Result<FileLock> lock = lock_store(name());
+    if (!lock) {
+      return tl::unexpected(lock.error());
+    }
+    return write(record);
+  }
+
+  Result<bool> replace(const Record& expected, const Record& next) override {
+    if (!same_keys(expected, next)) {
+      return fail(Errc::invalid_input, "a replacement must be the same credential");
+    }
+    Result<FileLock> lock = lock_store(name());
+    if (!lock) {
+      return tl::unexpected(lock.error());
+    }
+    Result<std::vector<Found>> found =
+        search(Query{expected.protocol, expected.host, expected.path, expected.username, {}});
+    if (!found) {
+      return tl::unexpected(found.error());
+    }
+    bool holds = false;
+    for (const Found& each : *found) {
+      if (same_keys(each.record, expected)) {
+        holds = each.record.secret == expected.secret;
+        break;
+      }
+    }
+    if (!holds) {
+      return false;
+    }
+    Result<void> written = write(next);
+    if (!written) {
+      return tl::unexpected(written.error());
+    }
+    return true;
+  }
+
+  // save's work; the caller holds the lock.
+  Result<void> write(const Record& record) {
     if (record.protocol.empty() || record.host.empty() || record.secret.empty()) {
       return fail(Errc::invalid_input,
                   "a credential needs a protocol, a host and a password to be stored");
@@ -469,6 +512,10 @@ public:
       return fail(Errc::invalid_input,
                   "refusing to erase with an empty pattern; give a protocol, host, path or "
                   "username");
+    }
+    Result<FileLock> lock = lock_store(name());
+    if (!lock) {
+      return tl::unexpected(lock.error());
     }
     Result<std::vector<Found>> found = search(query);
     if (!found) {

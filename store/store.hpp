@@ -26,6 +26,11 @@ public:
   virtual Result<std::vector<Record>> list(const Query& query) = 0;
   // Adds the record or replaces the one with the same protocol, host, path and username.
   virtual Result<void> save(const Record& record) = 0;
+  // Compare-and-swap: under the store's lock, re-reads the record with expected's
+  // protocol, host, path and username and writes next in its place only when it still
+  // holds expected's secret. false when it does not (another process changed or removed
+  // it): nothing is written. next must have the same keys as expected.
+  virtual Result<bool> replace(const Record& expected, const Record& next) = 0;
   // Removes what answers the query; false when nothing did. Refuses an empty query.
   virtual Result<bool> erase(const Query& query) = 0;
 };

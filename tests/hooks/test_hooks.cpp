@@ -20,6 +20,7 @@ struct HookRow {
 
 constexpr std::array hook_table{
     HookRow{Hook::pause_before_rename, "PATROL_TEST_PAUSE_BEFORE_RENAME"},
+    HookRow{Hook::pause_before_refresh_save, "PATROL_TEST_PAUSE_REFRESH_SAVE"},
 };
 
 // Creates `path`, then blocks until it is deleted: the test sees the file appear, does

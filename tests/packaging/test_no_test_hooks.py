@@ -28,9 +28,10 @@ class NoTestHooks(unittest.TestCase):
         installed = Path(os.environ["PATROL_BIN"]).read_bytes()
         hooked = Path(os.environ["PATROL_TEST_HOOKS_BIN"]).read_bytes()
         for name in variables:
-            self.assertIn(name.encode(), hooked, f"the test build lacks {name}")
-            self.assertNotIn(name.encode(), installed, f"the installed binary reads {name}")
-        self.assertNotIn(b"PATROL_TEST_", installed)
+            # assertTrue, not assertIn: a failure must not print a whole binary.
+            self.assertTrue(name.encode() in hooked, f"the test build lacks {name}")
+            self.assertFalse(name.encode() in installed, f"the installed binary reads {name}")
+        self.assertFalse(b"PATROL_TEST_" in installed, "the installed binary holds PATROL_TEST_")
 
     def test_only_the_hook_table_names_hook_variables(self):
         for folder in ("helper", "store", "oauth", "common"):

@@ -208,6 +208,13 @@ class GitLabServer(ForgeServer):
             if ip not in token.last_used_ips:
                 token.last_used_ips.append(ip)
 
+    def counts(self):
+        """What the concurrency tests assert, counted here at the server: calls to the
+        rotation endpoint, token lookups (GET .../self) and uses of a refresh token."""
+        return {"rotations": len(self.api_calls("/personal_access_tokens/self/rotate")),
+                "lookups": len(self.api_calls("/personal_access_tokens/self")),
+                "refresh_uses": len(self.device.refreshes)}
+
     # git ---------------------------------------------------------------------
 
     def _valid(self, password):

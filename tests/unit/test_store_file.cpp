@@ -308,3 +308,46 @@ TEST_CASE("file store: a passphrase file others may read is refused, as ssh refu
   fs::permissions(sandbox.root / "pass", fs::perms::owner_read);
   CHECK(sandbox.store()->save(record("a.example", "alice", "tok")));
 }
+
+TEST_CASE("file store: replace writes only over the secret it expects, in one locked step") {
+  Sandbox sandbox;
+  auto store = sandbox.store();
+  const Record old = record("cas.example", "alice", "old");
+  REQUIRE(store->save(old));
+  REQUIRE(store->save(record("other.example", "bob", "keep")));
+  Record next = record("cas.example", "alice", "new");
+  next.checked_at = 1760000000;
+
+  auto swapped = store->replace(old, next);
+  REQUIRE(swapped);
+  CHECK(*swapped);
+  auto found = store->find(query("cas.example"));
+  REQUIRE(*found);
+  CHECK((*found)->secret.view() == "new");
+  CHECK((*found)->checked_at == 1760000000);
+  CHECK((*store->find(query("other.example")))->secret.view() == "keep");
+
+  // Another process's store came first: the stale writer changes nothing, not even the file.
+  const std::string before = read_all(sandbox.options.path);
+  auto stale = store->replace(old, record("cas.example", "alice", "stale"));
+  REQUIRE(stale);
+  CHECK_FALSE(*stale);
+  CHECK(read_all(sandbox.options.path) == before);
+  CHECK((*store->find(query("cas.example")))->secret.view() == "new");
+
+  auto absent = store->replace(record("gone.example", "carol", "x"),
+                               record("gone.example", "carol", "y"));
+  REQUIRE(absent);
+  CHECK_FALSE(*absent);
+  CHECK_FALSE(store->find(query("gone.example"))->has_value());
+}
+
+TEST_CASE("file store: replace with no file creates nothing") {
+  Sandbox sandbox;
+  auto store = sandbox.store();
+  auto absent = store->replace(record("cas.example", "alice", "old"),
+                               record("cas.example", "alice", "new"));
+  REQUIRE(absent);
+  CHECK_FALSE(*absent);
+  CHECK_FALSE(fs::exists(sandbox.options.path));
+}

@@ -96,3 +96,19 @@ TEST_CASE("layered store: an unavailable persistent store does not stop the env 
   CHECK(missing.error().code == Errc::store_locked);
   CHECK_FALSE(store->save(record("gitlab.com", "a", "b")));
 }
+
+TEST_CASE("layered store: replace goes to the persistent store; the env token is never replaced") {
+  std::unique_ptr<Store> memory = make_memory_store();
+  REQUIRE(memory->save(record("gitlab.com", "bob", "old")));
+  std::unique_ptr<Store> store = make_layered_store(gh_env("env-token"), std::move(memory));
+  auto swapped = store->replace(record("gitlab.com", "bob", "old"), record("gitlab.com", "bob", "new"));
+  REQUIRE(swapped);
+  CHECK(*swapped);
+  CHECK((*store->find(query("gitlab.com")))->secret == Secret("new"));
+
+  const Record env = record("github.com", "x-access-token", "env-token");
+  auto refused = store->replace(env, record("github.com", "x-access-token", "other"));
+  REQUIRE(refused);
+  CHECK_FALSE(*refused);
+  CHECK((*store->find(query("github.com")))->secret == Secret("env-token"));
+}

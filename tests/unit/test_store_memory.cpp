@@ -144,3 +144,33 @@ TEST_CASE("memory store: non-UTF-8 usernames stay two users with their own bytes
   CHECK((*store->find(query("a.example", "u\xfe")))->secret.view() == "p\xe9ss\xff");
   CHECK((*store->find(query("a.example", "u\xff")))->secret.view() == "other");
 }
+
+TEST_CASE("memory store: replace writes only over the secret it expects") {
+  std::unique_ptr<Store> store = make_memory_store();
+  const Record old = record("a.example", "alice", "old");
+  REQUIRE(store->save(old));
+  Record next = record("a.example", "alice", "new");
+  next.token_name = "rotated";
+
+  auto swapped = store->replace(old, next);
+  REQUIRE(swapped);
+  CHECK(*swapped);
+  CHECK((*store->find(query("a.example")))->secret.view() == "new");
+
+  // A second writer that read the old secret loses, and writes nothing.
+  auto stale = store->replace(old, record("a.example", "alice", "other"));
+  REQUIRE(stale);
+  CHECK_FALSE(*stale);
+  auto kept = store->find(query("a.example"));
+  CHECK((*kept)->secret.view() == "new");
+  CHECK((*kept)->token_name == "rotated");
+
+  auto absent = store->replace(record("b.example", "bob", "x"), record("b.example", "bob", "y"));
+  REQUIRE(absent);
+  CHECK_FALSE(*absent);
+  CHECK_FALSE(store->find(query("b.example"))->has_value());
+
+  auto other_keys = store->replace(next, record("a.example", "mallory", "z"));
+  REQUIRE_FALSE(other_keys);
+  CHECK(other_keys.error().code == Errc::invalid_input);
+}

@@ -378,6 +378,42 @@ TEST_CASE("secretservice: save replaces the items with the same keys, whichever 
   CHECK((*alice)->secret.view() == "second");
 }
 
+TEST_CASE("secretservice: replace writes only over the secret it expects",
+          "[.][secretservice]") {
+  std::unique_ptr<Store> store = open_store();
+  const Record old = record("cas.example", "alice", "old", "group/repo.git");
+  REQUIRE(store->save(old));
+  REQUIRE(store->save(record("cas.example", "bob", "bob's")));
+  Record next = record("cas.example", "alice", "new", "group/repo.git");
+  next.kind = Kind::pat;
+  next.checked_at = 1760000000;
+
+  auto swapped = store->replace(old, next);
+  REQUIRE(swapped);
+  CHECK(*swapped);
+  std::vector<RawItem> items = raw_items("cas.example");
+  REQUIRE(items.size() == 2);
+  for (const RawItem& item : items) {
+    const std::string password = item.secret.substr(0, item.secret.find('\n'));
+    CHECK(password == (item.attributes.at("user") == "alice" ? "new" : "bob's"));
+  }
+
+  // A writer that read the old secret before another process stored a new one loses.
+  auto stale = store->replace(old, record("cas.example", "alice", "stale", "group/repo.git"));
+  REQUIRE(stale);
+  CHECK_FALSE(*stale);
+  auto kept = store->find(query("cas.example", "alice", "group/repo.git"));
+  REQUIRE(*kept);
+  CHECK((*kept)->secret.view() == "new");
+  CHECK((*kept)->checked_at == 1760000000);
+
+  REQUIRE(store->erase(query("cas.example", "alice", "group/repo.git")));
+  auto absent = store->replace(next, record("cas.example", "alice", "again", "group/repo.git"));
+  REQUIRE(absent);
+  CHECK_FALSE(*absent);
+  CHECK(raw_items("cas.example").size() == 1);
+}
+
 TEST_CASE("secretservice: path and username rules", "[.][secretservice]") {
   std::unique_ptr<Store> store = open_store();
   REQUIRE(store->save(record("rules.example", "zed", "z")));

@@ -1,0 +1,94 @@
+#include "helper/token_memory.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "common/digest.hpp"
+#include "store/file_atomic.hpp"
+#include "store/private_dir.hpp"
+#include "store/secret_text.hpp"
+
+namespace patrol::helper {
+namespace {
+
+constexpr std::string_view env_store = "env";
+constexpr std::size_t largest_memory = 65536;
+
+std::string directory() {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  std::string base = cache != nullptr && cache[0] == '/' ? cache : "";
+  if (base.empty()) {
+    const char* home = std::getenv("HOME");
+    base = std::string(home != nullptr ? home : "") + "/.cache";
+  }
+  return base + "/git-credential-patrol/tokens";
+}
+
+std::string path_for(const store::Record& record) {
+  std::string keyed = record.protocol + "://" + record.host + "\n";
+  keyed += record.secret.view();
+  std::string name = sha256_hex(keyed);
+  wipe(keyed);
+  return directory() + "/" + name;
+}
+
+std::optional<std::string> read_small(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = ::read(fd, buffer, sizeof buffer)) > 0 && text.size() < largest_memory) {
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return text;
+}
+
+} // namespace
+
+void recall(store::Record& record) {
+  if (record.store != env_store || record.secret.empty()) {
+    return;
+  }
+  std::optional<std::string> text = read_small(path_for(record));
+  if (!text) {
+    return;
+  }
+  store::Record known = store::secret_text::decode(*text);
+  if (!known.checked_at) {
+    return;
+  }
+  record.kind = known.kind;
+  record.expires_at = known.expires_at;
+  record.scopes = std::move(known.scopes);
+  record.token_id = std::move(known.token_id);
+  if (!known.token_name.empty()) {
+    record.token_name = std::move(known.token_name);
+  }
+  record.checked_at = known.checked_at;
+}
+
+Result<void> remember(const store::Record& record) {
+  store::Record facts = record;
+  facts.secret = Secret(std::string("-"));
+  facts.refresh_token = Secret();
+  Result<Secret> text = store::secret_text::encode(facts);
+  if (!text) {
+    return tl::unexpected(text.error());
+  }
+  if (Result<void> made = store::ensure_private_directory(directory()); !made) {
+    return made;
+  }
+  return store::write_atomically(path_for(record), text->view());
+}
+
+} // namespace patrol::helper

@@ -1,0 +1,20 @@
+#pragma once
+// What patrol learnt about a token it cannot write back: an environment token (GITLAB_TOKEN,
+// CI_JOB_TOKEN, GH_TOKEN; the env store is read-only). Kept outside the token, so that a
+// get does not look it up again before the recheck interval has passed: one 0600 file per
+// token in $XDG_CACHE_HOME/git-credential-patrol/tokens/ (~/.cache when unset), named by
+// the SHA-256 of the token's origin and the token, written atomically. It holds the
+// secret text's lines (store/secret_text.hpp) with "-" in place of the token.
+#include "common/result.hpp"
+#include "store/record.hpp"
+
+namespace patrol::helper {
+
+// Adds to an environment token's record what was remembered of it (expiry, scopes, id,
+// name, when it was checked). Records of other stores are left alone.
+void recall(store::Record& record);
+
+// Remembers what a lookup taught the record of an environment token.
+Result<void> remember(const store::Record& record);
+
+} // namespace patrol::helper
