@@ -560,8 +560,22 @@ private:
   }
 
   // Every item answering the query, secrets loaded. A matching item whose secret cannot
-  // be read is in a locked keyring that the unlock attempt left locked.
+  // be read is in a locked keyring that the unlock attempt left locked. An item another
+  // process deleted between the search and the reading of its secret (a save replaces an
+  // item by creating the new one, then deleting the old) is a reason to search again, not
+  // an error: a few tries, since every such race ends with the writer's next call.
   Result<std::vector<Found>> search(const Query& query) {
+    constexpr int tries = 4;
+    for (int attempt = 1;; ++attempt) {
+      bool vanished = false;
+      Result<std::vector<Found>> found = search_once(query, vanished);
+      if (!vanished || attempt == tries) {
+        return found;
+      }
+    }
+  }
+
+  Result<std::vector<Found>> search_once(const Query& query, bool& vanished) {
     std::vector<Found> found;
     if (!valid_keys(query.protocol, query.host, query.path, query.username)) {
       return found; // every item's attributes are UTF-8, so nothing can match
@@ -578,7 +592,8 @@ private:
       for (std::string_view schema : git_schema_names) {
         HashPtr attributes = new_attributes();
         put(attributes.get(), "xdg:schema", std::string(schema));
-        Result<ObjectList> items = run_search(*service, nullptr, attributes.get(), flags);
+        Result<ObjectList> items =
+            run_search(*service, nullptr, attributes.get(), flags, &vanished);
         if (!items) {
           return tl::unexpected(items.error());
         }
@@ -586,7 +601,8 @@ private:
       }
     } else {
       HashPtr attributes = search_attributes(query);
-      Result<ObjectList> items = run_search(*service, &search_schema, attributes.get(), flags);
+      Result<ObjectList> items =
+          run_search(*service, &search_schema, attributes.get(), flags, &vanished);
       if (!items) {
         return tl::unexpected(items.error());
       }
@@ -603,6 +619,10 @@ private:
       }
       ValuePtr value(secret_item_get_secret(item));
       if (!value) {
+        // Still there and locked, or gone since the search.
+        if (secret_item_get_locked(item) == FALSE) {
+          vanished = true;
+        }
         locked = true;
         continue;
       }
@@ -618,13 +638,18 @@ private:
     return found;
   }
 
+  // vanished (when given) is set when the search failed on an item deleted meanwhile.
   static Result<ObjectList> run_search(SecretService* service, const SecretSchema* schema,
-                                       GHashTable* attributes, SecretSearchFlags flags) {
+                                       GHashTable* attributes, SecretSearchFlags flags,
+                                       bool* vanished = nullptr) {
     GError* raw = nullptr;
     ObjectList items(
         secret_service_search_sync(service, schema, attributes, flags, nullptr, &raw));
     ErrorPtr error(raw);
     if (error) {
+      if (vanished != nullptr) {
+        *vanished = no_such_object(error.get());
+      }
       return translate(error.get(), "searching for credentials");
     }
     return items;
