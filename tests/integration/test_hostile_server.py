@@ -221,7 +221,7 @@ class EscapedDeviceFlow(HostileTest):
         stderr = proc.stderr
         self.assertIsNone(CONTROL.search(stderr), f"a terminal control reached stderr: {stderr!r}")
         text = stderr.decode()
-        self.assertIn(f"open   {self.server.url}/dev\\u009b2J\\u202eice\\e[8m", text)
+        self.assertIn(f"open   {self.server.url}/dev\\u009b2J\\u202eice\n", text)
         shown_code = HOSTILE_CODE.replace("\x1b", "\\e").replace("\u009b", "\\u009b") \
             .replace("\u202e", "\\u202e")
         self.assertIn(f"enter  {shown_code}", text)
