@@ -75,15 +75,40 @@ Result<DeviceAuthorization> request_device_code(HttpClient& http, const OAuthCli
   return code;
 }
 
+namespace {
+
+// Whether a browser reads the page's host as libcurl does. A browser takes a backslash
+// for a slash and drops tabs, line ends and the spaces around the URL, so
+// "https://phish.example\@forge/" is phish.example to it and the forge (with a user
+// name) to libcurl. A verification page needs none of these, nor a user name.
+bool read_alike(std::string_view page) {
+  if (page.empty() || static_cast<unsigned char>(page.front()) <= 0x20 ||
+      static_cast<unsigned char>(page.back()) <= 0x20 ||
+      page.find_first_of("\\\t\n\r") != std::string_view::npos) {
+    return false;
+  }
+  const std::size_t start = page.find("://");
+  if (start == std::string_view::npos) {
+    return true; // not an https URL: refused by the caller
+  }
+  const std::string_view rest = page.substr(start + 3);
+  return rest.substr(0, rest.find_first_of("/?#")).find('@') == std::string_view::npos;
+}
+
+} // namespace
+
 Result<void> check_verification_page(std::string_view page, std::string_view device_endpoint) {
   const Result<UrlParts> shown = url_parts(page);
   const Result<UrlParts> asked = url_parts(device_endpoint);
-  if (shown && asked && shown->scheme == "https" && shown->host == asked->host) {
+  if (shown && asked && read_alike(page) && shown->scheme == "https" &&
+      shown->host == asked->host) {
     return {};
   }
   const std::string host = asked ? asked->host : std::string("the device endpoint's host");
   // Only what libcurl parsed is quoted: the server's raw text stays off the terminal.
-  const std::string seen = shown ? shown->scheme + "://" + shown->host : std::string("not a URL");
+  const std::string seen = !shown              ? std::string("not a URL")
+                           : !read_alike(page) ? "a URL a browser could read as another host's"
+                                               : shown->scheme + "://" + shown->host;
   return fail(Errc::network, "refusing the sign-in: the page the server asks you to open is not "
                              "an https page on " + host + " (it is " + seen + ")");
 }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "common/host_port.hpp"
 #include "store/match.hpp"
 
 namespace patrol::store {
@@ -112,7 +113,8 @@ std::vector<Token> all_tokens(const EnvLookup& lookup) {
     std::optional<Origin> origin = origin_of(*host);
     std::optional<std::string> value =
         first_set(lookup, {"GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"}, &variable);
-    if (origin && value && origin->host != "github.com") {
+    // github.com:443 is github.com too: the enterprise token never answers there.
+    if (origin && value && canonical_host("https", origin->host) != "github.com") {
       tokens.push_back(token(*origin, github_username, *value, variable, true));
     }
   }

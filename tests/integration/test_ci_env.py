@@ -85,6 +85,15 @@ class CiJob(HeadlessTest):
                 cred, proc = self.sb.fill({"url": url}, env=env)
                 self.assertEqual(cred.get("password"), expected, proc.stderr)
 
+    def test_the_enterprise_token_never_answers_for_github_com(self):
+        askpass, _ = self.sb.askpass("someone", "typed")
+        for gh_host in ("github.com", "github.com:443", "GitHub.com:0443", "https://github.com/"):
+            with self.subTest(gh_host=gh_host):
+                env = {"GH_ENTERPRISE_TOKEN": "ghp_enterprise", "GH_HOST": gh_host,
+                       "GIT_ASKPASS": askpass}
+                cred, proc = self.sb.fill({"url": "https://github.com/o/r.git"}, env=env)
+                self.assertEqual(cred.get("password"), "typed", proc.stderr)
+
     def test_github_token_for_github_com(self):
         cred, proc = self.sb.fill({"url": "https://github.com/o/r.git"},
                                   env={"GH_TOKEN": "ghp_example", "GITHUB_TOKEN": "other"})

@@ -76,7 +76,10 @@ class GitLab(ForgeOAuthTest):
         self.assertTrue(any(e.token_id == token.id for e in self.server.git_calls()))
 
     def test_a_verification_page_off_the_forge_is_refused_before_anyone_sees_it(self):
-        for page in ("https://phish.example/oauth/device", f"http://127.0.0.1:{self.server.port}/x"):
+        # A browser reads a backslash as a slash: it opens phish.example where libcurl
+        # would see a user name and the forge's host.
+        for page in ("https://phish.example/oauth/device", f"http://127.0.0.1:{self.server.port}/x",
+                     f"https://phish.example\\@127.0.0.1:{self.server.port}/oauth/device"):
             with self.subTest(page):
                 self.server.device.verification_uri = lambda page=page: page
                 login = Login(self.sb, self.repo_url)

@@ -219,6 +219,9 @@ TEST_CASE("oauth client: the page a person is sent to is https on the device end
   CHECK_FALSE(check_verification_page("http://gitlab.example.com/oauth/device", device));
   CHECK_FALSE(check_verification_page("https://phish.example/oauth/device", device));
   CHECK_FALSE(check_verification_page("https://gitlab.example.com@phish.example/", device));
+  // libcurl sees user "phish.example\" on the forge's host; a browser opens phish.example.
+  CHECK_FALSE(check_verification_page(R"(https://phish.example\@gitlab.example.com/)", device));
+  CHECK_FALSE(check_verification_page("https://someone@gitlab.example.com/oauth/device", device));
   CHECK_FALSE(check_verification_page("javascript:alert(1)", device));
   CHECK_FALSE(check_verification_page("not a url", device));
 
