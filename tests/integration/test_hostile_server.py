@@ -231,11 +231,7 @@ class EscapedDeviceFlow(HostileTest):
         stderr = proc.stderr
         self.assertIsNone(CONTROL.search(stderr), f"a terminal control reached stderr: {stderr!r}")
         text = stderr.decode()
-<<<<<<< HEAD
-        self.assertIn(f"open   {self.server.url}/verify", text)
-=======
         self.assertIn(f"open   {self.server.url}/dev\\u009b2J\\u202eice\n", text)
->>>>>>> review9
         shown_code = HOSTILE_CODE.replace("\x1b", "\\e").replace("\u009b", "\\u009b") \
             .replace("\u202e", "\\u202e")
         self.assertIn(f"enter  {shown_code}", text)

@@ -125,14 +125,11 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
             self.send_json(200, {
                 "device_code": secrets.token_hex(16),
                 "user_code": HOSTILE_CODE if hostile else "ABCD-EFGH",
-<<<<<<< HEAD
-                "verification_uri": base + ("/dev\u009b2J\u202eice\x1b[8m" if hostile_page
-                                            else "/verify"),
-=======
                 # C1 and bidi: libcurl takes them in a URL, so such a page passes the
-                # origin check and is shown (one with C0 controls is refused unseen).
-                "verification_uri": base + ("/dev\u009b2J\u202eice" if hostile else "/verify"),
->>>>>>> review9
+                # origin check and is shown escaped; one with C0 controls is refused unseen.
+                "verification_uri": base + ("/dev\u009b2J\u202eice\x1b[8m" if hostile_page
+                                            else "/dev\u009b2J\u202eice" if hostile
+                                            else "/verify"),
                 "expires_in": 60, "interval": 1})
         elif path == "/token" and hostile:
             self.send_json(400, {"error": HOSTILE_ERROR, "error_description": HOSTILE_DESCRIPTION})
