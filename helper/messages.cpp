@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
@@ -79,17 +80,33 @@ int open_trace() {
   return *fd;
 }
 
-int trace_fd() {
-  static const int fd = [] {
-    const int opened = open_trace();
-    if (opened >= 0 && env_set("PATROL_TRACE_SECRETS")) {
-      emit(opened, "trace: ", "",
-           "PATROL_TRACE_SECRETS is set: this trace shows secrets in clear; delete it after use");
+struct TraceTarget {
+  int fd = -1;
+  bool secrets = false; // PATROL_TRACE_SECRETS, honoured only where others cannot read
+};
+
+const TraceTarget& trace_target() {
+  static const TraceTarget target = [] {
+    TraceTarget made{open_trace(), false};
+    if (made.fd < 0 || !env_set("PATROL_TRACE_SECRETS")) {
+      return made;
     }
-    return opened;
+    struct stat info {};
+    if (made.fd != STDERR_FILENO && (::fstat(made.fd, &info) != 0 || (info.st_mode & 077) != 0)) {
+      emit(STDERR_FILENO, "warning: ", "\033[1;33m",
+           "PATROL_TRACE_SECRETS is ignored: others may read the trace file; chmod 600 it "
+           "first");
+      return made;
+    }
+    made.secrets = true;
+    emit(made.fd, "trace: ", "",
+         "PATROL_TRACE_SECRETS is set: this trace shows secrets in clear; delete it after use");
+    return made;
   }();
-  return fd;
+  return target;
 }
+
+int trace_fd() { return trace_target().fd; }
 
 } // namespace
 
@@ -108,7 +125,7 @@ void trace(std::string_view message) {
 }
 
 std::string traced_secret(std::string_view secret) {
-  if (env_set("PATROL_TRACE_SECRETS")) {
+  if (trace_target().secrets) {
     return std::string(secret);
   }
   return secret.empty() ? "<empty>" : "<redacted>";

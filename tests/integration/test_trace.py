@@ -105,6 +105,18 @@ class Tracing(ForgeTest):
         for secret in (DIRECT, FILE_TOKEN, LOGIN_TOKEN):
             self.assertIn(secret, text)
 
+    def test_secrets_are_never_traced_into_a_file_others_may_read(self):
+        self.trace.write_text("")
+        self.trace.chmod(0o644)
+        proc = self.traced(["erase"], {"PATROL_TRACE_SECRETS": "1"},
+                           f"protocol=https\nhost=other.example.com\nusername=alice\n"
+                           f"password={DIRECT}\n\n")
+        self.assertIn("PATROL_TRACE_SECRETS is ignored: others may read the trace file",
+                      proc.stderr)
+        text = self.trace.read_text()
+        self.assertIn("password=<redacted>", text)
+        self.assertNotIn(DIRECT, text)
+
     def test_a_symbolic_link_is_not_followed(self):
         target = self.sb.root / "elsewhere"
         target.write_text("")
