@@ -24,7 +24,7 @@ TEST_CASE("file store: unlock timeouts in seconds or with a unit") {
   CHECK_FALSE(parse_duration("100000d"));
 }
 
-TEST_CASE("file store: options from settings; a bad timeout is a configuration error") {
+TEST_CASE("file store: options from settings, and a bad timeout is a configuration error") {
   auto options = file_options([](std::string_view key) -> std::optional<std::string> {
     if (key == "filePath") {
       return "/tmp/x/creds.enc";

@@ -48,7 +48,7 @@ Query query(std::string host) {
 
 } // namespace
 
-TEST_CASE("layered store: the env token answers first; others come from the persistent store") {
+TEST_CASE("layered store: the env token answers first, others come from the persistent store") {
   std::unique_ptr<Store> memory = make_memory_store();
   REQUIRE(memory->save(record("github.com", "alice", "stored")));
   REQUIRE(memory->save(record("gitlab.com", "bob", "other")));
@@ -67,7 +67,7 @@ TEST_CASE("layered store: the env token answers first; others come from the pers
   CHECK(listed->size() == 3);
 }
 
-TEST_CASE("layered store: git's store of the env token writes nothing; other tokens are kept") {
+TEST_CASE("layered store: git's store of the env token writes nothing, other tokens are kept") {
   std::unique_ptr<Store> memory = make_memory_store();
   Store* persistent = memory.get();
   std::unique_ptr<Store> store = make_layered_store(gh_env("env-token"), std::move(memory));
@@ -97,7 +97,7 @@ TEST_CASE("layered store: an unavailable persistent store does not stop the env 
   CHECK_FALSE(store->save(record("gitlab.com", "a", "b")));
 }
 
-TEST_CASE("layered store: replace goes to the persistent store; the env token is never replaced") {
+TEST_CASE("layered store: replace goes to the persistent store, the env token is never replaced") {
   std::unique_ptr<Store> memory = make_memory_store();
   REQUIRE(memory->save(record("gitlab.com", "bob", "old")));
   std::unique_ptr<Store> store = make_layered_store(gh_env("env-token"), std::move(memory));

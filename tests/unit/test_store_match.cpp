@@ -32,7 +32,7 @@ struct MatchCase {
 
 } // namespace
 
-TEST_CASE("matches: protocol, host with port, username exact; path only when asked") {
+TEST_CASE("matches: protocol, host with port, username exact, path only when asked") {
   const Record stored = record("https", "git.example.com", "", "alice");
   const Record stored_port = record("https", "git.example.com:8443", "", "alice");
   const Record stored_path = record("https", "git.example.com", "group/repo.git", "alice");

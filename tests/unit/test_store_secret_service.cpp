@@ -579,7 +579,7 @@ TEST_CASE("secretservice child: a bus with no Secret Service", "[.]") {
                  Catch::Contains("gnome-keyring-daemon"));
 }
 
-TEST_CASE("secretservice: secret bytes that are not UTF-8 come back exactly; such a username "
+TEST_CASE("secretservice: secret bytes that are not UTF-8 come back exactly, and such a username "
           "is refused in one line",
           "[.][secretservice]") {
   std::unique_ptr<Store> store = open_store();
