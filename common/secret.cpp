@@ -37,4 +37,16 @@ bool Secret::operator==(const Secret& other) const {
          CRYPTO_memcmp(value_.data(), other.value_.data(), value_.size()) == 0;
 }
 
+std::string without_secret(std::string text, const Secret& secret) {
+  const std::string_view value = secret.view();
+  if (value.empty()) {
+    return text;
+  }
+  for (std::size_t at = text.find(value); at != std::string::npos;
+       at = text.find(value, at + Secret::redacted().size())) {
+    text.replace(at, value.size(), Secret::redacted());
+  }
+  return text;
+}
+
 } // namespace patrol

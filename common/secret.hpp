@@ -31,6 +31,10 @@ private:
 
 // Wipes a plain buffer that held a secret (input lines, D-Bus replies).
 void wipe(std::string& buffer) noexcept;
+
+// text with every occurrence of secret replaced by Secret::redacted(): a server's words
+// that echo the token sent to it are shown without the token.
+std::string without_secret(std::string text, const Secret& secret);
 void wipe(void* data, std::size_t size) noexcept;
 
 } // namespace patrol

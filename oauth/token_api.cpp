@@ -78,6 +78,14 @@ std::string short_message(const json& body) {
   return clipped(text, 200); // escaped where it is shown
 }
 
+// An error built from a server's answer, without the token that was sent to it.
+template <class T> Result<T> scrubbed(Result<T> result, const Secret& token) {
+  if (!result) {
+    result.error().message = without_secret(std::move(result.error().message), token);
+  }
+  return result;
+}
+
 Result<TokenInfo> unexpected_answer(std::string_view what, long status) {
   return fail(Errc::network, std::string(what) + " answered HTTP " + std::to_string(status) +
                                  ", which was not expected");
@@ -178,7 +186,7 @@ Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
   if (!response) {
     return tl::unexpected(response.error());
   }
-  return parse_gitlab_token_self(*response);
+  return scrubbed(parse_gitlab_token_self(*response), token);
 }
 
 Result<RotatedToken> parse_gitlab_rotate(const HttpResponse& response) {
@@ -243,7 +251,7 @@ Result<RotatedToken> gitlab_rotate_self(HttpClient& http, std::string_view api_u
   if (!response) {
     return tl::unexpected(response.error());
   }
-  return parse_gitlab_rotate(*response);
+  return scrubbed(parse_gitlab_rotate(*response), token);
 }
 
 Result<TokenInfo> parse_github_user(const HttpResponse& response) {
@@ -303,7 +311,7 @@ Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
   if (!response) {
     return tl::unexpected(response.error());
   }
-  return parse_github_user(*response);
+  return scrubbed(parse_github_user(*response), token);
 }
 
 } // namespace patrol::oauth

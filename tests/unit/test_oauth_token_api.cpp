@@ -381,3 +381,27 @@ TEST_CASE("live: GitHub test server", "[.][live]") {
   REQUIRE(bad.has_value());
   CHECK(bad->state == TokenState::unknown);
 }
+
+TEST_CASE("a server that echoes the token in its error never gets it printed",
+          "[oauth][token_api][trust]") {
+  const std::string echo = R"x({"message":"bad token glpat-echoed-secret (glpat-echoed-secret)"})x";
+  CannedClient lookup(answer(400, echo));
+  const Result<TokenInfo> info = patrol::oauth::gitlab_token_self(
+      lookup, "https://gitlab.example.com/api/v4", Secret("glpat-echoed-secret"));
+  REQUIRE_FALSE(info);
+  CHECK(info.error().message.find("glpat-echoed-secret") == std::string::npos);
+  CHECK(info.error().message.find("bad token ********") != std::string::npos);
+
+  CannedClient rotation(answer(400, echo));
+  const auto rotated = patrol::oauth::gitlab_rotate_self(
+      rotation, "https://gitlab.example.com/api/v4", Secret("glpat-echoed-secret"), "2030-01-01");
+  REQUIRE_FALSE(rotated);
+  CHECK(rotated.error().message.find("glpat-echoed-secret") == std::string::npos);
+
+  CannedClient github(answer(200, R"({"login":"x"})",
+                             {{"GitHub-Authentication-Token-Expiration", "ghp_echoed"}}));
+  const Result<TokenInfo> user =
+      patrol::oauth::github_token_info(github, "https://api.github.com", Secret("ghp_echoed"));
+  REQUIRE_FALSE(user);
+  CHECK(user.error().message.find("ghp_echoed") == std::string::npos);
+}
