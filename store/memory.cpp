@@ -11,7 +11,7 @@ namespace {
 
 bool same_key(const Record& a, const Record& b) {
   return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
-         a.username == b.username;
+         a.username == b.username && a.authtype == b.authtype;
 }
 
 class MemoryStore final : public Store {
