@@ -5,7 +5,6 @@ pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 # package libgit2-MAJOR.MINOR).
 string(REGEX MATCH "^[0-9]+\\.[0-9]+" patrol_libgit2_abi "${LIBGIT2_VERSION}")
 pkg_check_modules(LIBSECRET REQUIRED IMPORTED_TARGET libsecret-1)
-pkg_check_modules(KEYUTILS REQUIRED IMPORTED_TARGET libkeyutils)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 find_package(CURL REQUIRED)

@@ -20,6 +20,8 @@ constexpr std::array table{
     Command{"get", "", "print the stored credential matching the request on stdin", true, run_get},
     Command{"store", "", "keep the credential on stdin", true, run_store},
     Command{"erase", "", "forget the credential matching the request on stdin", true, run_erase},
+    Command{"capability", "", "list the protocol capabilities patrol speaks (git 2.46+)", true,
+            run_capability},
     Command{"status", " [--json]",
             "stored tokens: host, user, token name, expiry, days left, scopes, last checked",
             false, run_status},

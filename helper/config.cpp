@@ -10,9 +10,12 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 
 #include <unistd.h>
 
+#include "common/git_bool.hpp"
+#include "helper/config_file.hpp"
 #include "helper/libgit2_library.hpp"
 #include "helper/messages.hpp"
 #include "helper/url_match.hpp"
@@ -22,6 +25,15 @@ namespace {
 
 constexpr std::string_view patrol_section = "patrol";
 constexpr std::string_view http_section = "http";
+// What get needs: patrol's settings and git's credential.interactive.
+constexpr std::string_view load_sections[] = {"patrol", "credential"};
+constexpr std::string_view http_sections[] = {"http"};
+
+using Sections = std::span<const std::string_view>;
+
+// Whether name ("section.rest") is in one of the sections, compared as git compares
+// section names (case-insensitively; libgit2 gives them lower-cased).
+bool in_sections(std::string_view name, Sections sections);
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
@@ -36,6 +48,16 @@ std::string lowered(std::string_view text) {
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && lowered(a) == lowered(b);
+}
+
+bool in_sections(std::string_view name, Sections sections) {
+  for (std::string_view section : sections) {
+    if (name.size() > section.size() && name[section.size()] == '.' &&
+        equals_ignoring_case(name.substr(0, section.size()), section)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // ---- choosing the values in effect for a URL: git's urlmatch_config_entry ----
@@ -273,25 +295,14 @@ Result<void> read_command_line(std::vector<Config::Entry> &out) {
 
 // ---- configuration files through libgit2 ----
 
-// git's boolean spelling for environment variables: true/yes/on, false/no/off, "" or
-// an integer.
+// git_env_bool: an unset variable is the fallback, a value git would refuse an error.
 Result<bool> env_bool(const char *name, bool fallback) {
   const char *text = std::getenv(name);
   if (text == nullptr) {
     return fallback;
   }
-  const std::string value = lowered(text);
-  if (value.empty() || value == "false" || value == "no" || value == "off") {
-    return false;
-  }
-  if (value == "true" || value == "yes" || value == "on") {
-    return true;
-  }
-  char *end = nullptr;
-  const long long number = std::strtoll(value.c_str(), &end, 10);
-  if (end != value.c_str() &&
-      (*end == '\0' || ((*end == 'k' || *end == 'm' || *end == 'g') && end[1] == '\0'))) {
-    return number != 0;
+  if (const std::optional<bool> value = parse_git_bool(text)) {
+    return *value;
   }
   return fail(Errc::config, "bad boolean value '" + std::string(text) + "' for " + name);
 }
@@ -343,7 +354,7 @@ Result<ConfigPtr> open_file(const std::string &path, git_config_level_t level,
 
 // Appends the file's patrol.* entries and returns it for further questions; an unreadable
 // file is skipped as git skips it (a null config).
-Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, std::string_view section,
+Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, Sections sections,
                             const std::string &path, git_config_level_t level,
                             const git_repository *repository) {
   if (path.empty() || access(path.c_str(), R_OK) != 0) {
@@ -361,9 +372,7 @@ Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, std::string_view se
   git_config_entry *entry = nullptr;
   int status = 0;
   while ((status = git2().config_next(&entry, iterator)) == 0) {
-    const std::string_view name = entry->name;
-    if (!name.starts_with(section) || name.size() <= section.size() ||
-        name[section.size()] != '.') {
+    if (!in_sections(entry->name, sections)) {
       continue;
     }
     out.push_back(Config::Entry{entry->name, entry->value == nullptr
@@ -377,10 +386,10 @@ Result<ConfigPtr> read_file(std::vector<Config::Entry> &out, std::string_view se
   return config;
 }
 
-Result<void> read_file_into(std::vector<Config::Entry> &out, std::string_view section,
+Result<void> read_file_into(std::vector<Config::Entry> &out, Sections sections,
                             const std::string &path,
                             git_config_level_t level, const git_repository *repository) {
-  Result<ConfigPtr> config = read_file(out, section, path, level, repository);
+  Result<ConfigPtr> config = read_file(out, sections, path, level, repository);
   if (!config) {
     return tl::unexpected(config.error());
   }
@@ -428,10 +437,10 @@ std::string in_dir(std::string dir, std::string_view file) {
 
 // The repository's config, then its worktree's config.worktree when
 // extensions.worktreeConfig says so.
-Result<void> read_repository(std::vector<Config::Entry> &out, std::string_view section,
+Result<void> read_repository(std::vector<Config::Entry> &out, Sections sections,
                              const git_repository *repository) {
   Result<ConfigPtr> local =
-      read_file(out, section, in_dir(git2().repository_commondir(repository), "config"),
+      read_file(out, sections, in_dir(git2().repository_commondir(repository), "config"),
                 GIT_CONFIG_LEVEL_LOCAL, repository);
   if (!local) {
     return tl::unexpected(local.error());
@@ -445,7 +454,7 @@ Result<void> read_repository(std::vector<Config::Entry> &out, std::string_view s
   if (worktree_config == 0) {
     return {};
   }
-  return read_file_into(out, section, in_dir(git2().repository_path(repository), "config.worktree"),
+  return read_file_into(out, sections, in_dir(git2().repository_path(repository), "config.worktree"),
                         GIT_CONFIG_LEVEL_APP, repository);
 }
 
@@ -489,16 +498,22 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
          equals_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
-// Whether a config file could hold an entry of section: a "[patrol" (or "[http") section
-// header or an "[include" that could bring one. "helper = patrol" alone does not count.
-bool may_hold(std::string_view text, std::string_view section) {
+// Whether a config file could hold an entry of the sections: a "[patrol" (or "[http")
+// section header or an "[include" that could bring one. "helper = patrol" alone does not
+// count.
+bool may_hold(std::string_view text, Sections sections) {
   for (std::size_t at = text.find('['); at != std::string_view::npos; at = text.find('[', at + 1)) {
     std::string_view rest = text.substr(at + 1);
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) {
       rest.remove_prefix(1);
     }
-    if (starts_with_ignoring_case(rest, section) || starts_with_ignoring_case(rest, "include")) {
+    if (starts_with_ignoring_case(rest, "include")) {
       return true;
+    }
+    for (std::string_view section : sections) {
+      if (starts_with_ignoring_case(rest, section)) {
+        return true;
+      }
     }
   }
   return false;
@@ -520,8 +535,8 @@ std::string slurp(const std::string &path) {
   return text;
 }
 
-bool file_may_hold(const std::string &path, std::string_view section) {
-  return !path.empty() && may_hold(slurp(path), section);
+bool file_may_hold(const std::string &path, Sections sections) {
+  return !path.empty() && may_hold(slurp(path), sections);
 }
 
 std::string read_first_line(const std::filesystem::path &path) {
@@ -571,20 +586,16 @@ std::vector<std::filesystem::path> repository_candidates() {
   return out;
 }
 
-bool any_file_may_hold(const Sources &files, std::string_view section) {
-  if ((files.system && file_may_hold(*files.system, section)) ||
-      file_may_hold(files.xdg, section) || file_may_hold(files.global, section)) {
-    return true;
-  }
+bool any_repository_file_may_hold(Sections sections) {
   for (const std::filesystem::path &path : repository_candidates()) {
-    if (file_may_hold(path.string(), section)) {
+    if (file_may_hold(path.string(), sections)) {
       return true;
     }
   }
   return false;
 }
 
-Result<void> read_files(std::vector<Config::Entry> &entries, std::string_view section,
+Result<void> read_files(std::vector<Config::Entry> &entries, Sections sections,
                         const Sources &files) {
   if (Result<const Libgit2 *> loaded = libgit2_library(); !loaded) {
     return tl::unexpected(loaded.error());
@@ -596,36 +607,55 @@ Result<void> read_files(std::vector<Config::Entry> &entries, std::string_view se
   }
   const git_repository *repo = repository->get();
   if (files.system) {
-    if (Result<void> read = read_file_into(entries, section, *files.system, GIT_CONFIG_LEVEL_SYSTEM, repo);
+    if (Result<void> read = read_file_into(entries, sections, *files.system, GIT_CONFIG_LEVEL_SYSTEM, repo);
         !read) {
       return read;
     }
   }
-  if (Result<void> read = read_file_into(entries, section, files.xdg, GIT_CONFIG_LEVEL_XDG, repo); !read) {
+  if (Result<void> read = read_file_into(entries, sections, files.xdg, GIT_CONFIG_LEVEL_XDG, repo); !read) {
     return read;
   }
-  if (Result<void> read = read_file_into(entries, section, files.global, GIT_CONFIG_LEVEL_GLOBAL, repo);
+  if (Result<void> read = read_file_into(entries, sections, files.global, GIT_CONFIG_LEVEL_GLOBAL, repo);
       !read) {
     return read;
   }
   if (repo != nullptr) {
-    return read_repository(entries, section, repo);
+    return read_repository(entries, sections, repo);
   }
   return {};
 }
 
-// The entries of one section from the files, then every command-line entry (settings_for
+// The system, XDG and global files through patrol's own reader (helper/config_file.hpp);
+// false when one of them needs libgit2 (an [includeIf], or text git would refuse).
+bool read_user_files(std::vector<Config::Entry> &entries, Sections sections,
+                     const Sources &files) {
+  std::vector<ConfigFileEntry> found;
+  for (const std::string *path : {files.system ? &*files.system : nullptr, &files.xdg, &files.global}) {
+    if (path != nullptr && read_config_file(*path, sections, found) != ConfigFileRead::done) {
+      return false;
+    }
+  }
+  for (ConfigFileEntry &entry : found) {
+    entries.push_back(Config::Entry{std::move(entry.name), std::move(entry.value)});
+  }
+  return true;
+}
+
+// The entries of the sections from the files, then every command-line entry (settings_for
 // picks the section's).
-Result<std::vector<Config::Entry>> read_all(std::string_view section) {
+Result<std::vector<Config::Entry>> read_all(Sections sections) {
   Result<Sources> files = sources();
   if (!files) {
     return tl::unexpected(files.error());
   }
   std::vector<Config::Entry> entries;
-  // Starting libgit2 costs more than everything else here (it loads the TLS trust
-  // store): skip it when no file can hold a patrol setting.
-  if (any_file_may_hold(*files, section)) {
-    if (Result<void> read = read_files(entries, section, *files); !read) {
+  // Starting libgit2 costs more than everything else here (it loads the TLS trust store):
+  // the user's files are read by patrol's own reader, and libgit2 is started only for an
+  // [includeIf], a file git would refuse, or a repository whose config could hold one of
+  // the sections (libgit2 finds the repository as git does, ownership checks included).
+  if (!read_user_files(entries, sections, *files) || any_repository_file_may_hold(sections)) {
+    entries.clear();
+    if (Result<void> read = read_files(entries, sections, *files); !read) {
       return tl::unexpected(read.error());
     }
   }
@@ -654,12 +684,12 @@ std::string listing(const std::vector<Config::Entry> &entries, std::string_view 
 } // namespace
 
 Result<Config> Config::load() {
-  Result<std::vector<Entry>> entries = read_all(patrol_section);
+  Result<std::vector<Entry>> entries = read_all(load_sections);
   if (!entries) {
     return tl::unexpected(entries.error());
   }
-  Config config(std::move(*entries));
-  config.http_entries_.reset(); // read by the first http() question
+  Result<Config> config(Config(std::move(*entries)));
+  config->http_entries_.reset(); // read by the first http() question
   return config;
 }
 
@@ -764,13 +794,26 @@ std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_vie
   return out;
 }
 
+bool Config::interactive() const {
+  std::optional<std::string> last;
+  for (const Entry &entry : entries_) {
+    if (equals_ignoring_case(entry.name, "credential.interactive")) {
+      last = entry.value.value_or("true");
+    }
+  }
+  if (!last) {
+    return true;
+  }
+  return lowered(*last) != "never" && parse_git_bool(*last).value_or(true);
+}
+
 std::string Config::listing_for(std::string_view url) const {
   return listing(entries_, patrol_section, url);
 }
 
 const Result<std::vector<Config::Entry>> &Config::http_entries() const {
   if (!http_entries_) {
-    http_entries_ = read_all(http_section);
+    http_entries_ = read_all(http_sections);
   }
   return *http_entries_;
 }

@@ -36,10 +36,11 @@ public:
   // Reads system, XDG, global, repository (when run inside one) and command-line
   // (GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT/KEY_n/VALUE_n) configuration, honouring
   // GIT_CONFIG_NOSYSTEM, GIT_CONFIG_SYSTEM, GIT_CONFIG_GLOBAL and GIT_DIR, and keeps the
-  // patrol.* entries (http.* ones on demand, see http()). A file git would reject is an
-  // Errc::config error naming it. When no file has a [patrol] or [include] section,
-  // libgit2 is not started at all (it costs more than the rest): git refuses a broken
-  // file itself before it runs a helper.
+  // patrol.* and credential.* entries (http.* ones on demand, see http()). A file git would
+  // reject is an Errc::config error naming it. The files are read by patrol's own reader
+  // (helper/config_file.hpp); libgit2 (which costs milliseconds to start) only for an
+  // [includeIf], a file the reader leaves to git, or a repository config that could hold
+  // one of the sections.
   static Result<Config> load();
   // For tests: entries given as (full key, value) pairs in the order git would read them.
   static Config from_entries(std::vector<std::pair<std::string, std::string>> entries);
@@ -62,6 +63,10 @@ public:
   // A key written without '=' has the value "" here.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>>
   all_for(std::string_view url) const;
+  // git's credential.interactive (git >= 2.46): false, or "never", forbids asking a person
+  // anything (no device flow, no passphrase or token prompt); anything else allows it.
+  // git passes `-c credential.interactive=...` down to its helpers itself.
+  [[nodiscard]] bool interactive() const;
   // The exact text `git config --get-urlmatch patrol <url>` prints: "name value" lines,
   // a key written without '=' as its name alone.
   [[nodiscard]] std::string listing_for(std::string_view url) const;

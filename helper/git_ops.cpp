@@ -1,5 +1,6 @@
 #include "helper/git_ops.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -18,6 +19,10 @@
 
 namespace patrol::helper {
 namespace {
+
+// state[] patrol hands git with a credential it served; git (2.46+) sends it back with the
+// store that follows a successful use, and that store then has nothing to do.
+constexpr std::string_view served_state = "patrol:served";
 
 Result<Credential> read_credential() {
   Result<std::string> input = read_request(STDIN_FILENO);
@@ -40,8 +45,13 @@ int failed(const Error& error) {
 }
 
 store::Query query_of(const Credential& credential) {
-  return store::Query{credential.protocol, credential.host, credential.path,
-                      credential.username, std::nullopt};
+  store::Query query;
+  query.protocol = credential.protocol;
+  query.host = credential.host;
+  query.path = credential.path;
+  query.username = credential.username;
+  query.username_given = credential.username_given;
+  return query;
 }
 
 // Loads the configuration into `config` (the lifecycle reads it too) and opens the store.
@@ -52,6 +62,31 @@ Result<std::unique_ptr<store::Store>> store_for(const Credential& credential, Co
   }
   config = std::move(*loaded);
   return open_store(config, credential_url(credential));
+}
+
+// The answer to get: a pre-encoded credential under capability authtype, else the username
+// and password, both always (even empty: git asks no more once it has both); and under
+// capability state the mark that lets the store git sends after a success skip the store.
+Credential reply_for(const store::Record& record, const Credential& request) {
+  Credential reply;
+  if (!record.authtype.empty()) {
+    reply.capabilities.emplace_back("authtype");
+    reply.authtype = record.authtype;
+    reply.credential = record.secret;
+    reply.username = record.username;
+  } else {
+    reply.username = record.username;
+    reply.username_given = true;
+    reply.password = record.secret;
+    reply.password_given = true;
+    reply.oauth_refresh_token = record.refresh_token;
+  }
+  reply.password_expiry_utc = record.expires_at;
+  if (request.has_capability("state")) {
+    reply.capabilities.emplace_back("state");
+    reply.state.emplace_back(served_state);
+  }
+  return reply;
 }
 
 bool write_stdout(const std::string& text) {
@@ -76,7 +111,9 @@ int run_get(Args /*args*/) {
     report(store.error());
     return 0;
   }
-  Result<std::optional<store::Record>> found = (*store)->find(query_of(*request));
+  store::Query query = query_of(*request);
+  query.authtype_ok = request->has_capability("authtype");
+  Result<std::optional<store::Record>> found = (*store)->find(query);
   if (!found) {
     report(found.error());
     return 0;
@@ -97,12 +134,7 @@ int run_get(Args /*args*/) {
   if (!handed) {
     return 0;
   }
-  const store::Record& record = *handed;
-  Credential reply;
-  reply.username = record.username;
-  reply.password = record.secret;
-  reply.password_expiry_utc = record.expires_at;
-  reply.oauth_refresh_token = record.refresh_token;
+  Credential reply = reply_for(*handed, *request);
   Result<std::string> text = write(reply, request->capabilities);
   if (!text) {
     return failed(text.error());
@@ -117,9 +149,21 @@ int run_store(Args /*args*/) {
   if (!request) {
     return failed(request.error());
   }
-  // Like git's own helpers: only a complete credential is kept.
-  if (request->protocol.empty() || request->host.empty() || request->username.empty() ||
-      request->password.empty() || request->ephemeral) {
+  // The credential patrol itself served: it is stored already, and no keyring is touched.
+  if (request->has_capability("state") &&
+      std::find(request->state.begin(), request->state.end(), served_state) !=
+          request->state.end()) {
+    trace("store: git uses the credential patrol served; nothing to store");
+    return 0;
+  }
+  // A pre-encoded credential (git 2.46+, capability authtype) is kept with its scheme.
+  const bool pre_encoded = request->has_capability("authtype") && !request->authtype.empty() &&
+                           !request->credential.empty();
+  // Like git's own helpers: only a complete credential is kept, and an empty username or
+  // password is complete when given (Kerberos and http.emptyAuth credentials). An
+  // ephemeral one is good for this use only.
+  if (request->protocol.empty() || request->host.empty() || request->ephemeral ||
+      (!pre_encoded && (!request->username_given || !request->password_given))) {
     return 0;
   }
   Config config;
@@ -127,25 +171,39 @@ int run_store(Args /*args*/) {
   if (!store) {
     return failed(store.error());
   }
+  const Secret& secret = pre_encoded ? request->credential : request->password;
+  const std::string authtype = pre_encoded ? request->authtype : std::string();
   // git calls store after every successful use: the same secret again changes nothing,
   // so what patrol learnt about the token is kept and no write happens.
   store::Query exact = query_of(*request);
-  Result<std::optional<store::Record>> existing = (*store)->find(exact);
-  if (existing && *existing && (*existing)->path == request->path &&
-      (*existing)->secret == request->password) {
-    return 0;
+  exact.username_given = true;
+  Result<std::vector<store::Record>> existing = (*store)->list(exact);
+  if (existing) {
+    for (const store::Record& each : *existing) {
+      if (each.path == request->path && each.authtype == authtype && each.secret == secret) {
+        return 0;
+      }
+    }
   }
   store::Record record;
   record.protocol = request->protocol;
   record.host = request->host;
   record.path = request->path;
   record.username = request->username;
-  record.secret = request->password;
+  record.secret = secret;
+  record.authtype = authtype;
   record.expires_at = request->password_expiry_utc;
   record.refresh_token = request->oauth_refresh_token;
-  on_store(config, record, *request);
+  if (!pre_encoded) {
+    on_store(config, record, *request);
+  }
   Result<void> saved = (*store)->save(record);
   return saved ? 0 : failed(saved.error());
+}
+
+int run_capability(Args /*args*/) {
+  // git 2.46's `capability` operation: the protocol version, then what patrol speaks.
+  return write_stdout("version 0\ncapability authtype\ncapability state\n") ? 0 : 1;
 }
 
 int run_erase(Args /*args*/) {
@@ -159,7 +217,11 @@ int run_erase(Args /*args*/) {
                         "refusing to erase with an empty pattern: give at least a protocol "
                         "and a host"});
   }
-  if (!request->password.empty()) {
+  // As git's credential_match: only the credential that was refused, by its password or,
+  // under capability authtype, by its pre-encoded credential.
+  if (request->has_capability("authtype") && !request->credential.empty()) {
+    query.password = request->credential;
+  } else if (request->password_given) {
     query.password = request->password;
   }
   Config config;

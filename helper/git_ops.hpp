@@ -8,5 +8,7 @@ namespace patrol::helper {
 int run_get(Args args);
 int run_store(Args args);
 int run_erase(Args args);
+// git 2.46+: prints "version 0" and the capabilities patrol speaks (authtype, state).
+int run_capability(Args args);
 
 } // namespace patrol::helper

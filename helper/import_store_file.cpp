@@ -28,8 +28,9 @@ StoreFile parse_store_file(std::string_view text) {
     std::string request = "url=" + line + "\n";
     Result<Credential> parsed = parse(request);
     wipe(request);
+    // As git-credential-store: "https://:@host" is an empty username and password, kept.
     if (!parsed || parsed->protocol.empty() || parsed->host.empty() ||
-        parsed->username.empty() || parsed->password.empty()) {
+        !parsed->username_given || !parsed->password_given) {
       ++file.ignored;
       continue;
     }

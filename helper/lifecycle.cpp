@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/git_bool.hpp"
 #include "common/civil_time.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/protocol.hpp"
@@ -158,12 +159,8 @@ Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
 }
 
 Result<bool> parse_bool(std::string_view text) {
-  const std::string value = lowered(text);
-  if (value == "true" || value == "yes" || value == "on" || value == "1") {
-    return true;
-  }
-  if (value.empty() || value == "false" || value == "no" || value == "off" || value == "0") {
-    return false;
+  if (const std::optional<bool> value = parse_git_bool(text)) {
+    return *value;
   }
   return fail(Errc::config, "not a boolean: '" + std::string(text) + "' (use true or false)");
 }

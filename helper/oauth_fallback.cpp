@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/git_bool.hpp"
 #include "common/text.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/flight.hpp"
@@ -54,15 +55,6 @@ void put(int fd, std::string_view text) {
   }
 }
 
-// git's own rule for GIT_TERMINAL_PROMPT: a false boolean forbids asking.
-bool prompting_allowed() {
-  const char* value = std::getenv("GIT_TERMINAL_PROMPT");
-  if (value == nullptr) {
-    return true;
-  }
-  Result<bool> allowed = parse_bool(value);
-  return !allowed || *allowed;
-}
 
 bool display_present() {
   for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY"}) {
@@ -314,8 +306,8 @@ std::optional<store::Record> oauth_on_get(const Config& config, store::Store& st
   if (!setup) {
     return std::nullopt;
   }
-  if (!prompting_allowed()) {
-    trace("GIT_TERMINAL_PROMPT forbids the OAuth device flow");
+  if (!git_terminal_prompt_allowed() || !config.interactive()) {
+    trace("GIT_TERMINAL_PROMPT or credential.interactive forbids the OAuth device flow");
     return std::nullopt;
   }
   const Terminal terminal;

@@ -2,13 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cinttypes>
-#include <climits>
 #include <cstdlib>
 #include <limits>
 #include <utility>
 
+#include "common/git_bool.hpp"
 #include "common/host_port.hpp"
 #include "common/percent.hpp"
 
@@ -27,57 +25,6 @@ tl::unexpected<Error> invalid_line(std::size_t line, std::string_view problem) {
   message += ": ";
   message += problem;
   return invalid(std::move(message));
-}
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
-
-// git_config_bool: true/yes/on, false/no/off (any case), empty is false, otherwise an int
-// as git_parse_int reads it (strtoimax base 0, a k/m/g factor, within int); else refused.
-std::optional<bool> parse_bool(std::string_view value) {
-  if (value.empty()) {
-    return false;
-  }
-  for (const std::string_view word : {"true", "yes", "on"}) {
-    if (equals_ignoring_case(value, word)) {
-      return true;
-    }
-  }
-  for (const std::string_view word : {"false", "no", "off"}) {
-    if (equals_ignoring_case(value, word)) {
-      return false;
-    }
-  }
-  const std::string text(value); // values hold no NUL, so strtoimax sees all of it
-  char* end = nullptr;
-  errno = 0;
-  const std::intmax_t number = std::strtoimax(text.c_str(), &end, 0);
-  if (errno == ERANGE || end == text.c_str()) {
-    return std::nullopt;
-  }
-  const std::string_view unit(end);
-  std::intmax_t factor = 0;
-  if (unit.empty()) {
-    factor = 1;
-  } else if (equals_ignoring_case(unit, "k")) {
-    factor = 1024;
-  } else if (equals_ignoring_case(unit, "m")) {
-    factor = 1024 * 1024;
-  } else if (equals_ignoring_case(unit, "g")) {
-    factor = 1024 * 1024 * 1024;
-  } else {
-    return std::nullopt;
-  }
-  const std::intmax_t max = INT_MAX;
-  if ((number < 0 && -max / factor > number) || (number > 0 && max / factor < number)) {
-    return std::nullopt;
-  }
-  return number != 0;
 }
 
 // git reads the expiry with strtoumax and treats 0 or an overflow as "never expires"; a
@@ -150,11 +97,13 @@ Result<Credential> from_url(std::string_view url, std::size_t line) {
   std::size_t host_begin = 0;
   if (at != std::string_view::npos && at < slash) {
     std::string password;
+    c.username_given = true;
     if (colon == std::string_view::npos || at <= colon) {
       c.username = url_decode(rest.substr(0, at));
     } else {
       c.username = url_decode(rest.substr(0, colon));
       password = url_decode(rest.substr(colon + 1, at - colon - 1));
+      c.password_given = true;
     }
     const bool bad_password = holds_line_break(password);
     c.password = Secret(std::move(password));
@@ -200,7 +149,7 @@ void append(std::vector<std::string>& list, std::string_view value) {
 
 Result<void> set_flag(bool& flag, std::string_view key, std::string_view value,
                       std::size_t line) {
-  const std::optional<bool> parsed = parse_bool(value);
+  const std::optional<bool> parsed = parse_git_bool(value);
   if (!parsed) {
     return invalid_line(line, "bad boolean value for " + std::string(key));
   }
@@ -219,8 +168,10 @@ Result<void> apply(Credential& c, std::string_view key, std::string_view value,
     c.path = value;
   } else if (key == "username") {
     c.username = value;
+    c.username_given = true;
   } else if (key == "password") {
     c.password = Secret(std::string(value));
+    c.password_given = true;
   } else if (key == "url") {
     Result<Credential> parsed = from_url(value, line);
     if (!parsed) {
@@ -327,50 +278,56 @@ Result<std::string> write(const Credential& reply, const std::vector<std::string
   const bool authtype = in_effect("authtype");
   const bool state = in_effect("state");
 
-  // Fields in git's order; an empty value is not written.
-  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  // Fields in git's order; an empty value is not written unless it is a given username or
+  // password (git tells "username=" from no username at all).
+  struct Field {
+    std::string_view key;
+    std::string_view value;
+    bool even_empty = false;
+  };
+  std::vector<Field> fields;
   for (const std::string& capability : reply.capabilities) {
     if (contains(advertised, capability)) {
-      fields.emplace_back("capability[]", capability);
+      fields.push_back({"capability[]", capability});
     }
   }
   if (authtype) {
-    fields.emplace_back("authtype", reply.authtype);
-    fields.emplace_back("credential", reply.credential.view());
-    fields.emplace_back("ephemeral", reply.ephemeral ? "1" : "");
+    fields.push_back({"authtype", reply.authtype});
+    fields.push_back({"credential", reply.credential.view()});
+    fields.push_back({"ephemeral", reply.ephemeral ? "1" : ""});
   }
-  fields.emplace_back("protocol", reply.protocol);
-  fields.emplace_back("host", reply.host);
-  fields.emplace_back("path", reply.path);
-  fields.emplace_back("username", reply.username);
-  fields.emplace_back("password", reply.password.view());
-  fields.emplace_back("oauth_refresh_token", reply.oauth_refresh_token.view());
+  fields.push_back({"protocol", reply.protocol});
+  fields.push_back({"host", reply.host});
+  fields.push_back({"path", reply.path});
+  fields.push_back({"username", reply.username, reply.username_given});
+  fields.push_back({"password", reply.password.view(), reply.password_given});
+  fields.push_back({"oauth_refresh_token", reply.oauth_refresh_token.view()});
   const std::string expiry = reply.password_expiry_utc && *reply.password_expiry_utc > 0
                                  ? std::to_string(*reply.password_expiry_utc)
                                  : std::string();
-  fields.emplace_back("password_expiry_utc", expiry);
+  fields.push_back({"password_expiry_utc", expiry});
   if (state) {
-    fields.emplace_back("continue", reply.continue_ ? "1" : "");
+    fields.push_back({"continue", reply.continue_ ? "1" : ""});
     for (const std::string& item : reply.state) {
-      fields.emplace_back("state[]", item);
+      fields.push_back({"state[]", item});
     }
   }
-  fields.emplace_back("quit", reply.quit ? "1" : "");
+  fields.push_back({"quit", reply.quit ? "1" : ""});
 
   // Checked and sized first: the output holds secrets, so it is never reallocated.
   std::size_t size = 0;
-  for (const auto& [key, value] : fields) {
-    if (!writable(value)) {
-      return invalid("cannot write the " + std::string(key) +
+  for (const Field& field : fields) {
+    if (!writable(field.value)) {
+      return invalid("cannot write the " + std::string(field.key) +
                      " attribute: its value holds a CR, LF or NUL byte");
     }
-    size += value.empty() ? 0 : key.size() + value.size() + 2;
+    size += field.value.empty() && !field.even_empty ? 0 : field.key.size() + field.value.size() + 2;
   }
   std::string out;
   out.reserve(size);
-  for (const auto& [key, value] : fields) {
-    if (!value.empty()) {
-      out.append(key).append(1, '=').append(value).append(1, '\n');
+  for (const Field& field : fields) {
+    if (!field.value.empty() || field.even_empty) {
+      out.append(field.key).append(1, '=').append(field.value).append(1, '\n');
     }
   }
   return out;

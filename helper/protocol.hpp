@@ -30,6 +30,10 @@ struct Credential {
   std::string path{};
   std::string username{};
   Secret password{};
+  // Whether username= and password= were there, even empty: git keeps and hands out a
+  // credential whose username and password are both empty (Kerberos, http.emptyAuth).
+  bool username_given = false;
+  bool password_given = false;
   Secret oauth_refresh_token{};                      // git 2.41+
   std::optional<std::int64_t> password_expiry_utc{}; // git 2.40+
   std::vector<std::string> wwwauth{};                // git 2.41+, git -> helper only
@@ -59,7 +63,8 @@ Result<Credential> parse(std::string_view input);
 // capability[] line, and capability-gated attributes are written only under theirs
 // (authtype: authtype, credential, ephemeral; state: continue, state[]). Empty fields,
 // wwwauth[] (git -> helper only) and a password_expiry_utc that is not positive are
-// omitted. A value holding CR, LF or NUL is an Errc::invalid_input error and nothing is
+// omitted, except username and password, written when given even if empty (as git's own
+// helpers answer for an empty-username credential). A value holding CR, LF or NUL is an Errc::invalid_input error and nothing is
 // returned.
 Result<std::string> write(const Credential& reply, const std::vector<std::string>& advertised);
 

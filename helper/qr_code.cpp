@@ -2,11 +2,35 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include <qrencode.h>
 
+#include "common/shared_library.hpp"
+
 namespace patrol::helper {
 namespace {
+
+// libqrencode is loaded when a QR code is drawn (the device flow, on a terminal), not at
+// the start of every git operation.
+struct Qrencode {
+  QRcode* (*encode)(const char*, int, QRecLevel) = nullptr;
+  void (*free)(QRcode*) = nullptr;
+};
+
+const Qrencode* qrencode() {
+  static const std::optional<Qrencode> loaded = []() -> std::optional<Qrencode> {
+    Result<SharedLibrary> library =
+        SharedLibrary::open("libqrencode.so.4", "libqrencode4", "drawing the QR code");
+    Qrencode functions;
+    if (!library || !library->bind("QRcode_encodeString8bit", functions.encode) ||
+        !library->bind("QRcode_free", functions.free)) {
+      return std::nullopt;
+    }
+    return functions;
+  }();
+  return loaded ? &*loaded : nullptr;
+}
 
 constexpr std::string_view both_light = "\u2588"; // full block
 constexpr std::string_view top_light = "\u2580";  // upper half block
@@ -14,7 +38,7 @@ constexpr std::string_view bottom_light = "\u2584"; // lower half block
 constexpr std::string_view both_dark = " ";
 
 struct QrFree {
-  void operator()(QRcode* code) const { QRcode_free(code); }
+  void operator()(QRcode* code) const { qrencode()->free(code); }
 };
 
 } // namespace
@@ -43,9 +67,12 @@ std::string half_blocks(const std::vector<std::vector<bool>>& dark, int margin) 
 }
 
 std::string qr_code(std::string_view text) {
+  if (qrencode() == nullptr) {
+    return {}; // no QR code: the URL and the code are shown anyway
+  }
   const std::string copy(text);
   const std::unique_ptr<QRcode, QrFree> code(
-      QRcode_encodeString8bit(copy.c_str(), 0, QR_ECLEVEL_L));
+      qrencode()->encode(copy.c_str(), 0, QR_ECLEVEL_L));
   if (!code || code->width <= 0) {
     return {};
   }

@@ -11,6 +11,9 @@ namespace patrol::helper {
 
 store::Settings store_settings(const Config& config, std::string_view url) {
   return [&config, url = std::string(url)](std::string_view key) -> std::optional<std::string> {
+    if (key == "interactive") {
+      return config.interactive() ? "true" : "false"; // git's credential.interactive
+    }
     std::string value = config.value(key, url);
     if (value.empty()) {
       return std::nullopt;

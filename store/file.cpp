@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/git_bool.hpp"
 #include "store/file_atomic.hpp"
 #include "store/file_format.hpp"
 #include "store/file_lock.hpp"
@@ -437,9 +438,9 @@ public:
   }
 
   Result<void> save(const Record& record) override {
-    if (record.protocol.empty() || record.host.empty() || record.secret.empty()) {
-      return fail(Errc::invalid_input,
-                  "a credential needs a protocol, a host and a password to be stored");
+    // An empty password is a credential too (Kerberos, http.emptyAuth), as in git's helpers.
+    if (record.protocol.empty() || record.host.empty()) {
+      return fail(Errc::invalid_input, "a credential needs a protocol and a host to be stored");
     }
     Result<bool> saved = vault_.modify(
         [&](std::vector<Record>& records) {
@@ -554,7 +555,9 @@ Result<FileStoreOptions> file_options(const Settings& settings) {
     }
     options.unlock_timeout = *parsed;
   }
-  options.interactive = env_or_empty("GIT_TERMINAL_PROMPT") != "0";
+  // git's booleans (GIT_TERMINAL_PROMPT=false too), and credential.interactive as git
+  // reads it, which the helper passes as the setting "interactive".
+  options.interactive = git_terminal_prompt_allowed() && get("interactive") != "false";
   return options;
 }
 

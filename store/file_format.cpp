@@ -350,6 +350,9 @@ Secret serialize_records(const std::vector<Record>& records) {
         {"token_id", bytes_value(record.token_id)},
         {"token_name", bytes_value(record.token_name)},
     };
+    if (!record.authtype.empty()) {
+      item["authtype"] = bytes_value(record.authtype);
+    }
     if (!record.refresh_token.empty()) {
       item["refresh_token"] = bytes_value(record.refresh_token.view());
     }
@@ -390,6 +393,7 @@ Result<std::vector<Record>> parse_records(std::string_view text) {
     record.secret = Secret(std::move(*secret));
     record.path = value_field(item, "path").value_or("");
     record.username = value_field(item, "username").value_or("");
+    record.authtype = value_field(item, "authtype").value_or("");
     record.kind = kind_from_string(string_field(item, "kind").value_or("")).value_or(Kind::password);
     if (std::optional<std::string> refresh = value_field(item, "refresh_token")) {
       record.refresh_token = Secret(std::move(*refresh));

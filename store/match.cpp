@@ -29,7 +29,11 @@ bool same_host(const std::string& wanted, const Record& record) {
 bool matches(const Query& query, const Record& record) {
   if (!equal_when_given(query.protocol, record.protocol) ||
       !same_host(query.host, record) ||
-      !equal_when_given(query.username, record.username)) {
+      !(query.username_given ? query.username == record.username
+                             : equal_when_given(query.username, record.username))) {
+    return false;
+  }
+  if (!query.authtype_ok && !record.authtype.empty()) {
     return false;
   }
   // git sends a path only with credential.useHttpPath: an item kept for one repository
@@ -42,15 +46,18 @@ bool matches(const Query& query, const Record& record) {
 
 // Several records answer a request without a username when one host has tokens for
 // several accounts. The keyring returns them in no fixed order, so git would otherwise
-// get a different account from one call to the next: the rule is a record without a
-// path first, then the smallest username compared bytewise, then the smallest path.
+// get a different account from one call to the next: the rule is a pre-encoded credential
+// (authtype) first, since only a caller that can use one sees it, then a record without a
+// path, then the smallest username compared bytewise, then the smallest path.
 std::optional<Record> pick(std::vector<Record> candidates) {
   if (candidates.empty()) {
     return std::nullopt;
   }
   const auto order = [](const Record& a, const Record& b) {
-    return std::make_tuple(!a.path.empty(), std::string_view(a.username), std::string_view(a.path)) <
-           std::make_tuple(!b.path.empty(), std::string_view(b.username), std::string_view(b.path));
+    return std::make_tuple(a.authtype.empty(), !a.path.empty(), std::string_view(a.username),
+                           std::string_view(a.path)) <
+           std::make_tuple(b.authtype.empty(), !b.path.empty(), std::string_view(b.username),
+                           std::string_view(b.path));
   };
   auto best = std::min_element(candidates.begin(), candidates.end(), order);
   return std::move(*best);

@@ -8,14 +8,15 @@
 namespace patrol::store {
 
 // Protocol, host (with port, compared in canonical form: common/host_port.hpp) and
-// username must be equal when the query gives them; the path must be equal when the query
+// username must be equal when the query gives them (a username given empty matches only an
+// empty username); the path must be equal when the query
 // gives one, and a record stored with a path answers only a query with that path. A query password (erase) must equal the record's secret.
 // A query without protocol, host, path and username matches every record (listing).
 [[nodiscard]] bool matches(const Query& query, const Record& record);
 
 // When several records answer a query without a username, the choice is deterministic:
-// a record without a path before one with a path, then the smallest username (bytewise),
-// then the smallest path. Returns nullopt for an empty list.
+// a pre-encoded credential (authtype) first, a record without a path before one with a
+// path, then the smallest username (bytewise), then the smallest path. Returns nullopt for an empty list.
 [[nodiscard]] std::optional<Record> pick(std::vector<Record> candidates);
 
 } // namespace patrol::store

@@ -18,7 +18,7 @@ constexpr std::array<std::pair<Kind, std::string_view>, 3> kind_names{{
 
 bool same_credential(const Record& a, const Record& b) {
   return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
-         a.username == b.username;
+         a.username == b.username && a.authtype == b.authtype;
 }
 
 std::string_view to_string(Kind kind) {

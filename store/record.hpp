@@ -20,6 +20,9 @@ struct Record {
   std::string path;
   std::string username;
   Secret secret;
+  // Non-empty: `secret` is a pre-encoded credential for this HTTP authentication scheme
+  // (git's authtype and credential, git 2.46+), e.g. "Bearer"; part of the record's key.
+  std::string authtype;
 
   Kind kind = Kind::password;
   std::optional<std::int64_t> expires_at; // Unix seconds, as git's password_expiry_utc
@@ -40,13 +43,20 @@ struct Query {
   std::string path;
   std::string username;
   std::optional<Secret> password; // erase: only an item holding this password
+  // The username was given, even empty: it must then match exactly, as in git's
+  // credential_match (an empty-username credential is erased alone, not every user's).
+  bool username_given = false;
+  // False for a caller that did not announce capability authtype: a record holding a
+  // pre-encoded credential must not answer it.
+  bool authtype_ok = true;
 
   [[nodiscard]] bool empty() const {
     return protocol.empty() && host.empty() && path.empty() && username.empty();
   }
 };
 
-// Whether two records are the same credential: protocol, host, path and username.
+// Whether two records are the same credential: protocol, host, path, username and the
+// authtype of a pre-encoded credential.
 bool same_credential(const Record& a, const Record& b);
 
 std::string_view to_string(Kind kind);

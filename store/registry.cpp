@@ -53,7 +53,7 @@ Result<std::unique_ptr<Store>> open(std::string_view name, const Settings& setti
 Result<std::unique_ptr<Store>> open_auto(const Settings& settings) {
   ProbeResult probe = probe_secret_service();
   if (probe.usable) {
-    Result<std::unique_ptr<Store>> keyring = open_secret_service();
+    Result<std::unique_ptr<Store>> keyring = open_secret_service(true);
     if (keyring) {
       return keyring;
     }

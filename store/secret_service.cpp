@@ -50,9 +50,32 @@ const SecretSchema search_schema = make_schema("org.git.Password", SECRET_SCHEMA
 const SecretSchema write_schema =
     make_schema("org.gnome.keyring.NetworkPassword", SECRET_SCHEMA_NONE);
 
+// A pre-encoded credential (git's authtype and credential) is patrol's own item: its host
+// is under `patrol_server`, not `server`, so git-credential-libsecret, which finds items
+// by server and takes the secret for a password, never hands it out as one.
+constexpr const char* authtype_schema_name = "org.git-credential-patrol.Credential";
+const SecretSchema authtype_schema = SecretSchema{
+    authtype_schema_name,
+    SECRET_SCHEMA_NONE,
+    {
+        {"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"object", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"port", SECRET_SCHEMA_ATTRIBUTE_INTEGER},
+        {"patrol_server", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {"patrol_authtype", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
+    },
+    0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+};
+
 // Schemas whose items are git credentials: git's own, and the one git 2.39 uses.
 constexpr std::string_view git_schema_names[] = {"org.git.Password",
                                                  "org.gnome.keyring.NetworkPassword"};
+// Every schema patrol's items are under, for listing them all.
+constexpr std::string_view all_schema_names[] = {"org.git.Password",
+                                                 "org.gnome.keyring.NetworkPassword",
+                                                 "org.git-credential-patrol.Credential"};
 
 constexpr std::string_view start_fix =
     "start gnome-keyring-daemon (or another Secret Service) in your D-Bus session, or set "
@@ -257,16 +280,18 @@ void put(GHashTable* attributes, const char* name, const std::string& value) {
   g_hash_table_insert(attributes, const_cast<char*>(name), g_strdup(value.c_str()));
 }
 
+const char* server_attribute(bool pre_encoded) { return pre_encoded ? "patrol_server" : "server"; }
+
 // The attributes to search with: the query's non-empty fields. No `object` when the query
 // has no path, so items with a path are found and then refused by matches().
-HashPtr search_attributes(const Query& query) {
+HashPtr search_attributes(const Query& query, bool pre_encoded) {
   HashPtr attributes = new_attributes();
   if (!query.protocol.empty()) {
     put(attributes.get(), "protocol", query.protocol);
   }
   if (!query.host.empty()) {
     HostPort host = split_host(query.host);
-    put(attributes.get(), "server", host.server);
+    put(attributes.get(), server_attribute(pre_encoded), host.server);
     if (host.port) {
       put(attributes.get(), "port", std::to_string(*host.port));
     }
@@ -284,17 +309,21 @@ HashPtr search_attributes(const Query& query) {
 HashPtr item_attributes(const Record& record) {
   HashPtr attributes = new_attributes();
   HostPort host = split_host(record.host);
+  const bool pre_encoded = !record.authtype.empty();
   put(attributes.get(), "protocol", record.protocol);
-  put(attributes.get(), "server", host.server);
+  put(attributes.get(), server_attribute(pre_encoded), host.server);
+  if (pre_encoded) {
+    put(attributes.get(), "patrol_authtype", record.authtype);
+  }
   if (host.port) {
     put(attributes.get(), "port", std::to_string(*host.port));
   }
   if (!record.path.empty()) {
     put(attributes.get(), "object", record.path);
   }
-  if (!record.username.empty()) {
-    put(attributes.get(), "user", record.username);
-  }
+  // Even empty: git's helper keeps user="" for an empty-username credential and reads the
+  // username back from it; without the attribute it would ask for a username.
+  put(attributes.get(), "user", record.username);
   return attributes;
 }
 
@@ -325,7 +354,8 @@ std::optional<Record> keys_of(SecretItem* item) {
     return std::nullopt;
   }
   const std::string schema = attribute(attributes.get(), "xdg:schema");
-  bool known_schema = false;
+  const bool pre_encoded = schema == authtype_schema_name;
+  bool known_schema = pre_encoded;
   for (std::string_view name : git_schema_names) {
     known_schema = known_schema || schema == name;
   }
@@ -333,8 +363,10 @@ std::optional<Record> keys_of(SecretItem* item) {
                        g_hash_table_contains(attributes.get(), "authtype") != FALSE;
   Record record;
   record.protocol = attribute(attributes.get(), "protocol");
-  record.host = attribute(attributes.get(), "server");
-  if (!known_schema || foreign || record.protocol.empty() || record.host.empty()) {
+  record.host = attribute(attributes.get(), server_attribute(pre_encoded));
+  record.authtype = pre_encoded ? attribute(attributes.get(), "patrol_authtype") : "";
+  if (!known_schema || foreign || record.protocol.empty() || record.host.empty() ||
+      (pre_encoded && record.authtype.empty())) {
     return std::nullopt;
   }
   const std::string port = attribute(attributes.get(), "port");
@@ -378,7 +410,7 @@ bool valid_keys(const std::string& protocol, const std::string& host, const std:
 
 bool same_keys(const Record& a, const Record& b) {
   return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
-         a.username == b.username;
+         a.username == b.username && a.authtype == b.authtype;
 }
 
 struct Found {
@@ -413,6 +445,57 @@ public:
       records.push_back(std::move(each.record));
     }
     return records;
+  }
+
+  // The best item chosen by its attributes, then only its secret loaded: loading every
+  // matching item's secret costs a round trip and a decryption each.
+  Result<std::optional<Record>> find(const Query& query) override {
+    if (query.password) {
+      return Store::find(query);
+    }
+    constexpr int tries = 4; // as search(): an item deleted meanwhile means search again
+    for (int attempt = 1;; ++attempt) {
+      bool vanished = false;
+      Result<std::optional<Record>> found = find_once(query, vanished);
+      if (!vanished || attempt == tries) {
+        return found;
+      }
+    }
+  }
+
+  Result<std::optional<Record>> find_once(const Query& query, bool& vanished) {
+    Result<std::vector<Found>> found = search(query, false);
+    if (!found) {
+      return tl::unexpected(found.error());
+    }
+    std::vector<Record> keys;
+    keys.reserve(found->size());
+    for (const Found& each : *found) {
+      keys.push_back(each.record);
+    }
+    std::optional<Record> best = pick(std::move(keys));
+    if (!best) {
+      return std::optional<Record>();
+    }
+    for (Found& each : *found) {
+      if (same_keys(each.record, *best)) {
+        GError* raw = nullptr;
+        const bool loaded =
+            secret_item_load_secret_sync(each.item.get(), nullptr, &raw) != FALSE;
+        ErrorPtr error(raw);
+        if (!loaded) {
+          vanished = no_such_object(error.get());
+          return translate(error.get(), "reading the credential");
+        }
+        ValuePtr value(secret_item_get_secret(each.item.get()));
+        if (!value) {
+          return locked_error();
+        }
+        read_secret(value.get(), each.record);
+        return std::optional<Record>(std::move(each.record));
+      }
+    }
+    return std::optional<Record>();
   }
 
   // The Secret Service has no transactions: every write of patrol's, and every
@@ -458,9 +541,9 @@ public:
 
   // save's work; the caller holds the lock.
   Result<void> write(const Record& record) {
-    if (record.protocol.empty() || record.host.empty() || record.secret.empty()) {
-      return fail(Errc::invalid_input,
-                  "a credential needs a protocol, a host and a password to be stored");
+    // An empty password is a credential too (Kerberos, http.emptyAuth), as in git's helpers.
+    if (record.protocol.empty() || record.host.empty()) {
+      return fail(Errc::invalid_input, "a credential needs a protocol and a host to be stored");
     }
     if (!valid_keys(record.protocol, record.host, record.path, record.username)) {
       return fail(Errc::invalid_input,
@@ -487,7 +570,8 @@ public:
     HashPtr attributes = item_attributes(record);
     const std::string label = item_label(record);
     GError* raw = nullptr;
-    Owned<SecretItem> created(secret_item_create_sync(collection->get(), &write_schema,
+    const SecretSchema* schema = record.authtype.empty() ? &write_schema : &authtype_schema;
+    Owned<SecretItem> created(secret_item_create_sync(collection->get(), schema,
                                                       attributes.get(), label.c_str(),
                                                       value.get(), SECRET_ITEM_CREATE_NONE,
                                                       nullptr, &raw));
@@ -560,22 +644,25 @@ private:
   }
 
   // Every item answering the query, secrets loaded. A matching item whose secret cannot
-  // be read is in a locked keyring that the unlock attempt left locked. An item another
+  // be read is in a locked keyring that the unlock attempt left locked. With load_secrets
+  // false only the keys are read (the query must then hold no password): find() loads the
+  // one secret it hands out. An item another
   // process deleted between the search and the reading of its secret (a save replaces an
   // item by creating the new one, then deleting the old) is a reason to search again, not
   // an error: a few tries, since every such race ends with the writer's next call.
-  Result<std::vector<Found>> search(const Query& query) {
+  Result<std::vector<Found>> search(const Query& query, bool load_secrets = true) {
     constexpr int tries = 4;
     for (int attempt = 1;; ++attempt) {
       bool vanished = false;
-      Result<std::vector<Found>> found = search_once(query, vanished);
+      Result<std::vector<Found>> found = search_once(query, load_secrets, vanished);
       if (!vanished || attempt == tries) {
         return found;
       }
     }
   }
 
-  Result<std::vector<Found>> search_once(const Query& query, bool& vanished) {
+  Result<std::vector<Found>> search_once(const Query& query, bool load_secrets,
+                                         bool& vanished) {
     std::vector<Found> found;
     if (!valid_keys(query.protocol, query.host, query.path, query.username)) {
       return found; // every item's attributes are UTF-8, so nothing can match
@@ -585,11 +672,12 @@ private:
       return tl::unexpected(service.error());
     }
     const auto flags = static_cast<SecretSearchFlags>(
-        SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS);
+        SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
+        (load_secrets ? SECRET_SEARCH_LOAD_SECRETS : SECRET_SEARCH_NONE));
     std::vector<ObjectList> results;
     if (query.empty()) {
       // Listing everything: only git's items, so no other application's secrets are loaded.
-      for (std::string_view schema : git_schema_names) {
+      for (std::string_view schema : all_schema_names) {
         HashPtr attributes = new_attributes();
         put(attributes.get(), "xdg:schema", std::string(schema));
         Result<ObjectList> items =
@@ -600,13 +688,23 @@ private:
         results.push_back(std::move(*items));
       }
     } else {
-      HashPtr attributes = search_attributes(query);
+      HashPtr attributes = search_attributes(query, false);
       Result<ObjectList> items =
           run_search(*service, &search_schema, attributes.get(), flags, &vanished);
       if (!items) {
         return tl::unexpected(items.error());
       }
       results.push_back(std::move(*items));
+      // Pre-encoded credentials only for a caller that can take them: one more search.
+      if (query.authtype_ok) {
+        HashPtr more = search_attributes(query, true);
+        Result<ObjectList> own =
+            run_search(*service, &authtype_schema, more.get(), flags, &vanished);
+        if (!own) {
+          return tl::unexpected(own.error());
+        }
+        results.push_back(std::move(*own));
+      }
     }
     Query keys_only = query;
     keys_only.password.reset();
@@ -615,6 +713,11 @@ private:
       auto* item = static_cast<SecretItem*>(node->data);
       std::optional<Record> record = keys_of(item);
       if (!record || !matches(keys_only, *record)) {
+        continue;
+      }
+      if (!load_secrets) {
+        found.push_back(Found{Owned<SecretItem>(static_cast<SecretItem*>(g_object_ref(item))),
+                              std::move(*record)});
         continue;
       }
       ValuePtr value(secret_item_get_secret(item));
@@ -699,7 +802,8 @@ private:
     std::vector<Owned<SecretItem>> same;
     HashPtr attributes = item_attributes(record);
     GError* raw = nullptr;
-    ObjectList items(secret_service_search_sync(service, &search_schema, attributes.get(),
+    const SecretSchema* schema = record.authtype.empty() ? &search_schema : &authtype_schema;
+    ObjectList items(secret_service_search_sync(service, schema, attributes.get(),
                                                 SECRET_SEARCH_ALL, nullptr, &raw));
     ErrorPtr error(raw);
     for (GList* node = items.get(); node != nullptr; node = node->next) {
@@ -718,10 +822,13 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<Store>> open_secret_service() {
+Result<std::unique_ptr<Store>> open_secret_service(bool answered) {
   Result<Owned<GDBusConnection>> bus = connect_session_bus();
   if (!bus) {
     return tl::unexpected(bus.error());
+  }
+  if (answered) {
+    return std::unique_ptr<Store>(std::make_unique<SecretServiceStore>(std::move(*bus)));
   }
   const std::string name(secrets_bus_name());
   Result<bool> present = service_on_bus(bus->get(), name);

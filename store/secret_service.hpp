@@ -22,6 +22,8 @@ namespace patrol::store {
 
 // Connects to the session bus and checks that a Secret Service owns or can be started
 // for org.freedesktop.secrets; the Secret Service itself is spoken to on first use.
-Result<std::unique_ptr<Store>> open_secret_service();
+// `answered`: the caller has just had an answer from the Secret Service (the auto store's
+// probe), so the check is skipped.
+Result<std::unique_ptr<Store>> open_secret_service(bool answered = false);
 
 } // namespace patrol::store

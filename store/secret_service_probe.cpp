@@ -44,7 +44,14 @@ ProbeResult probe_secret_service() {
     has_default = path != nullptr && std::string_view(path) != "/";
     g_variant_unref(reply);
   }
-  g_object_unref(bus);
+  // The shared connection is kept (one reference, for the life of the process): the store
+  // and libsecret ask g_bus_get for it next, and a new one costs a connection handshake.
+  static GDBusConnection* kept = nullptr;
+  if (kept == nullptr) {
+    kept = bus;
+  } else {
+    g_object_unref(bus);
+  }
   if (!answered) {
     return {false, "no Secret Service answers on the D-Bus session bus"};
   }

@@ -287,6 +287,19 @@ SCENARIOS = [
         "home/.gitconfig": "[includeIf \"gitdir:{root}/repo/\"]\n\tpath = ifrepo.cfg\n",
         "home/ifrepo.cfg": "[patrol]\n\tstore = in-repo-only\n",
     }, urls=URLS[:4]),
+    Scenario("includes without includeIf, nested and relative, read without libgit2", files={
+        "home/.gitconfig": "[patrol]\n\tstore = before\n[include]\n\tpath = conf/inc.cfg\n"
+                           "[include]\n\tpath = missing.cfg\n[patrol]\n\tafter = yes\n",
+        "home/conf/inc.cfg": "[patrol]\n\tstore = included\n[include]\n\tpath = deeper.cfg\n",
+        "home/conf/deeper.cfg": "[patrol \"https://example.com\"]\n\tstore = deeper\n",
+    }, urls=URLS[:12]),
+    Scenario("git's value syntax: quotes, escapes, continuations, comments, CRLF", files={
+        "home/.gitconfig": "[patrol]\r\n\tquoted = \" a ; b # c \"  ; comment\r\n"
+                           "\tescaped = x\\ty\\\\z\\\"w\n\tcontinued = one \\\n  two\n"
+                           "\tspaced =   inner   blanks   # trailing\n"
+                           "[Patrol.Dotted]\n\tkey = ignored-by-urlmatch\n"
+                           "[patrol \"https://ex\\\"ample.com\"] store = escaped-subsection\n",
+    }, urls=URLS[:12]),
     Scenario("git -c values", files={"home/.gitconfig": RICH}, cmdline=[
         "patrol.store=cmdline", "patrol.https://example.com.store=cmd-host",
         "Patrol.https://Example.com/group.Store=cmd-group",

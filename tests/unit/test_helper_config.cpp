@@ -335,9 +335,33 @@ TEST_CASE("load() leaves http.* to the first http() question, which reads the fi
 
   const std::string broken = dir.write("broken", "[http]\n\tproxy = x\n[broken\n");
   ScopedEnv bad{{"GIT_CONFIG_GLOBAL", broken.c_str()}};
-  Result<Config> skipped = Config::load(); // no [patrol: libgit2 never sees the file
-  REQUIRE(skipped);
-  Result<std::optional<std::string>> refused = skipped->http("proxy", "https://example.com");
+  // Every file is read now (patrol's own reader costs microseconds), so a file git would
+  // refuse is refused by load() too, naming it, as git refuses it before any helper runs.
+  Result<Config> refused = Config::load();
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find(broken) != std::string::npos);
+}
+
+TEST_CASE("credential.interactive as git reads it, never included", "[helper][config]") {
+  struct Row {
+    std::vector<std::pair<std::string, std::string>> entries;
+    bool interactive;
+  };
+  const std::vector<Row> rows{
+      {{}, true},
+      {{{"credential.interactive", "false"}}, false},
+      {{{"credential.interactive", "never"}}, false},
+      {{{"credential.interactive", "NEVER"}}, false},
+      {{{"credential.interactive", "0"}}, false},
+      {{{"credential.interactive", "true"}}, true},
+      {{{"credential.interactive", "auto"}}, true},
+      {{{"credential.interactive", "always"}}, true},
+      {{{"credential.interactive", "false"}, {"credential.interactive", "true"}}, true},
+      {{{"credential.https://h.example.interactive", "false"}}, true},
+  };
+  for (const Row& row : rows) {
+    const Config config = Config::from_entries(row.entries);
+    INFO((row.entries.empty() ? std::string("(unset)") : row.entries.back().second));
+    CHECK(config.interactive() == row.interactive);
+  }
 }

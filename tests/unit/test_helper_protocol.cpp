@@ -254,7 +254,11 @@ TEST_CASE("parse: table of requests", "[helper][protocol]") {
       const patrol::Result<Credential> parsed = parse(row.input);
       INFO(row.name);
       REQUIRE(parsed.has_value());
-      CHECK(*parsed == row.expected);
+      // Whether username= and password= were given is checked in its own table below.
+      Credential expected = row.expected;
+      expected.username_given = parsed->username_given;
+      expected.password_given = parsed->password_given;
+      CHECK(*parsed == expected);
     }
   }
 }
@@ -413,6 +417,43 @@ TEST_CASE("write: wwwauth[] is git's to send, never written", "[helper][protocol
   CHECK(write(reply, {}).value() == "username=u\n");
 }
 
+TEST_CASE("username= and password= given empty are told from absent ones", "[helper][protocol]") {
+  struct Row {
+    const char* name;
+    std::string input;
+    bool username_given;
+    bool password_given;
+  };
+  const std::vector<Row> rows{
+      {"both empty lines", "protocol=https\nhost=h\nusername=\npassword=\n", true, true},
+      {"no lines", "protocol=https\nhost=h\n", false, false},
+      {"empty username only", "username=\n", true, false},
+      {"url with an empty user and password", "url=https://:@h\n", true, true},
+      {"url with an empty user", "url=https://@h\n", true, false},
+      {"url without user", "url=https://h\n", false, false},
+      {"url resets what came before", "username=\nurl=https://h\n", false, false},
+  };
+  for (const Row& row : rows) {
+    SECTION(row.name) {
+      const patrol::Result<Credential> parsed = parse(row.input);
+      REQUIRE(parsed.has_value());
+      CHECK(parsed->username_given == row.username_given);
+      CHECK(parsed->password_given == row.password_given);
+      CHECK(parsed->username.empty());
+      CHECK(parsed->password.empty());
+    }
+  }
+}
+
+TEST_CASE("write: a given empty username and password are written, as git's helpers do",
+          "[helper][protocol]") {
+  Credential reply{.username_given = true, .password_given = true};
+  CHECK(write(reply, {}).value() == "username=\npassword=\n");
+  reply.password = Secret("pw");
+  CHECK(write(reply, {}).value() == "username=\npassword=pw\n");
+  CHECK(write(Credential{.username = "u"}, {}).value() == "username=u\n");
+}
+
 TEST_CASE("round trip: parse(write(x)) == x", "[helper][protocol]") {
   const std::vector<Credential> credentials{
       Credential{.protocol = "https", .host = "example.com"},
@@ -421,6 +462,8 @@ TEST_CASE("round trip: parse(write(x)) == x", "[helper][protocol]") {
                  .path = "a b/c=d",
                  .username = "al@ice",
                  .password = Secret("p=w d%0a"),
+                 .username_given = true,
+                 .password_given = true,
                  .oauth_refresh_token = Secret("rt"),
                  .password_expiry_utc = 4102444800},
       Credential{.capabilities = {"authtype", "state"},

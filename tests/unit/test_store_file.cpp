@@ -5,9 +5,10 @@
 #include <string>
 
 #include <catch2/catch.hpp>
-#include <keyutils.h>
-#include <sys/stat.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "store/file.hpp"
 #include "store/kernel_keyring.hpp"
@@ -32,7 +33,8 @@ struct Sandbox {
   FileStoreOptions options;
 
   explicit Sandbox(std::string passphrase = "correct horse") {
-    REQUIRE(keyctl_join_session_keyring(nullptr) >= 0);
+    // A new anonymous session keyring for this process (keyctl_join_session_keyring(NULL)).
+  REQUIRE(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) >= 0);
     char pattern[] = "/tmp/patrol-file-XXXXXX";
     REQUIRE(mkdtemp(pattern) != nullptr);
     root = pattern;
@@ -91,7 +93,8 @@ std::string with_number(std::string text, const std::string& field, const std::s
 } // namespace
 
 TEST_CASE("kernel keyring: write, read, remove in a private session keyring") {
-  REQUIRE(keyctl_join_session_keyring(nullptr) >= 0);
+  // A new anonymous session keyring for this process (keyctl_join_session_keyring(NULL)).
+  REQUIRE(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) >= 0);
   const std::string description = kernel_keyring::description_for("/nowhere/test");
   CHECK_FALSE(kernel_keyring::read(description));
   REQUIRE(kernel_keyring::write(description, Secret("key-bytes"), std::chrono::seconds(30)));

@@ -1,6 +1,8 @@
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -42,4 +44,36 @@ TEST_CASE("file store: options from settings, and a bad timeout is a configurati
   });
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == Errc::config);
+}
+
+TEST_CASE("file store: no passphrase prompt when git's GIT_TERMINAL_PROMPT or "
+          "credential.interactive forbids it") {
+  struct Row {
+    const char* prompt; // GIT_TERMINAL_PROMPT, nullptr: unset
+    const char* interactive; // the helper's credential.interactive, nullptr: unset
+    bool asks;
+  };
+  const std::vector<Row> rows{
+      {nullptr, nullptr, true}, {"1", nullptr, true},    {"0", nullptr, false},
+      {"false", nullptr, false}, {"no", nullptr, false}, {"off", nullptr, false},
+      {nullptr, "false", false}, {nullptr, "true", true}, {"true", "false", false},
+  };
+  for (const Row& row : rows) {
+    INFO("GIT_TERMINAL_PROMPT=" << (row.prompt ? row.prompt : "(unset)")
+                                << " interactive=" << (row.interactive ? row.interactive : "(unset)"));
+    if (row.prompt == nullptr) {
+      unsetenv("GIT_TERMINAL_PROMPT");
+    } else {
+      setenv("GIT_TERMINAL_PROMPT", row.prompt, 1);
+    }
+    auto options = file_options([&](std::string_view key) -> std::optional<std::string> {
+      if (key == "interactive" && row.interactive != nullptr) {
+        return row.interactive;
+      }
+      return std::nullopt;
+    });
+    REQUIRE(options);
+    CHECK(options->interactive == row.asks);
+  }
+  unsetenv("GIT_TERMINAL_PROMPT");
 }

@@ -125,3 +125,20 @@ TEST_CASE("pick: a record without a path first, then the smallest path") {
   CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "a.git", "alice")})
             ->path == "a.git");
 }
+
+TEST_CASE("matches: a username given empty matches only the empty username (SSO)") {
+  const Record sso = record("https", "sso.example.com", "", "", "");
+  const Record alice = record("https", "sso.example.com", "", "alice");
+  Query given_empty{"https", "sso.example.com", "", "", {}};
+  given_empty.username_given = true;
+  const Query not_given{"https", "sso.example.com", "", "", {}};
+  CHECK(matches(given_empty, sso));
+  CHECK_FALSE(matches(given_empty, alice));
+  CHECK(matches(not_given, sso));
+  CHECK(matches(not_given, alice));
+  Query empty_password = given_empty;
+  empty_password.password = Secret("");
+  CHECK(matches(empty_password, sso));
+  empty_password.password = Secret("x");
+  CHECK_FALSE(matches(empty_password, sso));
+}
