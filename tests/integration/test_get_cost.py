@@ -15,10 +15,11 @@ from headless import HeadlessTest
 HOST = "cost.example.com"
 GET = credential_input(protocol="https", host=HOST)
 
-# The limits (this version's numbers; see the module docstring). Relocations move by a
-# few with any code change, so they have a margin of about 0.3 %; the rest are exact.
+# The limits (this version's numbers; see the module docstring). Relocations move by some
+# dozens with any code change, so they have a margin of about 3 % (one more library costs
+# hundreds to thousands); the rest are exact.
 MAX_LIBRARIES = {"secretservice": 19, "file": 19, "env": 19}
-MAX_RELOCATIONS = {"secretservice": 17000, "file": 17000, "env": 17000}
+MAX_RELOCATIONS = {"secretservice": 17500, "file": 17500, "env": 17500}
 # Calls before the helper's reply; the RemoveMatch calls of its teardown race its exit (0 to
 # 4 reach the bus) and are not counted. The auto store's ReadAlias is in (it tells a Secret
 # Service without a keyring from a usable one).
