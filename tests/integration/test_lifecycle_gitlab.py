@@ -147,7 +147,8 @@ class WhatTheForgeSaid(ForgeTest):
         self.wait_for(lambda: self.record()["state"] == "revoked", what="the recorded revocation")
         check = self.sb.helper("check", "--offline", input="")
         self.assertEqual(check.returncode, 2)
-        self.assertEqual(self.text(check.stdout), f"https://alice@{self.host}  token 'laptop' revoked\n")
+        self.assertEqual(self.text(check.stdout),
+                         f"https://alice@{self.host}  token 'laptop' revoked\n")
 
         link = f"{self.server.creation_url()}?name=laptop&scopes=read_repository"
         self.assertEqual(self.clone_refused(), [
