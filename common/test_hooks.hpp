@@ -13,6 +13,8 @@
 // Adding a hook: a value in Hook, its row in tests/hooks/test_hooks.cpp (the variable that
 // arms it), and `test_hook(Hook::...)` where it should act. Integration tests run the
 // hooked binary with Sandbox(test_hooks=True) (tests/integration/harness.py).
+#include <chrono>
+
 namespace patrol {
 
 enum class Hook {
@@ -21,10 +23,17 @@ enum class Hook {
   pause_before_rename,
   // The background refresh has looked the token up and is about to save what it learnt.
   pause_before_refresh_save,
+  // A lock file was found held by another process; the wait for it is about to begin.
+  pause_on_held_lock,
 };
 
 // In the test build: when the hook's variable names a file, creates that file and waits
 // until the test deletes it (or kills the process). Elsewhere: nothing.
 void test_hook(Hook hook);
+
+// In the test build: PATROL_TEST_LOCK_PATIENCE_MS, when set, in place of `patience`, so a
+// test sees the file store's bounded wait for its lock run out without waiting 20 s.
+// Elsewhere: `patience`.
+std::chrono::milliseconds test_lock_patience(std::chrono::milliseconds patience);
 
 } // namespace patrol

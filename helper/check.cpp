@@ -67,14 +67,15 @@ Verdict judge(const store::Record& record, std::optional<oauth::TokenState> answ
   if (refreshes_itself(record)) {
     return {0, "ok", ""};
   }
-  if (answer == oauth::TokenState::revoked) {
-    return {2, "revoked", "revoked"};
-  }
   if (answer == oauth::TokenState::unknown) {
     return {2, "unknown", "unknown to " + record.host};
   }
+  // The forge's answer is in the record by now (learn), or was kept by an earlier lookup.
   const Assessment assessment = assess(record, now, days, std::nullopt);
-  if (assessment.standing == Standing::expired || answer == oauth::TokenState::expired) {
+  if (assessment.standing == Standing::revoked) {
+    return {2, "revoked", "revoked"};
+  }
+  if (assessment.standing == Standing::expired) {
     return {2, "expired",
             record.expires_at ? "expired on " + format_date(*record.expires_at) : "expired"};
   }

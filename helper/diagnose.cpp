@@ -20,6 +20,7 @@
 #include "helper/url_match.hpp"
 #include "store/env.hpp"
 #include "store/file.hpp"
+#include "store/kernel_keyring.hpp"
 #include "store/registry.hpp"
 #include "store/secret_service_probe.hpp"
 
@@ -178,6 +179,18 @@ void settings(std::string& out, const Config& config, const std::string& url) {
   }
 }
 
+// Where the file store's unlocked key is and how long it has left; else where an unlock
+// would keep it.
+std::string unlock_state(const std::string& path) {
+  namespace keyring = store::kernel_keyring;
+  if (const std::optional<keyring::Kept> kept = keyring::locate(keyring::description_for(path))) {
+    return "unlocked, in " + keyring::describe(kept->holder) +
+           (kept->time_left == "perm" ? std::string(", kept until locked")
+                                      : ", " + kept->time_left + " left");
+  }
+  return "locked; unlock keeps the key in " + keyring::describe(keyring::holder_here());
+}
+
 void stores(std::string& out, const Config& config, const std::string& url) {
   const std::string name = config.value("store", url);
   const store::ProbeResult probe = store::probe_secret_service();
@@ -201,6 +214,7 @@ void stores(std::string& out, const Config& config, const std::string& url) {
                                         F_OK) == 0
                                      ? " (exists)"
                                      : " (not created yet)"));
+    line(out, "file store key", unlock_state(path.empty() ? store::default_file_path() : path));
   }
   if (store::env_has_tokens(store::process_environment())) {
     line(out, "environment", "CI or forge tokens are set: they answer before the store");

@@ -103,6 +103,12 @@ Assessment assess(const store::Record& record, std::int64_t now, std::int64_t wa
       out.standing = Standing::expiring;
     }
   }
+  // What the forge said outranks the date.
+  if (record.state == store::State::revoked) {
+    out.standing = Standing::revoked;
+  } else if (record.state == store::State::expired) {
+    out.standing = Standing::expired;
+  }
   if (recheck_seconds) {
     out.stale = !record.checked_at || now - *record.checked_at >= *recheck_seconds ||
                 *record.checked_at > now; // a clock set back must not freeze the checks
@@ -238,10 +244,24 @@ std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int
 }
 
 std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now) {
-  std::string text = which(record) + " expired on ";
-  text += record.expires_at ? format_date(*record.expires_at) : format_date(now);
+  std::string text = which(record);
+  text += record.expires_at && *record.expires_at <= now
+              ? " expired on " + format_date(*record.expires_at)
+              : std::string(" has expired");
   return text + " and was not given to git: " + remedy(record, kind, false) +
          ", then give it to git when it asks";
+}
+
+std::string revoked_refusal(const store::Record& record, ForgeKind kind) {
+  return which(record) + " was revoked and was not given to git: " + remedy(record, kind, false) +
+         ", then give it to git when it asks";
+}
+
+std::string dead_on_arrival(const store::Record& record, ForgeKind kind) {
+  const std::string what =
+      record.state == store::State::revoked ? " was revoked" : std::string(" has expired");
+  return which(record) + what + " (its forge says so): it is stored as such and will not be "
+         "given to git; " + remedy(record, kind, false);
 }
 
 std::string rejection_reason(const store::Record& record, ForgeKind kind,

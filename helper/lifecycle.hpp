@@ -20,7 +20,8 @@ inline constexpr std::int64_t seconds_per_day = 86400;
 enum class Standing {
   fine,     // no known expiry, or further away than the warning window
   expiring, // inside the warning window
-  expired,  // the expiry has passed: the token must not be handed to git
+  expired,  // the expiry has passed, or the forge said so: not handed to git
+  revoked,  // the forge said the token was revoked: not handed to git
 };
 
 struct Assessment {
@@ -65,6 +66,9 @@ std::string record_url(const store::Record& record);
 // One line each, without the program prefix.
 std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now);
 std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now);
+std::string revoked_refusal(const store::Record& record, ForgeKind kind);
+// What `store` says when the forge calls the token it was given expired or revoked.
+std::string dead_on_arrival(const store::Record& record, ForgeKind kind);
 // Why the forge refused the token git just used; empty when the answer explains nothing.
 std::string rejection_reason(const store::Record& record, ForgeKind kind,
                              const oauth::TokenInfo& info, std::int64_t now);

@@ -108,9 +108,27 @@ Result<oauth::TokenInfo> look_up(const Forge& forge, const Secret& token,
 
 void learn(store::Record& record, const oauth::TokenInfo& info, std::int64_t now) {
   record.checked_at = now;
-  if (info.state != oauth::TokenState::active) {
+  switch (info.state) {
+  case oauth::TokenState::active:
+    break;
+  case oauth::TokenState::expired:
+    record.state = store::State::expired;
+    // GitLab names no date for an expired token: a date git gave that has not come yet
+    // is wrong, and no date is better than a wrong one.
+    if (info.expires_at) {
+      record.expires_at = info.expires_at;
+    } else if (record.expires_at && *record.expires_at > now) {
+      record.expires_at.reset();
+    }
+    return;
+  case oauth::TokenState::revoked:
+    record.state = store::State::revoked;
+    return;
+  case oauth::TokenState::unknown:   // a password, or a token deleted: nothing is known
+  case oauth::TokenState::not_a_pat: // an OAuth token: its refresh tells
     return;
   }
+  record.state = store::State::active;
   record.kind = store::Kind::pat;
   record.expires_at = info.expires_at;
   record.scopes = info.scopes;

@@ -44,8 +44,9 @@ oauth::HttpSettings http_settings(const Config& config, std::string_view url, Ti
 Result<oauth::TokenInfo> look_up(const Forge& forge, const Secret& token,
                                  const oauth::HttpSettings& settings);
 
-// Keeps what an answer about an active token says (expiry, scopes, id, name, kind pat)
-// and when it was learnt. Other states change only checked_at.
+// Keeps what an answer about a token says and when it was learnt: for an active one its
+// expiry, scopes, id, name and kind pat; an expired or revoked one is marked so. An
+// answer that knows nothing of it (unknown, not a PAT) changes only checked_at.
 void learn(store::Record& record, const oauth::TokenInfo& info, std::int64_t now);
 
 // Unix seconds now: the one clock of the lifecycle.

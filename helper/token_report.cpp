@@ -35,6 +35,9 @@ std::string expiry_text(const store::Record& record) {
 }
 
 std::string days_text(const store::Record& record, std::int64_t now) {
+  if (record.state != store::State::active) {
+    return std::string(store::to_string(record.state)); // what the forge said
+  }
   if (!record.expires_at) {
     return "-";
   }
@@ -76,7 +79,9 @@ nlohmann::json report_json(const store::Record& record, std::int64_t now) {
   out["days_left"] = record.expires_at
                          ? nlohmann::json(calendar_days(now, *record.expires_at))
                          : nlohmann::json();
-  out["expired"] = record.expires_at && now >= *record.expires_at;
+  out["expired"] = record.state == store::State::expired ||
+                   (record.expires_at && now >= *record.expires_at);
+  out["state"] = std::string(store::to_string(record.state)); // as the forge last said
   out["checked_at"] = record.checked_at ? nlohmann::json(*record.checked_at) : nlohmann::json();
   return out;
 }

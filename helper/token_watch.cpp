@@ -90,6 +90,10 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
     say_error(expired_refusal(record, forge.kind, now));
     return std::nullopt;
   }
+  if (assessment.standing == Standing::revoked) {
+    say_error(revoked_refusal(record, forge.kind));
+    return std::nullopt;
+  }
   if (assessment.standing == Standing::expiring && settings.auto_rotate &&
       forge.kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
     Result<Rotation> rotated =
@@ -132,6 +136,10 @@ void on_store(const Config& config, store::Record& record, const Credential& req
     return;
   }
   learn(record, *info, now_seconds());
+  if (record.state != store::State::active) {
+    say_warning(dead_on_arrival(record, forge.kind));
+    return;
+  }
   if (info->state != oauth::TokenState::active) {
     trace("stored without an expiry: " + forge.api_url + " does not describe this token");
     return;

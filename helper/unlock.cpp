@@ -6,6 +6,7 @@
 #include "helper/messages.hpp"
 #include "helper/store_choice.hpp"
 #include "store/file.hpp"
+#include "store/kernel_keyring.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -61,8 +62,16 @@ int run_unlock(Args args) {
     say(what + " opens with this passphrase; patrol.fileUnlockTimeout is 0, so the key is not "
                "kept and each git call needs the passphrase again");
   } else if (unlocked->cached) {
-    say(what + " is unlocked for this login session for " + hours(options->unlock_timeout) +
-        " (patrol.fileUnlockTimeout)");
+    const std::optional<store::kernel_keyring::Kept> kept =
+        store::kernel_keyring::locate(store::kernel_keyring::description_for(options->path));
+    if (kept && kept->holder == store::kernel_keyring::Holder::user) {
+      say(what + " is unlocked for this user's processes for " + hours(options->unlock_timeout) +
+          " (patrol.fileUnlockTimeout): this login has no session keyring of its own, so the "
+          "key is kept in the user keyring");
+    } else {
+      say(what + " is unlocked for this login session for " + hours(options->unlock_timeout) +
+          " (patrol.fileUnlockTimeout)");
+    }
   } else {
     say_warning(what + " opens with this passphrase, but the kernel keyring is not available "
                        "here, so each git call needs the passphrase again: set "

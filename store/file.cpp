@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/git_bool.hpp"
+#include "common/test_hooks.hpp"
 #include "store/file_atomic.hpp"
 #include "store/file_format.hpp"
 #include "store/file_lock.hpp"
@@ -334,7 +335,7 @@ public:
     if (!directory) {
       return tl::unexpected(directory.error());
     }
-    Result<FileLock> lock = FileLock::acquire(path() + ".lock", lock_patience);
+    Result<FileLock> lock = FileLock::acquire(path() + ".lock", test_lock_patience(lock_patience));
     if (!lock) {
       return tl::unexpected(lock.error());
     }

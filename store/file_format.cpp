@@ -362,6 +362,9 @@ Secret serialize_records(const std::vector<Record>& records) {
     if (record.checked_at) {
       item["checked_at"] = *record.checked_at;
     }
+    if (record.state != State::active) { // absent means active, as in files written before
+      item["state"] = std::string(to_string(record.state));
+    }
     array.push_back(std::move(item));
     wipe_json(item); // a moved-from json is null, but be sure nothing is left behind
   }
@@ -400,6 +403,8 @@ Result<std::vector<Record>> parse_records(std::string_view text) {
     }
     record.expires_at = time_field(item, "expires_at");
     record.checked_at = time_field(item, "checked_at");
+    record.state =
+        state_from_string(string_field(item, "state").value_or("")).value_or(State::active);
     auto scopes = item.find("scopes");
     if (scopes != item.end() && scopes->is_array()) {
       for (const json& scope : *scopes) {

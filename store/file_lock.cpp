@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/test_hooks.hpp"
+
 namespace patrol::store {
 
 Result<FileLock> FileLock::acquire(const std::string& path, std::chrono::milliseconds patience) {
@@ -31,11 +33,16 @@ Result<std::optional<FileLock>> FileLock::try_acquire(const std::string& path,
   }
   const auto deadline = std::chrono::steady_clock::now() + patience;
   std::chrono::milliseconds pause(1);
+  bool waited = false;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       const int error = errno;
       ::close(fd);
       return fail(Errc::io, "cannot lock " + path + ": " + std::strerror(error));
+    }
+    if (!waited) {
+      waited = true;
+      test_hook(Hook::pause_on_held_lock);
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);

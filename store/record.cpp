@@ -14,6 +14,13 @@ constexpr std::array<std::pair<Kind, std::string_view>, 3> kind_names{{
     {Kind::oauth, "oauth"},
 }};
 
+// The names used in the secret text (patrol_state=), the file store and `status --json`.
+constexpr std::array<std::pair<State, std::string_view>, 3> state_names{{
+    {State::active, "active"},
+    {State::expired, "expired"},
+    {State::revoked, "revoked"},
+}};
+
 } // namespace
 
 bool same_credential(const Record& a, const Record& b) {
@@ -32,6 +39,24 @@ std::string_view to_string(Kind kind) {
 
 std::optional<Kind> kind_from_string(std::string_view text) {
   for (const auto& [value, name] : kind_names) {
+    if (name == text) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(State state) {
+  for (const auto& [value, name] : state_names) {
+    if (value == state) {
+      return name;
+    }
+  }
+  return "active";
+}
+
+std::optional<State> state_from_string(std::string_view text) {
+  for (const auto& [value, name] : state_names) {
     if (name == text) {
       return value;
     }

@@ -14,6 +14,10 @@ namespace patrol::store {
 
 enum class Kind { password, pat, oauth };
 
+// What the forge last said of the token. One it called expired or revoked is kept, so
+// status and check can show it, but never handed to git: it would only earn a 401.
+enum class State { active, expired, revoked };
+
 struct Record {
   std::string protocol;
   std::string host; // "example.com" or "example.com:8443"
@@ -31,6 +35,7 @@ struct Record {
   std::string token_id;
   std::string token_name;
   std::optional<std::int64_t> checked_at; // Unix seconds of the last lookup at the forge
+  State state = State::active;
 
   std::string store; // the backend that served this record (filled in by the backend)
 };
@@ -61,5 +66,7 @@ bool same_credential(const Record& a, const Record& b);
 
 std::string_view to_string(Kind kind);
 std::optional<Kind> kind_from_string(std::string_view text);
+std::string_view to_string(State state);
+std::optional<State> state_from_string(std::string_view text);
 
 } // namespace patrol::store

@@ -397,6 +397,7 @@ void read_secret(SecretValue* value, Record& record) {
   record.token_id = std::move(fields.token_id);
   record.token_name = std::move(fields.token_name);
   record.checked_at = fields.checked_at;
+  record.state = fields.state;
 }
 
 bool valid_utf8(const std::string& text) {

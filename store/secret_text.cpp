@@ -14,6 +14,7 @@ constexpr std::string_view scopes_prefix = "patrol_scopes=";
 constexpr std::string_view token_id_prefix = "patrol_token_id=";
 constexpr std::string_view token_name_prefix = "patrol_token_name=";
 constexpr std::string_view checked_at_prefix = "patrol_checked_at=";
+constexpr std::string_view state_prefix = "patrol_state=";
 
 bool one_line(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
@@ -88,6 +89,9 @@ Result<Secret> encode(const Record& record) {
   if (record.checked_at) {
     add_line(text, checked_at_prefix, std::to_string(*record.checked_at));
   }
+  if (record.state != State::active) {
+    add_line(text, state_prefix, to_string(record.state));
+  }
   Secret encoded(text);
   wipe(text);
   return encoded;
@@ -115,6 +119,8 @@ Record decode(std::string_view text) {
       record.token_name = std::string(line.substr(token_name_prefix.size()));
     } else if (line.starts_with(checked_at_prefix)) {
       record.checked_at = parse_number(line.substr(checked_at_prefix.size()));
+    } else if (line.starts_with(state_prefix)) {
+      record.state = state_from_string(line.substr(state_prefix.size())).value_or(State::active);
     }
   }
   return record;

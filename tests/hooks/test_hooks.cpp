@@ -3,7 +3,9 @@
 #include "common/test_hooks.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 #include <fcntl.h>
@@ -21,6 +23,7 @@ struct HookRow {
 constexpr std::array hook_table{
     HookRow{Hook::pause_before_rename, "PATROL_TEST_PAUSE_BEFORE_RENAME"},
     HookRow{Hook::pause_before_refresh_save, "PATROL_TEST_PAUSE_REFRESH_SAVE"},
+    HookRow{Hook::pause_on_held_lock, "PATROL_TEST_PAUSE_ON_HELD_LOCK"},
 };
 
 // Creates `path`, then blocks until it is deleted: the test sees the file appear, does
@@ -63,6 +66,20 @@ void test_hook(Hook hook) {
       pause_at(path);
     }
   }
+}
+
+std::chrono::milliseconds test_lock_patience(std::chrono::milliseconds patience) {
+  const char* text = std::getenv("PATROL_TEST_LOCK_PATIENCE_MS");
+  if (text == nullptr || *text == '\0') {
+    return patience;
+  }
+  long long value = 0;
+  const char* end = text + std::strlen(text);
+  const auto [next, error] = std::from_chars(text, end, value);
+  if (error != std::errc() || next != end || value < 0) {
+    std::abort(); // a test that meant to shorten the wait must not silently wait 20 s
+  }
+  return std::chrono::milliseconds(value);
 }
 
 } // namespace patrol

@@ -2,7 +2,6 @@
 cron and CI, and the GitHub token headers."""
 
 import json
-import time
 import unittest
 from datetime import timedelta
 
@@ -13,11 +12,12 @@ class BackgroundRefresh(ForgeTest):
 
     def test_fill_returns_at_once_while_the_refresh_waits_on_a_slow_server(self):
         token = self.server.issue_token(expires_in_days=30)
-        self.approve(token)
-        checked = self.record()["checked_at"]
-        self.sb.git("config", "--global", f"patrol.{self.server.url}.recheckInterval", "1s")
+        # Described by the forge long ago: the next get finds the record stale.
+        checked = 1000000000
+        self.keyring.store_raw(f"{token}\npatrol_kind=pat\npatrol_checked_at={checked}",
+                               user="alice", server="127.0.0.1", port=str(self.server.port),
+                               protocol="https")
         self.server.set_expiry(token, expires_in_days=200)  # extended elsewhere
-        time.sleep(1.1)
         lookups = len(self.server.api_calls("/self"))
         arrivals = self.server.api_arrivals
         # The server holds every API answer until release_api(), which comes only after
@@ -39,9 +39,15 @@ class BackgroundRefresh(ForgeTest):
         token = self.server.issue_token(expires_in_days=30)
         self.approve(token)
         lookups = len(self.server.api_calls("/self"))
+        arrivals = self.server.api_arrivals
+        # A background lookup is started by get itself, before it answers git, and get
+        # traces it: with none traced, none runs.
         for _ in range(3):
-            self.fill()
-        time.sleep(0.5)
+            _, proc = self.fill(env={"PATROL_TRACE": "1"})
+            trace = self.text(proc.stderr)
+            self.assertIn("trace: ", trace, "no trace to read")
+            self.assertNotIn("background refresh", trace)
+        self.assertEqual(self.server.api_arrivals, arrivals)
         self.assertEqual(len(self.server.api_calls("/self")), lookups)
 
 

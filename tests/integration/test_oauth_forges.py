@@ -126,18 +126,15 @@ class GitLab(ForgeOAuthTest):
         self.server.device.access_token_lifetime = 30
         self.sign_in()
         self.server.device.kill_refresh_tokens()
-        started = time.monotonic()
         proc = self.clone()
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("terminal prompts disabled", proc.stderr)
-        self.assertLess(time.monotonic() - started, 15)
         self.assertEqual(self.stored(), {})
         self.assertEqual(len(self.server.device.grants()), 0)
 
     def test_a_refresh_that_fails_keeps_the_record_and_hands_no_expired_token(self):
-        self.server.device.access_token_lifetime = 2
+        self.server.device.access_token_lifetime = 0  # expired as soon as it is stored
         self.sign_in()
-        time.sleep(2.5)
         self.server.device.failure = 503
         proc = self.sb.helper("get", input=credential_input(protocol="https", host=self.host),
                               env={"GIT_TERMINAL_PROMPT": "0"})

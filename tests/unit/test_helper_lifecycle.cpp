@@ -199,6 +199,38 @@ TEST_CASE("an expired token is refused with its date and a way to renew", "[life
         "?name=laptop+push&scopes=api, then give it to git when it asks");
 }
 
+TEST_CASE("what the forge said of a token outranks its date", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  record.expires_at = day("2027-06-01");
+  record.state = store::State::revoked;
+  CHECK(assess(record, now, 14, std::nullopt).standing == Standing::revoked);
+  record.state = store::State::expired;
+  CHECK(assess(record, now, 14, std::nullopt).standing == Standing::expired);
+  record.state = store::State::active;
+  CHECK(assess(record, now, 14, std::nullopt).standing == Standing::fine);
+}
+
+TEST_CASE("a token the forge called expired or revoked is refused in one line", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  record.expires_at.reset(); // GitLab names no date for an expired token
+  record.state = store::State::expired;
+  const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"
+                           "?name=laptop+push&scopes=read_repository,write_repository";
+  CHECK(expired_refusal(record, ForgeKind::gitlab, now) ==
+        "token 'laptop push' for alice@gitlab.example.com has expired and was not given to "
+        "git: create a new one at " + link + ", then give it to git when it asks");
+  CHECK(dead_on_arrival(record, ForgeKind::gitlab) ==
+        "token 'laptop push' for alice@gitlab.example.com has expired (its forge says so): it "
+        "is stored as such and will not be given to git; create a new one at " + link);
+  record.state = store::State::revoked;
+  CHECK(revoked_refusal(record, ForgeKind::gitlab) ==
+        "token 'laptop push' for alice@gitlab.example.com was revoked and was not given to "
+        "git: create a new one at " + link + ", then give it to git when it asks");
+  CHECK(dead_on_arrival(record, ForgeKind::none) ==
+        "token 'laptop push' for alice@gitlab.example.com was revoked (its forge says so): it "
+        "is stored as such and will not be given to git; create a new one");
+}
+
 TEST_CASE("a refusal is explained from the forge's answer", "[lifecycle]") {
   const store::Record record = gitlab_record();
   const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"

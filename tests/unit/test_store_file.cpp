@@ -97,10 +97,16 @@ TEST_CASE("kernel keyring: write, read, remove in a private session keyring") {
   REQUIRE(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) >= 0);
   const std::string description = kernel_keyring::description_for("/nowhere/test");
   CHECK_FALSE(kernel_keyring::read(description));
+  CHECK(kernel_keyring::holder_here() == kernel_keyring::Holder::session);
+  CHECK_FALSE(kernel_keyring::locate(description));
   REQUIRE(kernel_keyring::write(description, Secret("key-bytes"), std::chrono::seconds(30)));
   auto read = kernel_keyring::read(description);
   REQUIRE(read);
   CHECK(read->view() == "key-bytes");
+  const auto kept = kernel_keyring::locate(description);
+  REQUIRE(kept);
+  CHECK(kept->holder == kernel_keyring::Holder::session);
+  CHECK((kept->time_left == "30s" || kept->time_left == "29s"));
   CHECK(kernel_keyring::remove(description));
   CHECK_FALSE(kernel_keyring::read(description));
   CHECK_FALSE(kernel_keyring::remove(description));

@@ -32,6 +32,7 @@ Record full_record() {
   r.token_id = "42";
   r.token_name = "laptop";
   r.checked_at = 1760000000;
+  r.state = patrol::store::State::expired;
   return r;
 }
 
@@ -108,6 +109,11 @@ TEST_CASE("file format: records keep every field through serialisation") {
   CHECK(r.token_id == "42");
   CHECK(r.token_name == "laptop");
   CHECK(r.checked_at == expected.checked_at);
+  CHECK(r.state == patrol::store::State::expired);
+  CHECK((*parsed)[1].state == patrol::store::State::active);
+  // Written for the expired record only: absent means active, as in older files.
+  CHECK(text.view().find("\"state\":\"expired\"") != std::string_view::npos);
+  CHECK(text.view().find("\"state\"") == text.view().rfind("\"state\""));
   CHECK((*parsed)[1].kind == Kind::password);
   CHECK_FALSE((*parsed)[1].expires_at);
   CHECK((*parsed)[1].refresh_token.empty());

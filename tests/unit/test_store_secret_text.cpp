@@ -61,8 +61,20 @@ TEST_CASE("secret text: round trip") {
   CHECK(back.token_id == "42");
   CHECK(back.token_name == "laptop token");
   CHECK(back.checked_at == original.checked_at);
+  CHECK(back.state == patrol::store::State::active);
   CHECK(back.protocol.empty());
   CHECK(back.host.empty());
+}
+
+TEST_CASE("secret text: what the forge said of the token is kept, active by default") {
+  Record record = full_record();
+  record.state = patrol::store::State::revoked;
+  auto text = secret_text::encode(record);
+  REQUIRE(text);
+  CHECK(text->view().ends_with("\npatrol_checked_at=1760000000\npatrol_state=revoked"));
+  CHECK(secret_text::decode(text->view()).state == patrol::store::State::revoked);
+  CHECK(secret_text::decode("t\npatrol_state=expired").state == patrol::store::State::expired);
+  CHECK(secret_text::decode("t\npatrol_state=bogus").state == patrol::store::State::active);
 }
 
 TEST_CASE("secret text: what git 2.39 and newer git store decodes") {
