@@ -1,6 +1,7 @@
 #include "helper/configure.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,6 +113,21 @@ Result<void> git_config(const Target& target, std::vector<std::string> args) {
   return {};
 }
 
+// git runs `credential.helper=patrol` as `git credential-patrol`, which it looks for in its
+// exec path and on PATH: a helper configured but not found there fails every git call.
+void warn_unless_git_finds_patrol() {
+  if (find_git_program("git-credential-patrol")) {
+    return;
+  }
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::string fix = error ? "install it (cmake --install BUILD_DIR)"
+                                : "add " + self.parent_path().string() +
+                                      " to PATH or install it (cmake --install BUILD_DIR)";
+  say_warning("git will not find git-credential-patrol: it is neither on PATH nor in "
+              "`git --exec-path`; " + fix);
+}
+
 int failed(const Error& error) {
   report(error);
   return exit_code(error);
@@ -131,6 +147,7 @@ int run_configure(Args args) {
   }
   if (pair_at(*before) != std::string::npos) {
     say(target->key + " is already patrol in " + file_of(*target) + "; nothing changed");
+    warn_unless_git_finds_patrol();
     return 0;
   }
   for (const std::string value : {"", "patrol"}) {
@@ -141,6 +158,7 @@ int run_configure(Args args) {
         (value.empty() ? " (forget helpers from files read before it)" : "") + " in " +
         file_of(*target));
   }
+  warn_unless_git_finds_patrol();
   return 0;
 }
 
