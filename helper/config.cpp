@@ -748,7 +748,10 @@ std::optional<std::string> Config::get(std::string_view key, std::string_view ur
 std::string Config::value(std::string_view key, std::string_view url) const {
   if (std::optional<std::string> found = get(key, url)) {
     if (tracing()) {
-      trace("setting patrol." + std::string(key) + "=" + *found + " for " + std::string(url));
+      const ConfigKey *known = find_key(key);
+      trace("setting patrol." + std::string(key) + "=" +
+            (known != nullptr && known->secret ? traced_secret(*found) : *found) + " for " +
+            std::string(url));
     }
     return *found;
   }

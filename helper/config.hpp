@@ -26,6 +26,7 @@ struct ConfigKey {
   std::string_view default_value; // as text
   std::string_view help;          // one line
   Scope scope = Scope::any;
+  bool secret = false; // its value is never shown (diagnose, traces)
 };
 
 std::span<const ConfigKey> config_keys();

@@ -1,12 +1,16 @@
 #include "helper/configure.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
+#include "helper/credential_url.hpp"
 #include "helper/git_command.hpp"
+#include "helper/protocol.hpp"
 #include "helper/messages.hpp"
 
 namespace patrol::helper {
@@ -133,9 +137,69 @@ int failed(const Error& error) {
   return exit_code(error);
 }
 
+constexpr std::string_view oauth_usage =
+    "usage: git credential-patrol configure [--global | --system] --oauth URL CLIENT_ID "
+    "[CLIENT_SECRET]";
+
+// `configure --oauth URL CLIENT_ID [CLIENT_SECRET]`: the OAuth application's id (and the
+// secret a forge's refresh grant asks for) for URL's host alone, as the trust rules want:
+// patrol.https://HOST.oauthClientId, never an unscoped patrol.oauthClientId.
+int configure_oauth(Args args) {
+  std::string scope = "--global";
+  std::vector<std::string_view> words;
+  for (const std::string_view arg : args) {
+    if ((arg == "--global" || arg == "--system") && scope == "--global") {
+      scope = std::string(arg);
+    } else if (arg != "--oauth" && !arg.starts_with("-")) {
+      words.push_back(arg);
+    } else if (arg != "--oauth") {
+      say_error("unexpected argument '" + std::string(arg) + "'; " + std::string(oauth_usage));
+      return 2;
+    }
+  }
+  if (words.size() < 2 || words.size() > 3) {
+    say_error(std::string(words.empty() ? "which URL?" : words.size() == 1 ? "which client id?"
+                                                                           : "too many values") +
+              "; " + std::string(oauth_usage));
+    return 2;
+  }
+  Result<Credential> target = parse("url=" + std::string(words[0]) + "\n");
+  if (!target || target->protocol.empty() || target->host.empty() ||
+      !target->password.empty()) {
+    say_error("not a URL: '" + std::string(words[0]) + "' (like https://gitlab.example.com)");
+    return 2;
+  }
+  const auto plain = [](std::string_view value) {
+    return !value.empty() && value.find_first_of(" \t\r\n") == std::string_view::npos;
+  };
+  if (!plain(words[1]) || (words.size() == 3 && !plain(words[2]))) {
+    say_error("a client id or secret is one word; " + std::string(oauth_usage));
+    return 2;
+  }
+  const std::string origin = credential_origin(*target);
+  const Target id{scope, "patrol." + origin + ".oauthClientId"};
+  trace("configure " + id.key + " " + scope);
+  if (Result<void> set = git_config(id, {id.key, std::string(words[1])}); !set) {
+    return failed(set.error());
+  }
+  say("set " + id.key + "=" + shown(words[1]) + " in " + file_of(id));
+  if (words.size() == 3) {
+    const Target secret{scope, "patrol." + origin + ".oauthClientSecret"};
+    if (Result<void> set = git_config(secret, {secret.key, std::string(words[2])}); !set) {
+      return failed(set.error());
+    }
+    say("set " + secret.key + " (not shown) in " + file_of(secret));
+  }
+  say("next: git credential-patrol login --oauth " + origin + " (or just git clone)");
+  return 0;
+}
+
 } // namespace
 
 int run_configure(Args args) {
+  if (std::find(args.begin(), args.end(), std::string_view("--oauth")) != args.end()) {
+    return configure_oauth(args);
+  }
   const std::optional<Target> target = parse_target("configure", args);
   if (!target) {
     return 2;

@@ -145,6 +145,8 @@ void settings(std::string& out, const Config& config, const std::string& url) {
     }
     if (const std::optional<std::string> refused = config.refusal(key.name, url)) {
       text = "not used: " + *refused;
+    } else if (key.secret) {
+      text = config.get(key.name, url) ? "set (not shown)" : "unset";
     } else if (text.empty()) {
       text = config.value(key.name, url);
       text = (text.empty() ? "unset" : text) + "  (default)";
