@@ -206,7 +206,17 @@ void network(std::string& out, const Config& config, const std::string& url, boo
                       : http.ca_file + (git_ca != nullptr && *git_ca != '\0'
                                             ? " (GIT_SSL_CAINFO)"
                                             : " (http.sslCAInfo)"));
-  std::string proxy = http.proxy.empty() ? "" : without_userinfo(http.proxy) + " (http.proxy)";
+  if (!http.ca_path.empty()) {
+    const char* git_ca_path = std::getenv("GIT_SSL_CAPATH");
+    line(out, "CA folder", http.ca_path + (git_ca_path != nullptr && *git_ca_path != '\0'
+                                               ? " (GIT_SSL_CAPATH)"
+                                               : " (http.sslCAPath)"));
+  }
+  std::string proxy;
+  if (http.proxy) {
+    proxy = http.proxy->empty() ? "none (http.proxy is empty)"
+                                : without_userinfo(*http.proxy) + " (http.proxy)";
+  }
   for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
     const char* value = std::getenv(name);
     if (proxy.empty() && value != nullptr && *value != '\0') {
