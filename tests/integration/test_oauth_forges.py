@@ -2,6 +2,7 @@
 behaviour (GitLab: HTTP 400 errors, 8-character codes, slow_down when polled too soon;
 GitHub: HTTP 200 errors, slow_down with a new interval), then git using the token."""
 
+import json
 import shutil
 import time
 
@@ -210,6 +211,16 @@ class GitLab(EveryForge, ForgeOAuthTest):
         self.sign_in()
         proc = self.sb.helper("check", "--offline")
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(proc.stdout, b"")
+        checked = json.loads(self.sb.helper("check", "--offline", "--json").stdout)
+        self.assertEqual([(e["state"], e["refreshes_itself"], e["refresh_token"], e["days_left"])
+                          for e in checked], [("ok", True, "held", None)])
+        # status says so instead of counting 0 days left on an hours-long access token.
+        status = self.sb.helper("status", input="")
+        rows = [line for line in status.stdout.splitlines() if self.host in line]
+        self.assertEqual(len(rows), 1, status.stdout)
+        self.assertIn("refreshes itself", rows[0])
+        self.assertNotIn("  0  ", rows[0])
 
     def test_a_browser_opens_the_page_only_with_a_display_and_permission(self):
         log = self.sb.root / "xdg-open.log"
