@@ -659,7 +659,7 @@ Result<Config> Config::load() {
     return tl::unexpected(entries.error());
   }
   Config config(std::move(*entries));
-  config.http_entries_.reset(); // read by the first http() question
+  config.http_read_ = false; // read by the first http() question
   return config;
 }
 
@@ -772,10 +772,11 @@ std::string Config::listing_for(std::string_view url) const {
 }
 
 const Result<std::vector<Config::Entry>> &Config::http_entries() const {
-  if (!http_entries_) {
+  if (!http_read_) {
     http_entries_ = read_all(http_section);
+    http_read_ = true;
   }
-  return *http_entries_;
+  return http_entries_;
 }
 
 Result<std::optional<std::string>> Config::http(std::string_view key,

@@ -16,7 +16,7 @@
 namespace patrol::helper {
 namespace {
 
-constexpr std::string_view usage = "usage: git credential-patrol %s [--global | --system] [--url URL]";
+constexpr std::string_view usage_options = " [--global | --system] [--url URL]";
 
 struct Target {
   std::string scope = "--global";
@@ -24,8 +24,16 @@ struct Target {
 };
 
 std::string usage_for(std::string_view command) {
-  std::string text(usage);
-  text.replace(text.find("%s"), 2, command);
+  std::string text = "usage: git credential-patrol ";
+  text.append(command).append(usage_options);
+  return text;
+}
+
+// Appended, never `"literal" + std::string`: GCC 12's -Wrestrict misreads that insert
+// at -O2 (GCC bug 105329).
+std::string unexpected_argument(std::string_view arg, std::string_view usage) {
+  std::string text = "unexpected argument '";
+  text.append(arg).append("'; ").append(usage);
   return text;
 }
 
@@ -42,7 +50,7 @@ std::optional<Target> parse_target(std::string_view command, Args args) {
     } else if (arg.starts_with("--url=") && arg.size() > 6) {
       target.key = "credential." + std::string(arg.substr(6)) + ".helper";
     } else {
-      say_error("unexpected argument '" + std::string(arg) + "'; " + usage_for(command));
+      say_error(unexpected_argument(arg, usage_for(command)));
       return std::nullopt;
     }
   }
@@ -88,7 +96,7 @@ std::string file_of(const Target& target) {
   }
   const char* home = std::getenv("HOME");
   if (home != nullptr && *home != '\0' && file.starts_with(std::string(home) + "/")) {
-    file = "~" + file.substr(std::string(home).size());
+    file = std::string("~").append(file, std::string(home).size());
   }
   return file;
 }
@@ -153,7 +161,7 @@ int configure_oauth(Args args) {
     } else if (arg != "--oauth" && !arg.starts_with("-")) {
       words.push_back(arg);
     } else if (arg != "--oauth") {
-      say_error("unexpected argument '" + std::string(arg) + "'; " + std::string(oauth_usage));
+      say_error(unexpected_argument(arg, oauth_usage));
       return 2;
     }
   }
@@ -173,7 +181,7 @@ int configure_oauth(Args args) {
     return !value.empty() && value.find_first_of(" \t\r\n") == std::string_view::npos;
   };
   if (!plain(words[1]) || (words.size() == 3 && !plain(words[2]))) {
-    say_error("a client id or secret is one word; " + std::string(oauth_usage));
+    say_error(std::string("a client id or secret is one word; ").append(oauth_usage));
     return 2;
   }
   const std::string origin = credential_origin(*target);
