@@ -5,7 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
@@ -16,7 +15,6 @@ DEMO = Path(__file__).resolve().parents[2] / "scripts" / "demo.py"
 
 class Demo(unittest.TestCase):
     def test_the_demo_shows_the_lifecycle_and_leaves_nothing_behind(self):
-        before = set(Path(tempfile.gettempdir()).glob("patrol-it-*"))
         env = {k: v for k, v in os.environ.items() if k != "PATROL_BIN"}
         proc = subprocess.run([sys.executable, str(DEMO), str(patrol_bin())], env=env,
                               capture_output=True, text=True, timeout=240,
@@ -37,8 +35,8 @@ class Demo(unittest.TestCase):
         self.assertIn("prompts shown: 0", rotated)
         self.assertRegex(rotated, r"pushed with the new token \(id (\d+), GitLab saw \[\1\]\)")
         self.assertIn("was refused: it was revoked", revoked)
-        self.assertEqual(set(Path(tempfile.gettempdir()).glob("patrol-it-*")) - before, set(),
-                         "the demo left its sandbox behind")
+        home = Path(re.search(r"HOME=(\S+)", out).group(1))
+        self.assertFalse(home.parent.exists(), f"the demo left {home.parent} behind")
 
 
 if __name__ == "__main__":
