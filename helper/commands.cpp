@@ -44,7 +44,7 @@ constexpr std::array table{
     Command{"import", " [--from store-file|libsecret] [--dry-run] [--remove-source] [FILE]",
             "move credentials from git-credential-store or -libsecret into patrol's store",
             false, run_import},
-    Command{"configure", " [--global | --system] [--url URL]",
+    Command{"configure", " [--global | --system] [--url URL | --oauth URL CLIENT_ID [CLIENT_SECRET]]",
             "make git use patrol (credential.helper), showing each change", false,
             run_configure},
     Command{"unconfigure", " [--global | --system] [--url URL]",

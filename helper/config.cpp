@@ -689,7 +689,7 @@ Result<Config> Config::load() {
     return tl::unexpected(entries.error());
   }
   Result<Config> config(Config(std::move(*entries)));
-  config->http_entries_.reset(); // read by the first http() question
+  config->http_read_ = false; // read by the first http() question
   return config;
 }
 
@@ -778,7 +778,10 @@ std::optional<std::string> Config::get(std::string_view key, std::string_view ur
 std::string Config::value(std::string_view key, std::string_view url) const {
   if (std::optional<std::string> found = get(key, url)) {
     if (tracing()) {
-      trace("setting patrol." + std::string(key) + "=" + *found + " for " + std::string(url));
+      const ConfigKey *known = find_key(key);
+      trace("setting patrol." + std::string(key) + "=" +
+            (known != nullptr && known->secret ? traced_secret(*found) : *found) + " for " +
+            std::string(url));
     }
     return *found;
   }
@@ -812,10 +815,11 @@ std::string Config::listing_for(std::string_view url) const {
 }
 
 const Result<std::vector<Config::Entry>> &Config::http_entries() const {
-  if (!http_entries_) {
+  if (!http_read_) {
     http_entries_ = read_all(http_sections);
+    http_read_ = true;
   }
-  return *http_entries_;
+  return http_entries_;
 }
 
 Result<std::optional<std::string>> Config::http(std::string_view key,

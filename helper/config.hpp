@@ -26,6 +26,7 @@ struct ConfigKey {
   std::string_view default_value; // as text
   std::string_view help;          // one line
   Scope scope = Scope::any;
+  bool secret = false; // its value is never shown (diagnose, traces)
 };
 
 std::span<const ConfigKey> config_keys();
@@ -90,9 +91,10 @@ private:
   explicit Config(std::vector<Entry> entries) : entries_(std::move(entries)) {}
   const Result<std::vector<Entry>> &http_entries() const;
   std::vector<Entry> entries_;
-  // Read on first use after load(); from_entries() and Config() have them at once.
-  mutable std::optional<Result<std::vector<Entry>>> http_entries_ =
-      Result<std::vector<Entry>>(std::vector<Entry>());
+  // Read on first use after load(); from_entries() and Config() have them at once. A flag
+  // rather than an optional<expected<...>>, which GCC 12 thinks moved uninitialised.
+  mutable bool http_read_ = true;
+  mutable Result<std::vector<Entry>> http_entries_ = std::vector<Entry>();
 };
 
 } // namespace patrol::helper

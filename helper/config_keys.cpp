@@ -43,6 +43,10 @@ constexpr std::array keys{
               "The OAuth application's client id for this URL (a public client with the "
               "device flow enabled)",
               Scope::host},
+    ConfigKey{"oauthClientSecret", "PATROL_OAUTH_CLIENT_SECRET", "",
+              "The OAuth application's client secret, where the forge's refresh grant asks "
+              "for it (GitHub); sent only to this host's token endpoint, never shown",
+              Scope::host, true},
     ConfigKey{"oauthScopes", "PATROL_OAUTH_SCOPES", "",
               "Space-separated OAuth scopes (default GitLab: read_repository "
               "write_repository; GitHub: repo)"},

@@ -1,17 +1,22 @@
 #include "helper/configure.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
+#include "helper/credential_url.hpp"
 #include "helper/git_command.hpp"
+#include "helper/protocol.hpp"
 #include "helper/messages.hpp"
 
 namespace patrol::helper {
 namespace {
 
-constexpr std::string_view usage = "usage: git credential-patrol %s [--global | --system] [--url URL]";
+constexpr std::string_view usage_options = " [--global | --system] [--url URL]";
 
 struct Target {
   std::string scope = "--global";
@@ -19,8 +24,16 @@ struct Target {
 };
 
 std::string usage_for(std::string_view command) {
-  std::string text(usage);
-  text.replace(text.find("%s"), 2, command);
+  std::string text = "usage: git credential-patrol ";
+  text.append(command).append(usage_options);
+  return text;
+}
+
+// Appended, never `"literal" + std::string`: GCC 12's -Wrestrict misreads that insert
+// at -O2 (GCC bug 105329).
+std::string unexpected_argument(std::string_view arg, std::string_view usage) {
+  std::string text = "unexpected argument '";
+  text.append(arg).append("'; ").append(usage);
   return text;
 }
 
@@ -37,7 +50,7 @@ std::optional<Target> parse_target(std::string_view command, Args args) {
     } else if (arg.starts_with("--url=") && arg.size() > 6) {
       target.key = "credential." + std::string(arg.substr(6)) + ".helper";
     } else {
-      say_error("unexpected argument '" + std::string(arg) + "'; " + usage_for(command));
+      say_error(unexpected_argument(arg, usage_for(command)));
       return std::nullopt;
     }
   }
@@ -83,7 +96,7 @@ std::string file_of(const Target& target) {
   }
   const char* home = std::getenv("HOME");
   if (home != nullptr && *home != '\0' && file.starts_with(std::string(home) + "/")) {
-    file = "~" + file.substr(std::string(home).size());
+    file = std::string("~").append(file, std::string(home).size());
   }
   return file;
 }
@@ -112,14 +125,89 @@ Result<void> git_config(const Target& target, std::vector<std::string> args) {
   return {};
 }
 
+// git runs `credential.helper=patrol` as `git credential-patrol`, which it looks for in its
+// exec path and on PATH: a helper configured but not found there fails every git call.
+void warn_unless_git_finds_patrol() {
+  if (find_git_program("git-credential-patrol")) {
+    return;
+  }
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::string fix = error ? "install it (cmake --install BUILD_DIR)"
+                                : "add " + self.parent_path().string() +
+                                      " to PATH or install it (cmake --install BUILD_DIR)";
+  say_warning("git will not find git-credential-patrol: it is neither on PATH nor in "
+              "`git --exec-path`; " + fix);
+}
+
 int failed(const Error& error) {
   report(error);
   return exit_code(error);
 }
 
+constexpr std::string_view oauth_usage =
+    "usage: git credential-patrol configure [--global | --system] --oauth URL CLIENT_ID "
+    "[CLIENT_SECRET]";
+
+// `configure --oauth URL CLIENT_ID [CLIENT_SECRET]`: the OAuth application's id (and the
+// secret a forge's refresh grant asks for) for URL's host alone, as the trust rules want:
+// patrol.https://HOST.oauthClientId, never an unscoped patrol.oauthClientId.
+int configure_oauth(Args args) {
+  std::string scope = "--global";
+  std::vector<std::string_view> words;
+  for (const std::string_view arg : args) {
+    if ((arg == "--global" || arg == "--system") && scope == "--global") {
+      scope = std::string(arg);
+    } else if (arg != "--oauth" && !arg.starts_with("-")) {
+      words.push_back(arg);
+    } else if (arg != "--oauth") {
+      say_error(unexpected_argument(arg, oauth_usage));
+      return 2;
+    }
+  }
+  if (words.size() < 2 || words.size() > 3) {
+    say_error(std::string(words.empty() ? "which URL?" : words.size() == 1 ? "which client id?"
+                                                                           : "too many values") +
+              "; " + std::string(oauth_usage));
+    return 2;
+  }
+  Result<Credential> target = parse("url=" + std::string(words[0]) + "\n");
+  if (!target || target->protocol.empty() || target->host.empty() ||
+      !target->password.empty()) {
+    say_error("not a URL: '" + std::string(words[0]) + "' (like https://gitlab.example.com)");
+    return 2;
+  }
+  const auto plain = [](std::string_view value) {
+    return !value.empty() && value.find_first_of(" \t\r\n") == std::string_view::npos;
+  };
+  if (!plain(words[1]) || (words.size() == 3 && !plain(words[2]))) {
+    say_error(std::string("a client id or secret is one word; ").append(oauth_usage));
+    return 2;
+  }
+  const std::string origin = credential_origin(*target);
+  const Target id{scope, "patrol." + origin + ".oauthClientId"};
+  trace("configure " + id.key + " " + scope);
+  if (Result<void> set = git_config(id, {id.key, std::string(words[1])}); !set) {
+    return failed(set.error());
+  }
+  say("set " + id.key + "=" + shown(words[1]) + " in " + file_of(id));
+  if (words.size() == 3) {
+    const Target secret{scope, "patrol." + origin + ".oauthClientSecret"};
+    if (Result<void> set = git_config(secret, {secret.key, std::string(words[2])}); !set) {
+      return failed(set.error());
+    }
+    say("set " + secret.key + " (not shown) in " + file_of(secret));
+  }
+  say("next: git credential-patrol login --oauth " + origin + " (or just git clone)");
+  return 0;
+}
+
 } // namespace
 
 int run_configure(Args args) {
+  if (std::find(args.begin(), args.end(), std::string_view("--oauth")) != args.end()) {
+    return configure_oauth(args);
+  }
   const std::optional<Target> target = parse_target("configure", args);
   if (!target) {
     return 2;
@@ -131,6 +219,7 @@ int run_configure(Args args) {
   }
   if (pair_at(*before) != std::string::npos) {
     say(target->key + " is already patrol in " + file_of(*target) + "; nothing changed");
+    warn_unless_git_finds_patrol();
     return 0;
   }
   for (const std::string value : {"", "patrol"}) {
@@ -141,6 +230,7 @@ int run_configure(Args args) {
         (value.empty() ? " (forget helpers from files read before it)" : "") + " in " +
         file_of(*target));
   }
+  warn_unless_git_finds_patrol();
   return 0;
 }
 

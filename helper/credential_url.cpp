@@ -17,4 +17,8 @@ std::string credential_url(const Credential& credential) {
   return url;
 }
 
+std::string credential_origin(const Credential& credential) {
+  return credential.protocol + "://" + credential.host;
+}
+
 } // namespace patrol::helper

@@ -9,4 +9,7 @@ namespace patrol::helper {
 
 std::string credential_url(const Credential& credential);
 
+// protocol://host[:port], without user or path: what host-scoped settings are scoped to.
+std::string credential_origin(const Credential& credential);
+
 } // namespace patrol::helper

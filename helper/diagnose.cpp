@@ -89,31 +89,6 @@ std::string without_userinfo(const std::string& url) {
   return url.substr(0, start) + traced_secret(url.substr(start, at - start)) + url.substr(at);
 }
 
-std::optional<std::string> find_on_path(const std::string& name) {
-  std::vector<std::string> dirs;
-  if (Result<GitOutput> exec = run_git({"--exec-path"}); exec && exec->status == 0) {
-    dirs.push_back(exec->out.substr(0, exec->out.find('\n')));
-  }
-  const char* path = std::getenv("PATH");
-  std::string rest = path == nullptr ? "" : path;
-  std::size_t start = 0;
-  while (start <= rest.size()) {
-    std::size_t end = rest.find(':', start);
-    if (end == std::string::npos) {
-      end = rest.size();
-    }
-    dirs.push_back(end == start ? "." : rest.substr(start, end - start));
-    start = end + 1;
-  }
-  for (const std::string& dir : dirs) {
-    const std::string candidate = dir + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
-}
-
 // What git runs for a helper value, as gitcredentials(7) says.
 std::string helper_command(const std::string& value) {
   if (value.starts_with('!')) {
@@ -125,7 +100,7 @@ std::string helper_command(const std::string& value) {
                : value + " (not found!)";
   }
   const std::string name = "git-credential-" + value.substr(0, value.find(' '));
-  std::optional<std::string> found = find_on_path(name);
+  std::optional<std::string> found = find_git_program(name);
   return found ? *found : name + " (not found on PATH or in git --exec-path!)";
 }
 
@@ -171,6 +146,8 @@ void settings(std::string& out, const Config& config, const std::string& url) {
     }
     if (const std::optional<std::string> refused = config.refusal(key.name, url)) {
       text = "not used: " + *refused;
+    } else if (key.secret) {
+      text = config.get(key.name, url) ? "set (not shown)" : "unset";
     } else if (text.empty()) {
       text = config.value(key.name, url);
       text = (text.empty() ? "unset" : text) + "  (default)";
@@ -243,7 +220,17 @@ void network(std::string& out, const Config& config, const std::string& url, boo
                       : http.ca_file + (git_ca != nullptr && *git_ca != '\0'
                                             ? " (GIT_SSL_CAINFO)"
                                             : " (http.sslCAInfo)"));
-  std::string proxy = http.proxy.empty() ? "" : without_userinfo(http.proxy) + " (http.proxy)";
+  if (!http.ca_path.empty()) {
+    const char* git_ca_path = std::getenv("GIT_SSL_CAPATH");
+    line(out, "CA folder", http.ca_path + (git_ca_path != nullptr && *git_ca_path != '\0'
+                                               ? " (GIT_SSL_CAPATH)"
+                                               : " (http.sslCAPath)"));
+  }
+  std::string proxy;
+  if (http.proxy) {
+    proxy = http.proxy->empty() ? "none (http.proxy is empty)"
+                                : without_userinfo(*http.proxy) + " (http.proxy)";
+  }
   for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
     const char* value = std::getenv(name);
     if (proxy.empty() && value != nullptr && *value != '\0') {
@@ -295,7 +282,7 @@ int run_diagnose(Args args) {
                        ? version->out.substr(0, version->out.find('\n'))
                        : std::string("not found on PATH"));
   line(out, "url", without_userinfo(url));
-  line(out, "this program", find_on_path("git-credential-patrol").value_or("not on PATH"));
+  line(out, "this program", find_git_program("git-credential-patrol").value_or("not on PATH"));
   helpers(out, url);
   Result<Config> config = Config::load();
   if (!config) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -111,6 +112,31 @@ Result<GitOutput> run_git(const std::vector<std::string>& args) {
   }
   result.status = WEXITSTATUS(status);
   return result;
+}
+
+std::optional<std::string> find_git_program(const std::string& name) {
+  std::vector<std::string> dirs;
+  if (Result<GitOutput> exec = run_git({"--exec-path"}); exec && exec->status == 0) {
+    dirs.push_back(exec->out.substr(0, exec->out.find('\n')));
+  }
+  const char* path = std::getenv("PATH");
+  std::string rest = path == nullptr ? "" : path;
+  std::size_t start = 0;
+  while (start <= rest.size()) {
+    std::size_t end = rest.find(':', start);
+    if (end == std::string::npos) {
+      end = rest.size();
+    }
+    dirs.push_back(end == start ? "." : rest.substr(start, end - start));
+    start = end + 1;
+  }
+  for (const std::string& dir : dirs) {
+    const std::string candidate = dir + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace patrol::helper

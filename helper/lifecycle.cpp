@@ -185,7 +185,8 @@ std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_
     if (!scopes.empty()) {
       link += separator + std::string("scopes=");
       for (std::size_t i = 0; i < scopes.size(); ++i) {
-        link += (i == 0 ? "" : ",") + oauth::form_encode(scopes[i]);
+        link += i == 0 ? "" : ",";
+        link += oauth::form_encode(scopes[i]); // no "," + string: GCC 12 -Wrestrict, bug 105329
       }
     }
     return link;

@@ -1,5 +1,6 @@
 #include "helper/messages.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -115,6 +116,16 @@ void say_warning(std::string_view message) {
   emit(STDERR_FILENO, "warning: ", "\033[1;33m", message);
 }
 void say(std::string_view message) { emit(STDERR_FILENO, "", "", message); }
+
+void say_more(std::string_view lines) {
+  std::string out;
+  while (!lines.empty()) {
+    const std::size_t end = std::min(lines.find('\n'), lines.size());
+    out.append(shown(lines.substr(0, end))).push_back('\n');
+    lines.remove_prefix(std::min(end + 1, lines.size()));
+  }
+  write_all(STDERR_FILENO, out);
+}
 
 bool tracing() { return trace_fd() >= 0; }
 

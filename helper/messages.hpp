@@ -16,6 +16,9 @@ inline constexpr std::string_view program_name = "git-credential-patrol";
 void say_error(std::string_view message);
 void say_warning(std::string_view message);
 void say(std::string_view message); // plain information, still on stderr
+// Lines that belong under the line said before (steps, a list): on stderr without the
+// program's name, each escaped like a message.
+void say_more(std::string_view lines);
 // What patrol does and why (command, request, settings, store, forge lookups, timings):
 // nowhere unless PATROL_TRACE is set. PATROL_TRACE=1 (or true) writes to stderr; an
 // absolute path appends to that file (created 0600, never through a symbolic link).

@@ -16,6 +16,7 @@
 #include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
+#include "helper/oauth_registration.hpp"
 #include "helper/oauth_setup.hpp"
 #include "helper/qr_code.hpp"
 #include "helper/token_lookup.hpp"
@@ -303,9 +304,6 @@ std::optional<store::Record> oauth_on_get(const Config& config, store::Store& st
       break;
     }
   }
-  if (!setup) {
-    return std::nullopt;
-  }
   if (!git_terminal_prompt_allowed() || !config.interactive()) {
     trace("GIT_TERMINAL_PROMPT or credential.interactive forbids the OAuth device flow");
     return std::nullopt;
@@ -313,6 +311,17 @@ std::optional<store::Record> oauth_on_get(const Config& config, store::Store& st
   const Terminal terminal;
   if (terminal.fd() < 0) {
     trace("no terminal: no OAuth device flow");
+    return std::nullopt;
+  }
+  if (!setup) {
+    // A forge that has the device flow, a person who could use it, and no client id: say
+    // once, on the terminal, how to get one. patrol.oauth=never stops it.
+    const oauth::OAuthPreset* preset =
+        oauth_preset_for(config, url, request.protocol, request.host, request.wwwauth);
+    if (preset != nullptr && !oauth_off(config, url)) {
+      put(terminal.fd(), std::string(program_name) + ": " +
+                             shown(registration_hint(*preset, credential_origin(request))) + "\n");
+    }
     return std::nullopt;
   }
   Result<store::Record> record = sign_in(config, store, request, std::move(*setup), terminal.fd());
@@ -327,10 +336,15 @@ Result<store::Record> oauth_login(const Config& config, store::Store& store,
                                   const Credential& target) {
   const std::string url = credential_url(target);
   std::optional<OAuthSetup> setup = oauth_setup(config, url, target.protocol, target.host);
+  if (!setup && oauth_off(config, url)) {
+    return fail(Errc::config, "OAuth is off for " + url + ": patrol.oauth is never there");
+  }
   if (!setup) {
-    return fail(Errc::config, "OAuth is not configured for " + url +
-                                  ": set patrol." + target.protocol + "://" + target.host +
-                                  ".oauthClientId (and patrol.oauth is not never)");
+    const std::string origin = credential_origin(target);
+    say("no OAuth client id for " + origin + " yet; register an OAuth application once:");
+    say_more(registration_steps(oauth_preset_for(config, url, target.protocol, target.host),
+                                origin));
+    return fail(Errc::config, "login --oauth needs a client id for " + origin + " (see above)");
   }
   const Terminal terminal;
   return sign_in(config, store, target, std::move(*setup),

@@ -20,19 +20,28 @@ std::string lower(std::string_view text) {
 
 } // namespace
 
+const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_view url,
+                                           std::string_view protocol, std::string_view host,
+                                           std::span<const std::string> wwwauth) {
+  const Forge forge = forge_for(config, url, protocol, host, wwwauth);
+  return forge.kind == ForgeKind::none ? nullptr : oauth::oauth_preset(to_string(forge.kind));
+}
+
+bool oauth_off(const Config& config, std::string_view url) {
+  const std::string mode = lower(config.value("oauth", url));
+  if (mode != "auto" && mode != "never") {
+    say_warning("patrol.oauth: expected auto or never, not \"" + mode + "\"; using auto");
+  }
+  return mode == "never";
+}
+
 std::optional<OAuthSetup> oauth_setup(const Config& config, std::string_view url,
                                       std::string_view protocol, std::string_view host,
                                       std::span<const std::string> wwwauth) {
-  const std::string mode = lower(config.value("oauth", url));
-  if (mode == "never") {
+  if (oauth_off(config, url)) {
     return std::nullopt;
   }
-  if (mode != "auto") {
-    say_warning("patrol.oauth: expected auto or never, not \"" + mode + "\"; using auto");
-  }
-  const Forge forge = forge_for(config, url, protocol, host, wwwauth);
-  const oauth::OAuthPreset* preset =
-      forge.kind == ForgeKind::none ? nullptr : oauth::oauth_preset(to_string(forge.kind));
+  const oauth::OAuthPreset* preset = oauth_preset_for(config, url, protocol, host, wwwauth);
   OAuthSetup setup;
   setup.client.client_id = config.value("oauthClientId", url);
   if (setup.client.client_id.empty() && preset != nullptr) {
@@ -41,6 +50,7 @@ std::optional<OAuthSetup> oauth_setup(const Config& config, std::string_view url
   if (setup.client.client_id.empty()) {
     return std::nullopt;
   }
+  setup.client.client_secret = Secret(config.value("oauthClientSecret", url));
   const auto from = [&](std::string_view key, std::string_view path) {
     if (std::optional<std::string> configured = config.get(key, url)) {
       return *configured;

@@ -12,6 +12,7 @@
 #include "helper/config.hpp"
 #include "oauth/http.hpp"
 #include "oauth/oauth_client.hpp"
+#include "oauth/presets.hpp"
 
 namespace patrol::helper {
 
@@ -21,6 +22,14 @@ struct OAuthSetup {
   std::string discovery_base; // protocol://host, where discovery looks when endpoints are missing
   bool browser = false;      // patrol.<url>.oauthBrowser
 };
+
+// The forge's OAuth preset for url (by configuration, host or wwwauth realm), or nullptr.
+const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_view url,
+                                           std::string_view protocol, std::string_view host,
+                                           std::span<const std::string> wwwauth = {});
+
+// patrol.<url>.oauth is never.
+bool oauth_off(const Config& config, std::string_view url);
 
 // nullopt when OAuth is off for url (patrol.oauth never) or no client id is known. Pure
 // over the configuration: endpoints may still be empty (see complete()).

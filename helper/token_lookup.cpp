@@ -78,12 +78,17 @@ oauth::HttpSettings http_settings(const Config& config, std::string_view url,
              file && !file->empty()) {
     settings.ca_file = expand_home(*file);
   }
-  // http.<url>.proxy over the environment, which libcurl reads itself (https_proxy,
-  // HTTPS_PROXY, all_proxy, no_proxy) when no proxy is set here.
-  if (std::optional<std::string> proxy = http_setting(config, "proxy", url);
-      proxy && !proxy->empty()) {
-    settings.proxy = *proxy;
+  // As git: GIT_SSL_CAPATH over http.<url>.sslCAPath.
+  if (const char* ca = std::getenv("GIT_SSL_CAPATH"); ca != nullptr && *ca != '\0') {
+    settings.ca_path = ca;
+  } else if (std::optional<std::string> path = http_setting(config, "sslCAPath", url);
+             path && !path->empty()) {
+    settings.ca_path = expand_home(*path);
   }
+  // http.<url>.proxy over the environment, which libcurl reads itself (https_proxy,
+  // HTTPS_PROXY, all_proxy, no_proxy) when no proxy is set here; an empty one means no
+  // proxy, as in git's http.c.
+  settings.proxy = http_setting(config, "proxy", url);
   // http.sslVerify is not read on purpose: false lets git fetch from a test box, but a
   // token is never sent to a server whose certificate is not verified.
   return settings;

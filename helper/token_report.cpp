@@ -5,6 +5,7 @@
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
 #include "helper/lifecycle.hpp"
+#include "helper/oauth_fallback.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -37,6 +38,11 @@ std::string expiry_text(const store::Record& record) {
 std::string days_text(const store::Record& record, std::int64_t now) {
   if (record.state != store::State::active) {
     return std::string(store::to_string(record.state)); // what the forge said
+  }
+  // Its access token lives for hours by design and get renews it: a count of days
+  // (0, or "expired" between two git calls) would only alarm.
+  if (refreshes_itself(record)) {
+    return "refreshes itself";
   }
   if (!record.expires_at) {
     return "-";
@@ -76,12 +82,19 @@ nlohmann::json report_json(const store::Record& record, std::int64_t now) {
   out["expires_at"] = record.expires_at ? nlohmann::json(*record.expires_at) : nlohmann::json();
   out["expires_on"] =
       record.expires_at ? nlohmann::json(format_date(*record.expires_at)) : nlohmann::json();
-  out["days_left"] = record.expires_at
+  const bool renews = refreshes_itself(record);
+  out["days_left"] = record.expires_at && !renews
                          ? nlohmann::json(calendar_days(now, *record.expires_at))
                          : nlohmann::json();
   out["expired"] = record.state == store::State::expired ||
-                   (record.expires_at && now >= *record.expires_at);
+                   (!renews && record.expires_at && now >= *record.expires_at);
   out["state"] = std::string(store::to_string(record.state)); // as the forge last said
+  out["refreshes_itself"] = renews;
+  // The refresh token's state, for an OAuth token: held (get renews the access token with
+  // it) or none (the token dies at its expiry, like a personal access token).
+  if (record.kind == store::Kind::oauth) {
+    out["refresh_token"] = record.refresh_token.empty() ? "none" : "held";
+  }
   out["checked_at"] = record.checked_at ? nlohmann::json(*record.checked_at) : nlohmann::json();
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // How `status` and `check` describe a stored token, as table cells and as JSON: host,
-// user, token name, expiry, days left, scopes, last checked; never the secret.
+// user, token name, expiry, days left (or "refreshes itself" for an OAuth token holding a
+// refresh token), scopes, last checked; never the secret.
 #include <cstdint>
 #include <string>
 #include <vector>

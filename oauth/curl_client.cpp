@@ -160,8 +160,12 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
   if (!settings_.ca_file.empty()) {
     api.easy_setopt(handle, CURLOPT_CAINFO, settings_.ca_file.c_str());
   }
-  if (!settings_.proxy.empty()) {
-    api.easy_setopt(handle, CURLOPT_PROXY, settings_.proxy.c_str());
+  if (!settings_.ca_path.empty()) {
+    api.easy_setopt(handle, CURLOPT_CAPATH, settings_.ca_path.c_str());
+  }
+  // "" turns every proxy off, the environment's too (libcurl's CURLOPT_PROXY, as git does).
+  if (settings_.proxy) {
+    api.easy_setopt(handle, CURLOPT_PROXY, settings_.proxy->c_str());
   }
   api.easy_setopt(handle, CURLOPT_HTTPHEADER, headers.list);
   if (request.method == "POST" || !request.body.empty()) {

@@ -67,6 +67,12 @@ std::string describe(const TokenError& error) {
   return out;
 }
 
+// RFC 6749 4.1.2.1's words for "try again later"; RFC 8628 3.5 stops polling only on
+// access_denied, expired_token and the token endpoint's own refusals.
+bool transient(std::string_view error) {
+  return error == "server_error" || error == "temporarily_unavailable";
+}
+
 } // namespace
 
 Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& response) {
@@ -138,7 +144,14 @@ PollOutcome classify(const Result<HttpResponse>& response) {
     if (Tokens* tokens = std::get_if<Tokens>(&*answer)) {
       return std::move(*tokens);
     }
-    return std::get<TokenError>(std::move(*answer));
+    TokenError& error = std::get<TokenError>(*answer);
+    // A hiccup of the server, whatever error word its 5xx or 429 carries (server_error,
+    // temporarily_unavailable, or an authorization_pending a proxy cached): the person
+    // may still approve the code, so it is not a refusal.
+    if (response->status >= 500 || response->status == 429 || transient(error.error)) {
+      return Unreachable{"HTTP " + std::to_string(response->status) + " " + error.error};
+    }
+    return std::move(error);
   }
   if (response->status >= 500 || response->status == 429) {
     return Unreachable{"HTTP " + std::to_string(response->status)};

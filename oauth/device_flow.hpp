@@ -45,7 +45,7 @@ struct TokenError {
   std::optional<Millis> interval; // GitHub's new interval with slow_down
 };
 
-// No answer worth reading: a connection failure, a time-out, a 5xx or 429 without an error.
+// No answer worth reading: a connection failure, a time-out, a 5xx or 429, a server_error.
 struct Unreachable {
   std::string reason;
 };
@@ -61,8 +61,9 @@ Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& respo
 // with access_token is Tokens; anything else is an Errc::network error naming the status.
 Result<TokenAnswer> parse_token_answer(const HttpResponse& response);
 
-// What polling saw, as the state machine reads it: 5xx and 429 without an error body count
-// as Unreachable (try again later), like a failed connection.
+// What polling saw, as the state machine reads it: a 5xx or 429 (with or without an error
+// body) and the errors server_error and temporarily_unavailable count as Unreachable (back
+// off and try again until the code expires), like a failed connection.
 PollOutcome classify(const Result<HttpResponse>& response);
 
 struct Wait {

@@ -42,7 +42,10 @@ inline constexpr std::size_t max_header_bytes = 64 * 1024;
 // How to reach one URL; the helper fills it from git's http.<url>.* settings.
 struct HttpSettings {
   std::string ca_file;        // http.sslCAInfo / GIT_SSL_CAINFO; empty: the system bundle
-  std::string proxy;          // http.proxy; empty: libcurl's environment (https_proxy, ...)
+  std::string ca_path;        // http.sslCAPath / GIT_SSL_CAPATH: a folder of hashed CAs
+  // http.proxy: unset is libcurl's environment (https_proxy, ...); empty is no proxy at
+  // all, as git reads an empty http.proxy.
+  std::optional<std::string> proxy;
   std::chrono::milliseconds connect_timeout{3000};
   // The whole exchange, up to the answer's last byte: a server that trickles its answer
   // is cut off like one that never answers.

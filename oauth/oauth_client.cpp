@@ -139,10 +139,15 @@ Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,
 
 Result<TokenAnswer> refresh_tokens(HttpClient& http, const OAuthClient& client,
                                    const Secret& refresh_token) {
-  Result<HttpResponse> response =
-      http.send(post(client.endpoints.token, form({{"grant_type", "refresh_token"},
-                                                   {"refresh_token", refresh_token.view()},
-                                                   {"client_id", client.client_id}})));
+  Secret body = client.client_secret.empty()
+                    ? form({{"grant_type", "refresh_token"},
+                            {"refresh_token", refresh_token.view()},
+                            {"client_id", client.client_id}})
+                    : form({{"grant_type", "refresh_token"},
+                            {"refresh_token", refresh_token.view()},
+                            {"client_id", client.client_id},
+                            {"client_secret", client.client_secret.view()}});
+  Result<HttpResponse> response = http.send(post(client.endpoints.token, std::move(body)));
   if (!response) {
     return tl::unexpected(response.error());
   }

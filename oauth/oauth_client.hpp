@@ -26,6 +26,9 @@ struct OAuthClient {
   std::string client_id;
   std::string scopes; // space-separated; empty: the server's default
   OAuthEndpoints endpoints;
+  // Sent only to the token endpoint, with the refresh grant (GitHub asks for it there);
+  // empty for a public client.
+  Secret client_secret;
 };
 
 // The caller's clock and sleep, so tests need not wait.

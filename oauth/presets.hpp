@@ -19,6 +19,11 @@ struct OAuthPreset {
   std::string_view username;          // what git sends as the username with the token
   std::string_view default_client_id; // the packager's build-time default; usually empty
   std::string_view source;            // where the facts come from
+  // Registering an application, for someone who has no client id yet:
+  std::string_view applications_path;       // the user's own page for a new application
+  std::string_view admin_applications_path; // the instance's, for an admin; empty: none
+  std::string_view registration;            // what to enter there, "label: value" lines
+  bool refresh_needs_secret;                // the refresh grant asks for the client secret
 };
 
 std::span<const OAuthPreset> oauth_presets();

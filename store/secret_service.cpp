@@ -332,7 +332,8 @@ std::string item_label(const Record& record) {
   HostPort host = split_host(record.host);
   std::string label = "Git: " + record.protocol + "://" + host.server;
   if (host.port) {
-    label += ":" + std::to_string(*host.port);
+    label += ':';
+    label += std::to_string(*host.port); // no ":" + string: GCC 12 -Wrestrict, bug 105329
   }
   return label + "/" + record.path;
 }

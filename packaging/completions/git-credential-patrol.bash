@@ -24,7 +24,8 @@ __git_credential_patrol_complete() {
       options="--from --dry-run --remove-source"
       COMPREPLY=($(compgen -f -- "$cur"))
       ;;
-    configure|unconfigure) options="--global --system --url" ;;
+    configure) options="--global --system --url --oauth" ;;
+    unconfigure) options="--global --system --url" ;;
     diagnose) options="--probe" ;;
   esac
   COMPREPLY+=($(compgen -W "$options" -- "$cur"))

@@ -31,4 +31,5 @@ complete -c git-credential-patrol -n "__fish_seen_subcommand_from import" -F
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from configure unconfigure" -l global -d 'the user file'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from configure unconfigure" -l system -d 'the system file'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from configure unconfigure" -l url -x -d 'one URL only'
+complete -c git-credential-patrol -n "__fish_seen_subcommand_from configure" -l oauth -x -d 'store an OAuth client id for a host'
 complete -c git-credential-patrol -n "__fish_seen_subcommand_from diagnose" -l probe -d 'send one request to the forge'

@@ -304,7 +304,9 @@ class SecretService:
         deadline = time.monotonic() + 15
         while not self.has_owner():
             if self.daemon.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("gnome-keyring-daemon did not take org.freedesktop.secrets")
+                log = (self.sandbox.root / "gnome-keyring.log").read_text(errors="replace")
+                raise AssertionError("gnome-keyring-daemon did not take org.freedesktop.secrets; "
+                                     f"its log:\n{log.rstrip() or '(empty)'}")
             time.sleep(0.02)
 
     def has_owner(self):

@@ -3,6 +3,7 @@ pinned by tests/servers/oidc/package-lock.json), and running `login --oauth` as 
 would, reading the code it shows and approving it at the server."""
 
 import fcntl
+import json
 import os
 import re
 import ssl
@@ -28,11 +29,36 @@ def ensure_oidc_provider():
         raise unittest.SkipTest("node and npm are needed for node-oidc-provider")
     with open(Path(tempfile.gettempdir()) / "patrol-oidc-npm.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (OIDC_DIR / "node_modules" / "oidc-provider" / "package.json").exists():
+        if installed_provider() != locked_provider():
             proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=OIDC_DIR,
                                   capture_output=True, text=True, timeout=300)
             if proc.returncode != 0:
                 raise AssertionError(f"npm ci failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def locked_provider():
+    lock = json.loads((OIDC_DIR / "package-lock.json").read_text())
+    return lock["packages"]["node_modules/oidc-provider"]["version"]
+
+
+def installed_provider():
+    """The version in node_modules: a tree left by an older lock file is installed again."""
+    try:
+        return json.loads((OIDC_DIR / "node_modules" / "oidc-provider" / "package.json")
+                          .read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def node_version():
+    proc = subprocess.run(["node", "--version"], capture_output=True, text=True)
+    return proc.stdout.strip() or proc.stderr.strip()
+
+
+def server_log(path):
+    """The tail of a server's log, for the failure that says it did not start."""
+    text = Path(path).read_text(errors="replace").rstrip()
+    return "\n".join(text.splitlines()[-40:]) or "(empty)"
 
 
 def shutil_which(name):
@@ -57,7 +83,8 @@ class OidcServer:
         line = self.proc.stdout.readline().decode()
         if not line.startswith("listening "):
             self.stop()
-            raise AssertionError(f"node-oidc-provider did not start: {line!r}, see {self.log.name}")
+            raise AssertionError(f"node-oidc-provider did not start: {line!r}; node "
+                                 f"{node_version()}; its log:\n{server_log(self.log.name)}")
         self.port = int(line.split()[1])
         self.url = f"https://127.0.0.1:{self.port}"
         self._tls = ssl.create_default_context(cafile=str(sandbox.ca))
@@ -90,7 +117,6 @@ class OidcServer:
 
     def token(self, **params):
         """A raw token-endpoint request: (status, JSON document)."""
-        import json
         status, body = self._post("/token", {"client_id": CLIENT_ID, **params})
         return status, json.loads(body or b"{}")
 

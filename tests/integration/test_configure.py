@@ -103,6 +103,26 @@ class Configure(IntegrationTest):
         self.assertEqual(len(helpers), 1, proc.stdout)
         self.assertIn(f"patrol -> {self.sb.patrol}", helpers[0])
 
+    def test_configure_says_when_git_will_not_find_patrol(self):
+        # A build tree's binary run by its path, its folder not on PATH: git would then
+        # fail every call with "'credential-patrol' is not a git command".
+        env = {"PATH": "/usr/bin:/bin"}
+        proc = self.sb.helper("configure", input="", env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 3, proc.stderr)
+        self.assertEqual(lines[2], "git-credential-patrol: warning: git will not find "
+                         "git-credential-patrol: it is neither on PATH nor in `git --exec-path`; "
+                         f"add {self.sb.patrol.resolve().parent} to PATH or install it "
+                         "(cmake --install BUILD_DIR)")
+        self.assertEqual(self.values("credential.helper"), ["", "patrol"])
+        fill = self.sb.git("credential", "fill", input="url=https://h.example.com\n\n",
+                           env={**env, "GIT_TERMINAL_PROMPT": "0"}, check=False)
+        self.assertIn("'credential-patrol' is not a git command", fill.stderr)
+        # Run again with the folder on PATH: nothing to say.
+        again = self.sb.helper("configure", input="")
+        self.assertEqual(len(again.stderr.splitlines()), 1, again.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

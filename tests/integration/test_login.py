@@ -3,6 +3,7 @@ lookups that reach the server only through git's http.<url>.sslCAInfo."""
 
 import select
 import socket
+import shutil
 import subprocess
 import threading
 import unittest
@@ -12,7 +13,7 @@ from harness import make_test_ca
 from lifecycle_fixtures import ForgeTest
 
 PREFIX = "git-credential-patrol: "
-CA_VARIABLES = ("GIT_SSL_CAINFO", "SSL_CERT_FILE", "CURL_CA_BUNDLE")
+CA_VARIABLES = ("GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE")
 
 
 class Login(ForgeTest):
@@ -169,6 +170,38 @@ class HttpSettingsForForgeCalls(ForgeTest):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("token 'proxied'", self.text(proc.stdout))
         self.assertEqual(proxy.tunnels, [self.host])
+
+    def test_an_empty_http_proxy_means_no_proxy_as_git_reads_it(self):
+        # git's http.c: an empty http.proxy turns proxying off, the environment's included.
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAInfo", self.sb.ca)
+        self.sb.git("config", "--global", f"http.{self.server.url}.proxy", "")
+        dead = socket.socket()
+        dead.bind(("127.0.0.1", 0))  # bound, never listening: a proxy there fails
+        self.addCleanup(dead.close)
+        token = self.server.issue_token(name="direct", expires_in_days=20)
+        proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n",
+                              env={"https_proxy": f"http://127.0.0.1:{dead.getsockname()[1]}",
+                                   "HTTPS_PROXY": None, "all_proxy": None, "no_proxy": None})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("token 'direct'", self.text(proc.stdout))
+        diagnose = self.sb.helper("diagnose", self.server.url, input="",
+                                  env={"https_proxy": "http://elsewhere.example:3128"})
+        self.assertIn("none (http.proxy is empty)", self.text(diagnose.stdout))
+
+    def test_http_ssl_ca_path_is_honoured(self):
+        folder = self.sb.root / "ca-folder"
+        folder.mkdir()
+        subject_hash = subprocess.run(["openssl", "x509", "-noout", "-subject_hash", "-in",
+                                       str(self.sb.ca)], capture_output=True, text=True,
+                                      check=True).stdout.strip()
+        shutil.copy(self.sb.ca, folder / f"{subject_hash}.0")
+        token = self.server.issue_token(name="by folder", expires_in_days=20)
+        # The test CA only in a hashed folder (c_rehash's layout), no CA file anywhere.
+        self.sb.git("config", "--global", f"http.{self.server.url}.sslCAPath", str(folder))
+        proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("token 'by folder'", self.text(proc.stdout))
+        self.assertEqual(self.record(user="oauth2")["token_name"], "by folder")
 
 
 class ConnectProxy:

@@ -79,3 +79,34 @@ class CloneAtTheTerminal(ForgeOAuthTest):
         self.assertNotIn("sign in", proc.stderr)
         self.assertEqual(self.server.device.grants(), [])
         self.assertEqual(self.server.device.polls, [])
+
+
+class NoClientIdAtTheTerminal(ForgeOAuthTest):
+    """A forge with the device flow, a person at the terminal, and no client id yet: get says
+    in one line where to register one and how to store it, then git asks as it always did."""
+
+    forge = "gitlab"
+
+    def setUp(self):
+        super().setUp()
+        self.sb.env.pop("GIT_TERMINAL_PROMPT", None)
+        self.sb.git("config", "--global", "--unset", f"patrol.{self.server.url}.oauthClientId")
+
+    def test_get_says_where_to_register_in_one_line_then_git_prompts(self):
+        term = Terminal(self.sb, name="hint")
+        term.start(["git", "clone", "-q", self.repo_url, str(self.sb.root / "work")])
+        screen = term.wait_for("Username for")
+        lines = [l for l in screen.splitlines() if "no OAuth client id" in l]
+        self.assertEqual(len(lines), 1, screen)
+        self.assertIn(f"register an application at {self.server.url}/-/user_settings/applications",
+                      lines[0])
+        self.assertIn(f"git credential-patrol configure --oauth {self.server.url} CLIENT_ID",
+                      lines[0])
+        self.assertEqual(self.server.device.grants(), [])
+
+    def test_oauth_never_silences_it(self):
+        self.sb.git("config", "--global", f"patrol.{self.server.url}.oauth", "never")
+        term = Terminal(self.sb, name="quiet")
+        term.start(["git", "clone", "-q", self.repo_url, str(self.sb.root / "work")])
+        screen = term.wait_for("Username for")
+        self.assertNotIn("client id", screen)

@@ -26,6 +26,7 @@ EXPECTED_FILES = {
     "/usr/share/bash-completion/completions/git-credential-patrol",
     "/usr/share/zsh/vendor-completions/_git-credential-patrol",
     "/usr/share/fish/vendor_completions.d/git-credential-patrol.fish",
+    "/usr/share/fish/vendor_conf.d/git-credential-patrol.fish",
     "/usr/share/doc/git-credential-patrol/copyright",
     "/usr/share/doc/git-credential-patrol/changelog.Debian.gz",
     "/usr/share/lintian/overrides/git-credential-patrol",

@@ -45,15 +45,19 @@ class DeviceFlowServer:
     token_path = None
     revoke_path = None             # None: no RFC 7009 endpoint
     error_status = 400
+    refresh_needs_secret = False   # the refresh grant checks client_secret (GitHub)
 
     def __init__(self, forge):
         self.forge = forge
         self.clients = set()
+        self.client_secrets = {}   # client id -> secret, for refresh_needs_secret
+        self.secrets_sent = []     # (path, grant_type) of every request carrying client_secret
         self.interval = 5
         self.expires_in = 300
         self.access_token_lifetime = 7200
         self.force_slow_down = 0   # the next N polls answer slow_down whatever their timing
         self.failure = None        # an HTTP status every OAuth request gets instead, e.g. 503
+        self.poll_failures = []    # the next polls answer these (status, error) instead
         self.polls = []
         self.refreshes = []        # (refresh token presented, answer)
         self.revocations = []      # (token_type_hint, found)
@@ -63,8 +67,10 @@ class DeviceFlowServer:
 
     # what tests do -------------------------------------------------------------
 
-    def register_client(self, client_id):
+    def register_client(self, client_id, secret=None):
         self.clients.add(client_id)
+        if secret is not None:
+            self.client_secrets[client_id] = secret
         return client_id
 
     def grants(self):
@@ -146,6 +152,8 @@ class DeviceFlowServer:
             send_json(handler, 405, {"error": "method_not_allowed"})
             return True
         params = form_or_json(handler, body)
+        if "client_secret" in params:
+            self.secrets_sent.append((path, params.get("grant_type")))
         if path == self.device_path:
             return self._device(handler, params)
         if path == self.revoke_path:
@@ -178,6 +186,14 @@ class DeviceFlowServer:
         now = time.monotonic()
         with self._changed:
             grant = self._grants.get(params.get("device_code", ""))
+            if self.poll_failures:
+                # A hiccup of the server (RFC 6749's server_error, temporarily_unavailable):
+                # the grant itself is untouched.
+                status, code = self.poll_failures.pop(0)
+                self.polls.append(Poll(now, grant.user_code if grant else None, code))
+                self._changed.notify_all()
+                return self.error(handler, code, "The server is busy; try again later",
+                                  status=status)
             if grant is None or grant.client_id != params.get("client_id"):
                 answer, document = "invalid_grant", None
             elif self.forge.now() > grant.created + timedelta(seconds=grant.expires_in):
@@ -215,6 +231,12 @@ class DeviceFlowServer:
 
     def _refresh_grant(self, handler, params):
         presented = params.get("refresh_token", "")
+        if self.refresh_needs_secret and (
+                params.get("client_secret") is None
+                or params.get("client_secret") != self.client_secrets.get(params.get("client_id"))):
+            self.refreshes.append((presented, "incorrect_client_credentials"))
+            return self.error(handler, "incorrect_client_credentials",
+                              "The client_id and/or client_secret passed are incorrect.")
         with self._changed:
             access = self._refresh.pop(presented, None)
         token = self.forge.token(access) if access else None

@@ -193,12 +193,15 @@ class GitHubDeviceFlow(DeviceFlowServer):
     slow_down raises the code's interval by 5 s and says the new one; the device code
     answer is form-encoded unless the client sends Accept: application/json. OAuth app
     tokens (gho_) do not expire; with expiring_tokens (GitHub App user tokens) they last
-    access_token_lifetime seconds and come with a refresh token. No revocation endpoint
-    for a public client."""
+    access_token_lifetime seconds and come with a refresh token, which the refresh grant
+    takes only with the app's client secret. No revocation endpoint for a public client."""
 
     device_path = "/login/device/code"
     token_path = "/login/oauth/access_token"
     error_status = 200
+    # docs.github.com, "Refreshing user access tokens": client_id, client_secret,
+    # grant_type=refresh_token and refresh_token are all required.
+    refresh_needs_secret = True
 
     def __init__(self, forge):
         super().__init__(forge)

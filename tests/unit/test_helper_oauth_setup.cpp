@@ -87,3 +87,23 @@ TEST_CASE("oauth setup: an unscoped client id or endpoint cannot redirect a pres
   CHECK(setup->client.endpoints.token == "https://gitlab.com/oauth/token");
   CHECK(setup->client.endpoints.device_authorization == "https://gitlab.com/oauth/authorize_device");
 }
+
+TEST_CASE("oauth setup: the client secret counts only scoped to its host",
+          "[helper][oauth_setup]") {
+  const Config scoped = Config::from_entries(
+      {{"patrol.https://github.com.oauthClientId", "Iv1.x"},
+       {"patrol.https://github.com.oauthClientSecret", "s3cret"}});
+  const std::optional<OAuthSetup> setup =
+      oauth_setup(scoped, "https://github.com/o/r.git", "https", "github.com");
+  REQUIRE(setup);
+  CHECK(setup->client.client_secret.view() == "s3cret");
+  // Unscoped, it would go to every host's token endpoint: refused.
+  const Config unscoped = Config::from_entries(
+      {{"patrol.https://github.com.oauthClientId", "Iv1.x"},
+       {"patrol.oauthClientSecret", "s3cret"}});
+  const std::optional<OAuthSetup> refused =
+      oauth_setup(unscoped, "https://github.com/o/r.git", "https", "github.com");
+  REQUIRE(refused);
+  CHECK(refused->client.client_secret.empty());
+  CHECK(unscoped.refusal("oauthClientSecret", "https://github.com/o/r.git"));
+}

@@ -104,9 +104,31 @@ TEST_CASE("http_settings takes the CA and proxy as git does", "[lookup]") {
     const oauth::HttpSettings other =
         http_settings(config, "https://github.com/x", quick_timeouts);
     CHECK(other.ca_file.empty());
-    CHECK(other.proxy.empty());
+    CHECK_FALSE(other.proxy); // unset: libcurl's environment decides
   }
   ScopedVar ca("GIT_SSL_CAINFO", "/env/ca.pem");
   CHECK(http_settings(config, "https://gitlab.example.com", quick_timeouts).ca_file ==
         "/env/ca.pem");
+}
+
+TEST_CASE("http_settings: an empty http.proxy is no proxy, http.sslCAPath a CA folder",
+          "[lookup]") {
+  const Config config = Config::from_entries({
+      {"http.proxy", "http://proxy.example:3128"},
+      {"http.https://direct.example.com.proxy", ""},
+      {"http.https://direct.example.com.sslcapath", "~/certs"},
+  });
+  ScopedVar home("HOME", "/home/tester");
+  ScopedVar capath("GIT_SSL_CAPATH", nullptr);
+  const oauth::HttpSettings direct =
+      http_settings(config, "https://direct.example.com/g/r.git", quick_timeouts);
+  REQUIRE(direct.proxy);
+  CHECK(direct.proxy->empty()); // set and empty: CURLOPT_PROXY "", no proxy at all
+  CHECK(direct.ca_path == "/home/tester/certs");
+  const oauth::HttpSettings elsewhere = http_settings(config, "https://other.example.com", quick_timeouts);
+  CHECK(elsewhere.proxy == "http://proxy.example:3128");
+  CHECK(elsewhere.ca_path.empty());
+  ScopedVar env_path("GIT_SSL_CAPATH", "/env/certs");
+  CHECK(http_settings(config, "https://direct.example.com", quick_timeouts).ca_path ==
+        "/env/certs");
 }

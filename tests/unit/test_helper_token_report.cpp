@@ -47,6 +47,29 @@ TEST_CASE("status cells: token, expiry, days left, scopes, last check", "[report
   CHECK(report_cells(dead, now)[5] == "expired");
 }
 
+TEST_CASE("an OAuth token that refreshes itself has no days left to count", "[report]") {
+  store::Record oauth = record();
+  oauth.kind = store::Kind::oauth;
+  oauth.token_name.clear();
+  oauth.refresh_token = Secret("rt-never-shown");
+  oauth.expires_at = now - 30; // the access token died a moment ago; get renews it
+  const TableRow cells = report_cells(oauth, now);
+  CHECK(cells[5] == "refreshes itself");
+  const nlohmann::json got = report_json(oauth, now);
+  CHECK(got["refreshes_itself"] == true);
+  CHECK(got["refresh_token"] == "held");
+  CHECK(got["days_left"].is_null());
+  CHECK(got["expired"] == false);
+  CHECK(got.dump().find("rt-never-shown") == std::string::npos);
+
+  store::Record spent = oauth;
+  spent.refresh_token = Secret();
+  CHECK(report_cells(spent, now)[5] == "expired");
+  CHECK(report_json(spent, now)["refresh_token"] == "none");
+  CHECK(report_json(spent, now)["refreshes_itself"] == false);
+  CHECK_FALSE(report_json(record(), now).contains("refresh_token"));
+}
+
 TEST_CASE("status JSON never carries the secret", "[report]") {
   const nlohmann::json got = report_json(record(), now);
   CHECK(got["url"] == "https://alice@gitlab.example.com");

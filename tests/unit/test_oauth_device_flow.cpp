@@ -142,6 +142,14 @@ TEST_CASE("device flow: RFC 8628 polling rules, table-driven", "[oauth][device_f
         {{error("authorization_pending"), 5000ms},
          {error("authorization_pending"), std::string("expired_token")}});
   }
+  SECTION("a 503 mid-poll backs off and polling goes on until the approval") {
+    run(DeviceFlow(authorization(600, 5s), 0ms),
+        {{error("authorization_pending"), 5000ms},
+         {patrol::oauth::classify(response(503, R"({"error":"temporarily_unavailable"})")), 10000ms},
+         {patrol::oauth::classify(response(500, R"({"error":"server_error"})")), 20000ms},
+         {error("authorization_pending"), 20000ms},
+         {tokens("at"), std::string("tokens")}});
+  }
   SECTION("back-off never waits past the deadline either") {
     run(DeviceFlow(authorization(20, 5s), 0ms),
         {{Unreachable{"timed out"}, 10000ms}, {Unreachable{"timed out"}, std::string("expired_token")}});
@@ -232,6 +240,21 @@ TEST_CASE("device flow: token endpoint answers, GitLab's 400 and GitHub's 200 al
     CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(response(429, ""))));
     CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(
         patrol::fail(patrol::Errc::network, "Connection timed out"))));
+  }
+  SECTION("a 500 or 503 carrying a JSON error is a hiccup, not a refusal (RFC 8628 3.5)") {
+    for (const char* body : {R"({"error":"server_error","error_description":"boom"})",
+                             R"({"error":"temporarily_unavailable"})",
+                             R"({"error":"invalid_request"})"}) {
+      for (const long status : {500L, 503L, 429L}) {
+        INFO(status << " " << body);
+        CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(response(status, body))));
+      }
+    }
+    // The same words with a 400 or GitHub's 200 are still a server saying "later".
+    CHECK(std::holds_alternative<Unreachable>(
+        patrol::oauth::classify(response(400, R"({"error":"temporarily_unavailable"})"))));
+    CHECK(std::holds_alternative<Unreachable>(
+        patrol::oauth::classify(response(200, R"({"error":"server_error"})"))));
   }
   SECTION("a 404 page is a stop, not a retry") {
     const PollOutcome outcome = patrol::oauth::classify(response(404, "not found"));

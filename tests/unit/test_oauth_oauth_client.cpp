@@ -50,7 +50,8 @@ OAuthClient client() {
   return OAuthClient{"the-client", "read_repository write_repository",
                      {"https://gitlab.example.com/oauth/authorize_device",
                       "https://gitlab.example.com/oauth/token",
-                      "https://gitlab.example.com/oauth/revoke"}};
+                      "https://gitlab.example.com/oauth/revoke"},
+                     Secret()};
 }
 
 // A clock that moves only when the driver sleeps.
@@ -147,6 +148,32 @@ TEST_CASE("oauth client: refresh grant and invalid_grant", "[oauth][client]") {
   REQUIRE(second);
   REQUIRE(std::holds_alternative<TokenError>(*second));
   CHECK(std::get<TokenError>(*second).error == "invalid_grant");
+}
+
+TEST_CASE("oauth client: the client secret goes with the refresh grant only",
+          "[oauth][client]") {
+  OAuthClient with_secret = client();
+  with_secret.client_secret = Secret("s3cret&x");
+  const char* pending = R"({"error":"authorization_pending"})";
+  ScriptedClient http({answer(200, R"({"device_code":"dc","user_code":"UC","verification_uri":"https://gitlab.example.com/oauth/device","expires_in":60,"interval":1})"),
+                       answer(400, pending),
+                       answer(200, R"({"access_token":"at"})"),
+                       answer(200, R"({"access_token":"at2"})"),
+                       answer(200, "")});
+  auto code = patrol::oauth::request_device_code(http, with_secret);
+  REQUIRE(code);
+  FakeTime time;
+  REQUIRE(patrol::oauth::poll_for_tokens(http, with_secret, *code, time.pacing()));
+  REQUIRE(patrol::oauth::refresh_tokens(http, with_secret, Secret("rt")));
+  REQUIRE(patrol::oauth::revoke_token(http, with_secret, Secret("at"), "access_token"));
+  REQUIRE(http.sent.size() == 5);
+  for (const std::size_t i : {0U, 1U, 2U, 4U}) {
+    INFO("request " << i);
+    CHECK(http.sent[i].body.view().find("s3cret") == std::string_view::npos);
+  }
+  CHECK(http.sent[3].url == "https://gitlab.example.com/oauth/token");
+  CHECK(http.sent[3].body.view() ==
+        "grant_type=refresh_token&refresh_token=rt&client_id=the-client&client_secret=s3cret%26x");
 }
 
 TEST_CASE("oauth client: RFC 7009 revocation", "[oauth][client]") {

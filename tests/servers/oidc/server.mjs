@@ -1,7 +1,8 @@
-// node-oidc-provider (npm oidc-provider@9) over HTTPS on 127.0.0.1, for git-credential-patrol's
-// OAuth tests: the device flow and refresh-token grants for one static public client, RFC 7009
-// revocation, discovery at /.well-known/openid-configuration, and a test-only route that
-// approves or denies a user code as a person in the browser would.
+// node-oidc-provider (npm oidc-provider@8: version 9 needs a newer Node.js than Debian
+// bookworm's 18) over HTTPS on 127.0.0.1, for git-credential-patrol's OAuth tests: the
+// device flow and refresh-token grants for one static public client, RFC 7009 revocation,
+// discovery at /.well-known/openid-configuration, and a test-only route that approves or
+// denies a user code as a person in the browser would.
 //
 //   node server.mjs CERT KEY
 // Environment: OIDC_CLIENT_ID (default patrol-test), OIDC_DEVICE_TTL (seconds a device code
