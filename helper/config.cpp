@@ -519,28 +519,13 @@ bool may_hold(std::string_view text, Sections sections) {
   return false;
 }
 
-// The file's bytes; empty when it cannot be read (git skips such files too).
-std::string slurp(const std::string &path) {
-  std::string text;
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return text;
-  }
-  char buffer[8192];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-    text.append(buffer, got);
-  }
-  std::fclose(file);
-  return text;
-}
 
 bool file_may_hold(const std::string &path, Sections sections) {
-  return !path.empty() && may_hold(slurp(path), sections);
+  return !path.empty() && may_hold(slurp(path).value_or(""), sections);
 }
 
 std::string read_first_line(const std::filesystem::path &path) {
-  std::string text = slurp(path.string());
+  std::string text = slurp(path.string()).value_or(""); // git skips what it cannot read
   text.resize(std::min(text.find('\n'), text.size()));
   return text;
 }

@@ -17,20 +17,6 @@ bool is_key_char(int c) { return std::isalnum(c) != 0 || c == '-'; }
 char lower(int c) { return static_cast<char>(std::tolower(c)); }
 
 // The file's bytes, or nullopt when it cannot be opened (git skips such files).
-std::optional<std::string> slurp(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return std::nullopt;
-  }
-  std::string text;
-  char buffer[8192];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-    text.append(buffer, got);
-  }
-  std::fclose(file);
-  return text;
-}
 
 // git's expand_user_path for "~/" and "~user/"; nullopt when it cannot be expanded.
 std::optional<std::string> expand_user(const std::string& path) {
@@ -334,6 +320,21 @@ private:
 };
 
 } // namespace
+
+std::optional<std::string> slurp(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[8192];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    text.append(buffer, got);
+  }
+  std::fclose(file);
+  return text;
+}
 
 ConfigFileRead parse_config_text(std::string_view text, const std::string& path,
                                  std::span<const std::string_view> sections,

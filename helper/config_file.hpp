@@ -26,6 +26,9 @@ enum class ConfigFileRead {
 
 // Appends the entries of the file at `path` (and of what it includes, in place) whose
 // section is one of `sections` (lower-case names, e.g. "patrol"). Pure but for reading files.
+// A file's bytes, or nullopt when it cannot be read.
+std::optional<std::string> slurp(const std::string& path);
+
 ConfigFileRead read_config_file(const std::string& path, std::span<const std::string_view> sections,
                                 std::vector<ConfigFileEntry>& out);
 
