@@ -167,7 +167,47 @@ class GitHttpHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
-class GitHttpsServer:
+class LoopbackHttpsServer:
+    """An HTTPS server on 127.0.0.1 at a free port, with the test CA's certificate, serving
+    handler_class in threads; a handler reaches this object as self.server.owner."""
+
+    handler_class = None
+
+    def __init__(self, cert, key):
+        self._lock = threading.Lock()
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class)
+        self._httpd.daemon_threads = True
+        self._httpd.owner = self
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+        self.port = self._httpd.server_address[1]
+        self._thread = None
+
+    @property
+    def url(self):
+        return f"https://127.0.0.1:{self.port}"
+
+    def start(self):
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self.port
+
+    def stop(self):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread:
+            self._thread.join(5)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class GitHttpsServer(LoopbackHttpsServer):
     """Serves the bare repositories under root over HTTPS with basic auth.
 
     users maps user name to password and may be changed at runtime with
@@ -183,19 +223,7 @@ class GitHttpsServer:
         self.requests = []
         self.unauthorized = 0
         self._users = dict(users)
-        self._lock = threading.Lock()
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class)
-        self._httpd.daemon_threads = True
-        self._httpd.owner = self
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
-        self.port = self._httpd.server_address[1]
-        self._thread = None
-
-    @property
-    def url(self):
-        return f"https://127.0.0.1:{self.port}"
+        super().__init__(cert, key)
 
     def set_password(self, user, password):
         with self._lock:
@@ -229,24 +257,6 @@ class GitHttpsServer:
     def handle_extra(self, handler, body):
         """Serves a request other than git (a forge API); returns True when it did."""
         return False
-
-    def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self.port
-
-    def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
-            self._thread.join(5)
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def main():

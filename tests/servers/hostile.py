@@ -23,6 +23,8 @@ import ssl
 import threading
 import time
 
+from git_https import LoopbackHttpsServer
+
 GIB = 1 << 30
 BLOCK = b"[" + b"0," * (32 * 1024 - 1) + b"0"  # 64 KiB of JSON-looking bytes
 
@@ -150,27 +152,17 @@ class HostileHandler(http.server.BaseHTTPRequestHandler):
         self.oauth(path, hostile=False)
 
 
-class HostileServer:
+class HostileServer(LoopbackHttpsServer):
     """Serves HostileHandler over HTTPS on 127.0.0.1 with the test CA's certificate."""
+
+    handler_class = HostileHandler
 
     def __init__(self, cert, key, mode="huge"):
         self.default_mode = mode
         self.modes = {}             # path prefix -> mode
         self.requests = []          # (method, path)
         self.stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
-        self._httpd.daemon_threads = True
-        self._httpd.owner = self
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
-        self.port = self._httpd.server_address[1]
-        self._thread = None
-
-    @property
-    def url(self):
-        return f"https://127.0.0.1:{self.port}"
+        super().__init__(cert, key)
 
     def set_mode(self, prefix, mode):
         with self._lock:
@@ -190,14 +182,6 @@ class HostileServer:
         with self._lock:
             return [path for _, path in self.requests]
 
-    def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self.port
-
     def stop(self):
-        self.stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
-            self._thread.join(5)
+        self.stopping.set()  # handlers streaming a huge answer stop
+        super().stop()

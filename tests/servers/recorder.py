@@ -18,9 +18,9 @@ import base64
 import binascii
 import http.server
 import json
-import ssl
-import threading
 from dataclasses import dataclass
+
+from git_https import LoopbackHttpsServer
 
 
 @dataclass
@@ -98,23 +98,13 @@ class RecorderHandler(http.server.BaseHTTPRequestHandler):
             self.reply(404)
 
 
-class RecorderServer:
+class RecorderServer(LoopbackHttpsServer):
+    handler_class = RecorderHandler
+
     def __init__(self, cert, key, discovery_target=None):
         self.discovery_target = discovery_target
         self.requests = []
-        self._lock = threading.Lock()
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RecorderHandler)
-        self._httpd.daemon_threads = True
-        self._httpd.owner = self
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
-        self.port = self._httpd.server_address[1]
-        self._thread = None
-
-    @property
-    def url(self):
-        return f"https://127.0.0.1:{self.port}"
+        super().__init__(cert, key)
 
     def record(self, request):
         with self._lock:
@@ -124,13 +114,3 @@ class RecorderServer:
         with self._lock:
             taken, self.requests = self.requests, []
         return taken
-
-    def start(self):
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
-            self._thread.join(5)
