@@ -206,7 +206,8 @@ void network(std::string& out, const Config& config, const std::string& url, boo
     protocol = parsed->text.substr(0, parsed->scheme_len);
     host = parsed->text.substr(parsed->host_off, parsed->host_len);
     if (parsed->port_off != 0 && parsed->port_len != 0) {
-      host += ":" + parsed->text.substr(parsed->port_off, parsed->port_len);
+      host += ':';
+      host += parsed->text.substr(parsed->port_off, parsed->port_len);
     }
   }
   const Forge forge = forge_for(config, url, protocol, host);
