@@ -42,7 +42,9 @@ std::optional<std::string> canonical_host(std::string_view scheme, std::string_v
     return std::string(host);
   }
   std::optional<std::string> port = canonical_port(scheme, host.substr(colon + 1));
-  if (!port) {
+  // A name with a port of its own before this one ("x:84:", "x:abc:443") is no host at all:
+  // dropping the last, empty or default, port would leave a malformed one behind.
+  if (!port || port_colon(host.substr(0, colon)) != std::string_view::npos) {
     return std::nullopt;
   }
   std::string canonical(host.substr(0, colon));

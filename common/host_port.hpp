@@ -21,7 +21,7 @@ namespace patrol {
                                                         std::string_view port);
 
 // The host with its port in canonical form (or without it when it is the default);
-// nullopt when the port is not a number from 1 to 65535.
+// nullopt when the port is not a number from 1 to 65535, or the host has two ports.
 [[nodiscard]] std::optional<std::string> canonical_host(std::string_view scheme,
                                                         std::string_view host);
 

@@ -51,6 +51,10 @@ TEST_CASE("canonical_host: one spelling per origin", "[host_port]") {
       {"https", "d.example:0x1bb", std::nullopt},
       {"https", "d.example:https", std::nullopt},
       {"https", "[::1]:x", std::nullopt},
+      // Two ports: dropping an empty or default last one would leave a malformed host.
+      {"https", "[::1]:84rl=https:", std::nullopt},
+      {"https", "d.example:abc:443", std::nullopt},
+      {"https", "d.example:8443:", std::nullopt},
   };
   for (const HostRow& row : rows) {
     INFO(row.scheme << "://" << row.host);
