@@ -5,8 +5,9 @@ git-credential-libsecret both ways, and erases exactly them."""
 
 import unittest
 
-from harness import IntegrationTest, contrib_libsecret, credential_input, parse_credential
+from harness import IntegrationTest, credential_input, parse_credential
 from headless import HeadlessTest
+from test_libsecret_compat import KeyringTest
 
 HOST = "sso.example.com"
 SSO = {"protocol": "https", "host": HOST, "username": "", "password": ""}
@@ -84,33 +85,24 @@ class EmptyCredentialsInTheKeyring(EmptyCredentialChecks, IntegrationTest):
         self.assertEqual(item.password, "")
 
 
-class EmptyCredentialsShared(IntegrationTest):
+class EmptyCredentialsShared(KeyringTest):
+    """The keyring, git's git-credential-libsecret and git limited to one of the two, as
+    test_libsecret_compat sets them up."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.libsecret = str(contrib_libsecret())
-
-    def setUp(self):
-        super().setUp()
-        self.keyring = self.sb.secret_service()
-        self.only_patrol = ("-c", "credential.helper=", "-c", "credential.helper=patrol")
-        self.only_libsecret = ("-c", "credential.helper=", "-c",
-                               f"credential.helper={self.libsecret}")
-
-    def fill(self, helpers):
+    def fill_host(self, helpers):
         return self.sb.credential("fill", {"protocol": "https", "host": HOST}, helpers)
 
     def test_stored_by_libsecret_found_by_patrol(self):
         proc = self.sb.credential("approve", SSO, self.only_libsecret)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        proc = self.fill(self.only_patrol)
+        proc = self.fill_host(self.only_patrol)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("username=\npassword=\n", proc.stdout)
 
     def test_stored_by_patrol_found_by_libsecret(self):
         proc = self.sb.credential("approve", SSO, self.only_patrol)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        proc = self.fill(self.only_libsecret)
+        proc = self.fill_host(self.only_libsecret)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("username=\npassword=\n", proc.stdout)
 
