@@ -16,6 +16,7 @@
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_watch.hpp"
+#include "store/store.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -212,10 +213,8 @@ int run_erase(Args /*args*/) {
     return failed(request.error());
   }
   store::Query query = query_of(*request);
-  if (query.empty()) {
-    return failed(Error{Errc::invalid_input,
-                        "refusing to erase with an empty pattern: give at least a protocol "
-                        "and a host"});
+  if (Result<void> allowed = store::refuse_empty_erase(query); !allowed) {
+    return failed(allowed.error());
   }
   // As git's credential_match: only the credential that was refused, by its password or,
   // under capability authtype, by its pre-encoded credential.

@@ -146,7 +146,7 @@ public:
     return false;
   }
 
-  Result<bool> erase(const Query& /*query*/) override { return false; }
+  Result<bool> erase_matching(const Query& /*query*/) override { return false; }
 
 private:
   EnvLookup lookup_;

@@ -485,12 +485,7 @@ public:
         false);
   }
 
-  Result<bool> erase(const Query& query) override {
-    if (query.empty()) {
-      return fail(Errc::invalid_input,
-                  "refusing to erase with an empty pattern; give a protocol, host, path or "
-                  "username");
-    }
+  Result<bool> erase_matching(const Query& query) override {
     return vault_.modify(
         [&](std::vector<Record>& records) {
           return std::erase_if(records, [&](const Record& r) { return matches(query, r); }) > 0;

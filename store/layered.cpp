@@ -61,7 +61,7 @@ public:
     return (*persistent_)->replace(expected, next);
   }
 
-  Result<bool> erase(const Query& query) override {
+  Result<bool> erase_matching(const Query& query) override {
     if (!persistent_) {
       return tl::unexpected(persistent_.error());
     }

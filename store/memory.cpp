@@ -53,10 +53,7 @@ public:
     return true;
   }
 
-  Result<bool> erase(const Query& query) override {
-    if (query.empty()) {
-      return fail(Errc::invalid_input, "refusing to erase with an empty pattern");
-    }
+  Result<bool> erase_matching(const Query& query) override {
     const std::size_t before = records_.size();
     std::erase_if(records_, [&](const Record& record) { return matches(query, record); });
     return records_.size() != before;

@@ -593,12 +593,7 @@ public:
     return {};
   }
 
-  Result<bool> erase(const Query& query) override {
-    if (query.empty()) {
-      return fail(Errc::invalid_input,
-                  "refusing to erase with an empty pattern; give a protocol, host, path or "
-                  "username");
-    }
+  Result<bool> erase_matching(const Query& query) override {
     Result<FileLock> lock = lock_store(name());
     if (!lock) {
       return tl::unexpected(lock.error());

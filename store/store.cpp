@@ -12,4 +12,19 @@ Result<std::optional<Record>> Store::find(const Query& query) {
   return pick(std::move(*records));
 }
 
+Result<bool> Store::erase(const Query& query) {
+  if (Result<void> allowed = refuse_empty_erase(query); !allowed) {
+    return tl::unexpected(allowed.error());
+  }
+  return erase_matching(query);
+}
+
+Result<void> refuse_empty_erase(const Query& query) {
+  if (query.empty()) {
+    return fail(Errc::invalid_input, "refusing to erase with an empty pattern; give at least "
+                                     "a protocol and a host");
+  }
+  return {};
+}
+
 } // namespace patrol::store

@@ -31,8 +31,17 @@ public:
   // holds expected's secret. false when it does not (another process changed or removed
   // it): nothing is written. next must have the same keys as expected.
   virtual Result<bool> replace(const Record& expected, const Record& next) = 0;
-  // Removes what answers the query; false when nothing did. Refuses an empty query.
-  virtual Result<bool> erase(const Query& query) = 0;
+  // Removes what answers the query; false when nothing did. Refuses an empty query
+  // (refuse_empty_erase) before the backend sees it.
+  Result<bool> erase(const Query& query);
+
+protected:
+  // The backend's erase, for a query that names something.
+  virtual Result<bool> erase_matching(const Query& query) = 0;
 };
+
+// An erase that names no protocol, host, path or username would remove every credential:
+// the one guard, for every backend and for git's erase before a store is opened.
+Result<void> refuse_empty_erase(const Query& query);
 
 } // namespace patrol::store
