@@ -12,6 +12,8 @@
 
 #include "store/file.hpp"
 #include "store/kernel_keyring.hpp"
+#include "support/file_store_sandbox.hpp"
+#include "support/store_builders.hpp"
 
 using patrol::Errc;
 using patrol::Secret;
@@ -22,55 +24,14 @@ using patrol::store::Query;
 using patrol::store::Record;
 using patrol::store::Store;
 using patrol::store::unlock_file_store;
+using patrol::test::query;
+using patrol::test::record;
 namespace fs = std::filesystem;
 namespace kernel_keyring = patrol::store::kernel_keyring;
 
 namespace {
 
-// Every test runs in its own anonymous session keyring, so no key reaches the user's.
-struct Sandbox {
-  fs::path root;
-  FileStoreOptions options;
-
-  explicit Sandbox(std::string passphrase = "correct horse") {
-    // A new anonymous session keyring for this process (keyctl_join_session_keyring(NULL)).
-  REQUIRE(syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) >= 0);
-    char pattern[] = "/tmp/patrol-file-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    root = pattern;
-    write_passphrase(passphrase);
-    options.path = (root / "data" / "patrol" / "credentials.enc").string();
-    options.passphrase_file = (root / "pass").string();
-    options.interactive = false;
-    options.unlock_timeout = std::chrono::seconds(60);
-  }
-  ~Sandbox() { fs::remove_all(root); }
-  Sandbox(const Sandbox&) = delete;
-  Sandbox& operator=(const Sandbox&) = delete;
-
-  void write_passphrase(const std::string& passphrase) const {
-    std::ofstream(root / "pass") << passphrase << "\n";
-    fs::permissions(root / "pass", fs::perms::owner_read | fs::perms::owner_write);
-  }
-
-  std::unique_ptr<Store> store() const { return std::move(*open_file_store(options)); }
-};
-
-Record record(std::string host, std::string user, std::string secret) {
-  Record made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  made.username = std::move(user);
-  made.secret = Secret(std::move(secret));
-  return made;
-}
-
-Query query(std::string host) {
-  Query made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  return made;
-}
+using Sandbox = patrol::test::FileStoreSandbox;
 
 std::string read_all(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -7,6 +7,7 @@
 #include "store/env.hpp"
 #include "store/layered.hpp"
 #include "store/memory.hpp"
+#include "support/store_builders.hpp"
 
 using patrol::Errc;
 using patrol::Error;
@@ -18,6 +19,8 @@ using patrol::store::make_memory_store;
 using patrol::store::Query;
 using patrol::store::Record;
 using patrol::store::Store;
+using patrol::test::query;
+using patrol::test::record;
 
 namespace {
 
@@ -28,22 +31,6 @@ std::unique_ptr<Store> gh_env(std::string token) {
     }
     return std::nullopt;
   });
-}
-
-Record record(std::string host, std::string user, std::string secret) {
-  Record made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  made.username = std::move(user);
-  made.secret = Secret(std::move(secret));
-  return made;
-}
-
-Query query(std::string host) {
-  Query made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  return made;
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/memory.hpp"
+#include "support/store_builders.hpp"
 
 using patrol::Errc;
 using patrol::Secret;
@@ -10,29 +11,8 @@ using patrol::store::make_memory_store;
 using patrol::store::Query;
 using patrol::store::Record;
 using patrol::store::Store;
-
-namespace {
-
-Record record(std::string host, std::string username, std::string secret, std::string path = "") {
-  Record made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  made.path = std::move(path);
-  made.username = std::move(username);
-  made.secret = Secret(std::move(secret));
-  return made;
-}
-
-Query query(std::string host, std::string username = "", std::string path = "") {
-  Query made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  made.path = std::move(path);
-  made.username = std::move(username);
-  return made;
-}
-
-} // namespace
+using patrol::test::query;
+using patrol::test::record;
 
 TEST_CASE("memory store: save, find, list") {
   std::unique_ptr<Store> store = make_memory_store();

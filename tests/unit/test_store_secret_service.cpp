@@ -15,6 +15,7 @@
 #include <libsecret/secret.h>
 
 #include "store/secret_service.hpp"
+#include "support/store_builders.hpp"
 
 using patrol::Errc;
 using patrol::Secret;
@@ -23,6 +24,8 @@ using patrol::store::open_secret_service;
 using patrol::store::Query;
 using patrol::store::Record;
 using patrol::store::Store;
+using patrol::test::query;
+using patrol::test::record;
 
 namespace {
 
@@ -209,25 +212,6 @@ std::unique_ptr<Store> open_store() {
     FAIL(store.error().message);
   }
   return std::move(*store);
-}
-
-Record record(std::string host, std::string username, std::string secret, std::string path = "") {
-  Record made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  made.path = std::move(path);
-  made.username = std::move(username);
-  made.secret = Secret(std::move(secret));
-  return made;
-}
-
-Query query(std::string host, std::string username = "", std::string path = "") {
-  Query made;
-  made.protocol = "https";
-  made.host = std::move(host);
-  made.path = std::move(path);
-  made.username = std::move(username);
-  return made;
 }
 
 } // namespace
