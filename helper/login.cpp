@@ -370,6 +370,9 @@ int run_login(Args args) {
                         request.host + " is not known as GitLab or GitHub: give --username "
                                        "(or set patrol.<url>.forge)"});
   }
+  if (request.username.empty() && known.kind != ForgeKind::none) {
+    request.username = default_username(known.kind).value_or("");
+  }
   Result<std::unique_ptr<store::Store>> store = open_persistent_store(*config, plain_url);
   if (!store) {
     return failed(store.error());
