@@ -61,7 +61,8 @@ TableRow report_header() {
 
 std::string expiry_reason(const store::Record& record, ForgeKind kind,
                           std::optional<HostAnswer> answer) {
-  if (record.expires_at || refreshes_itself(record)) {
+  // An expired or revoked token needs no reason: what the forge said is shown instead.
+  if (record.expires_at || refreshes_itself(record) || record.state != store::State::active) {
     return {};
   }
   if (kind == ForgeKind::none) {
