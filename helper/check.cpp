@@ -11,6 +11,7 @@
 #include "common/text.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
+#include "helper/progress.hpp"
 #include "helper/oauth_fallback.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_lookup.hpp"
@@ -95,8 +96,10 @@ std::optional<oauth::TokenState> ask(const Config& config, store::Store& store,
   if (forge.kind == ForgeKind::none || record.kind == store::Kind::oauth) {
     return std::nullopt;
   }
-  Result<oauth::TokenInfo> info =
-      look_up(forge, record.secret, http_settings(config, url, patient_timeouts));
+  Result<oauth::TokenInfo> info = [&] {
+    const Waiting waiting("checking the token at " + record.host);
+    return look_up(forge, record.secret, http_settings(config, url, patient_timeouts));
+  }();
   if (!info) {
     trace("check: no answer about " + url + ": " + info.error().message);
     return std::nullopt;

@@ -34,6 +34,9 @@ constexpr std::array keys{
     ConfigKey{"recheckInterval", "PATROL_RECHECK_INTERVAL", "24h",
               "Ask the forge about a stored token again, in the background, after this long "
               "(seconds, or with s, m, h, d; never: do not)"},
+    ConfigKey{"forgeTimeout", "PATROL_FORGE_TIMEOUT", "30s",
+              "How long a command a person runs (login) waits for the forge's answer "
+              "(seconds, or with s, m, h); a token typed in is stored even when it runs out"},
     ConfigKey{"autoRotate", "PATROL_AUTO_ROTATE", "false",
               "Rotate a GitLab token when get finds it inside the warning window"},
     ConfigKey{"oauth", "PATROL_OAUTH", "auto",

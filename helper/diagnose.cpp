@@ -16,6 +16,7 @@
 #include "helper/config.hpp"
 #include "helper/git_command.hpp"
 #include "helper/messages.hpp"
+#include "helper/progress.hpp"
 #include "helper/token_lookup.hpp"
 #include "helper/url_match.hpp"
 #include "store/env.hpp"
@@ -251,7 +252,10 @@ void network(std::string& out, const Config& config, const std::string& url, boo
   std::unique_ptr<oauth::HttpClient> client = oauth::make_http_client(http);
   oauth::HttpRequest request;
   request.url = target;
-  Result<oauth::HttpResponse> answer = client->send(request);
+  Result<oauth::HttpResponse> answer = [&] {
+    const Waiting waiting("asking " + oauth::url_authority(target));
+    return client->send(request);
+  }();
   line(out, "probe", answer ? "GET " + target + " answered HTTP " + std::to_string(answer->status)
                             : "GET " + target + " failed: " + answer.error().message);
 }

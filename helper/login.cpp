@@ -16,10 +16,14 @@
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/oauth_fallback.hpp"
+#include "helper/progress.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
+#include "helper/token_check.hpp"
 #include "helper/token_lookup.hpp"
+#include "helper/token_memory.hpp"
 #include "helper/token_watch.hpp"
+#include "oauth/http.hpp"
 #include "store/env.hpp"
 #include "store/tty_prompt.hpp"
 
@@ -113,8 +117,61 @@ Result<Secret> read_token(const LoginArgs& args, const std::string& shown_url) {
   return token_from_line(std::move(text));
 }
 
-std::string login_summary(const store::Record& record, std::string_view store_name) {
-  std::string text = "stored ";
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    out += (out.empty() ? "" : ", ") + item;
+  }
+  return out;
+}
+
+// "as octocat" where the forge names the account, "as GitLab user 3" where it gives only
+// its number; empty when it says neither.
+std::string signed_in_as(const TokenCheck& checked) {
+  if (!checked.info.user.empty()) {
+    return " as " + checked.info.user;
+  }
+  if (!checked.info.user_id.empty()) {
+    return " as " + std::string(checked.forge.kind == ForgeKind::github ? "GitHub" : "GitLab") +
+           " user " + checked.info.user_id;
+  }
+  return {};
+}
+
+// The credentials the host held for this URL before: the one the new token replaces
+// (same username) and the others, which git may still pick.
+struct Neighbours {
+  bool replaced = false;
+  std::vector<std::string> others; // their credential URLs
+};
+
+Neighbours neighbours_of(store::Store& store, const store::Record& record) {
+  Neighbours out;
+  Result<std::vector<store::Record>> records = store.list(store::Query{});
+  if (!records) {
+    trace("cannot list what the store held for " + record.host + ": " + records.error().message);
+    return out;
+  }
+  for (const store::Record& held : *records) {
+    if (held.protocol != record.protocol || held.host != record.host || held.path != record.path) {
+      continue;
+    }
+    if (store::same_credential(held, record)) {
+      out.replaced = true;
+    } else {
+      out.others.push_back(record_url(held));
+    }
+  }
+  return out;
+}
+
+std::string login_summary(const store::Record& record, std::string_view store_name,
+                          const TokenCheck& checked, const Neighbours& neighbours) {
+  std::string text;
+  if (checked.verdict == Verdict::described) {
+    text = "signed in to " + record.host + signed_in_as(checked) + ": ";
+  }
+  text += "stored ";
   text += record.token_name.empty() ? "the token" : "token '" + record.token_name + "'";
   text += " for " + record_url(record) + " in " + std::string(store_name);
   if (record.expires_at) {
@@ -124,7 +181,7 @@ std::string login_summary(const store::Record& record, std::string_view store_na
   } else if (record.kind == store::Kind::pat) {
     text += "; it does not expire";
   } else {
-    text += "; its expiry is unknown (PATROL_TRACE=1 says why)";
+    text += "; its expiry is unknown";
   }
   if (!record.scopes.empty()) {
     std::string scopes;
@@ -133,7 +190,34 @@ std::string login_summary(const store::Record& record, std::string_view store_na
     }
     text += "; scopes " + scopes;
   }
+  if (neighbours.replaced) {
+    text += "; it replaced the token stored for " + record_url(record) + " before";
+  }
+  if (!neighbours.others.empty()) {
+    text += "; also stored for " + record.host + ": " + joined(neighbours.others);
+  }
   return text;
+}
+
+// What login says of a token the forge refused; nothing of it is kept.
+std::string refusal(const store::Record& record, const TokenCheck& checked) {
+  std::string why;
+  switch (checked.info.state) {
+  case oauth::TokenState::expired:
+    why = "it has expired";
+    break;
+  case oauth::TokenState::revoked:
+    why = "it was revoked";
+    break;
+  default:
+    why = "it does not know it (mistyped, or deleted)";
+    break;
+  }
+  std::string text = record.host + " refused the token: " + why +
+                     "; nothing was stored. Check the token";
+  const std::string link =
+      renewal_link(checked.forge.kind, record.protocol, record.host, record.token_name, {});
+  return text + (link.empty() ? " or create a new one" : " or create a new one at " + link);
 }
 
 // The summary names the token and scopes the forge gave: shown, never obeyed.
@@ -164,7 +248,10 @@ int login_oauth(const Config& config, Credential request, const std::optional<st
   if (!record) {
     return failed(record.error());
   }
-  return print_line(login_summary(*record, (*store)->name())) ? 0 : 1;
+  TokenCheck signed_in;
+  signed_in.verdict = Verdict::not_described;
+  say(login_summary(*record, (*store)->name(), signed_in, Neighbours{}));
+  return 0;
 }
 
 } // namespace
@@ -269,20 +356,24 @@ int run_login(Args args) {
   if (parsed->oauth) {
     return login_oauth(*config, std::move(request), parsed->username);
   }
-  const Forge forge = forge_for(*config, credential_url(request), request.protocol, request.host);
   if (parsed->username) {
     request.username = *parsed->username;
-  } else if (request.username.empty()) {
-    std::optional<std::string> fallback = default_username(forge.kind);
-    if (!fallback) {
-      return failed(Error{Errc::invalid_input,
-                          request.host + " is not known as GitLab or GitHub: give --username "
-                                         "(or set patrol.<url>.forge)"});
-    }
-    request.username = std::move(*fallback);
   }
-  const std::string url = credential_url(request);
-  Result<std::unique_ptr<store::Store>> store = open_persistent_store(*config, url);
+  // A host already known to be no forge needs a username before a token is typed for it.
+  const std::string plain_url = credential_url(request);
+  const Forge known = forge_for(*config, plain_url, request.protocol, request.host);
+  const bool asked_before =
+      !config->value("forge", plain_url).empty() ||
+      recall_host(request.protocol, request.host) == HostAnswer::neither;
+  if (request.username.empty() && known.kind == ForgeKind::none && asked_before) {
+    return failed(Error{Errc::invalid_input,
+                        request.host + " is not known as GitLab or GitHub: give --username "
+                                       "(or set patrol.<url>.forge)"});
+  }
+  if (request.username.empty() && known.kind != ForgeKind::none) {
+    request.username = default_username(known.kind).value_or("");
+  }
+  Result<std::unique_ptr<store::Store>> store = open_persistent_store(*config, plain_url);
   if (!store) {
     return failed(store.error());
   }
@@ -297,12 +388,53 @@ int run_login(Args args) {
   }
   request.password = std::move(*token);
   record.secret = request.password;
-  // The path of git's `store`: one short lookup at the forge, the push-scope warning.
-  on_store(*config, record, request);
+  TokenCheck checked;
+  {
+    const Waiting waiting("checking the token at " + request.host);
+    checked = check_new_token(*config, record, request, person_timeouts(*config, plain_url));
+  }
+  if (checked.verdict == Verdict::refused) {
+    say_error(refusal(record, checked));
+    return 1;
+  }
+  if (request.username.empty()) {
+    std::optional<std::string> fallback = default_username(checked.forge.kind);
+    if (!fallback) {
+      const std::string why = checked.verdict == Verdict::unanswered
+                                  ? request.host + " did not answer (" + checked.why + ")"
+                                  : checked.why;
+      return failed(Error{Errc::invalid_input, why + ", so which user the token is for is not "
+                                                     "known; nothing was stored: give --username"});
+    }
+    request.username = std::move(*fallback);
+    record.username = request.username;
+  }
+  const Neighbours neighbours = neighbours_of(**store, record);
   if (Result<void> saved = (*store)->save(record); !saved) {
     return failed(saved.error());
   }
-  return print_line(login_summary(record, (*store)->name())) ? 0 : 1;
+  switch (checked.verdict) {
+  case Verdict::described:
+    if (const std::string warning = push_scope_warning(record, checked.forge.kind);
+        !warning.empty()) {
+      say_warning(warning);
+    }
+    break;
+  case Verdict::unanswered:
+    say_warning(did_not_answer(oauth::url_authority(plain_url), checked.why,
+                               "the token is stored, unchecked; `git credential-patrol check` "
+                               "asks again"));
+    break;
+  case Verdict::not_described:
+  case Verdict::no_forge:
+    say_warning("the token could not be checked: " + checked.why + "; it is stored, its "
+                "expiry unknown");
+    break;
+  case Verdict::refused:
+    break;
+  }
+  say(login_summary(record, (*store)->name(), checked, neighbours));
+  return 0;
 }
 
 int run_logout(Args args) {

@@ -16,6 +16,7 @@
 #include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
+#include "helper/progress.hpp"
 #include "helper/oauth_registration.hpp"
 #include "helper/oauth_setup.hpp"
 #include "helper/qr_code.hpp"
@@ -152,7 +153,10 @@ Result<store::Record> sign_in(const Config& config, store::Store& store,
   if (Result<void> completed = complete(setup, *http); !completed) {
     return tl::unexpected(completed.error());
   }
-  Result<oauth::DeviceAuthorization> code = oauth::request_device_code(*http, setup.client);
+  Result<oauth::DeviceAuthorization> code = [&] {
+    const Waiting waiting("asking " + request.host + " for a sign-in code");
+    return oauth::request_device_code(*http, setup.client);
+  }();
   if (!code) {
     return tl::unexpected(code.error());
   }

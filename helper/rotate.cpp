@@ -12,6 +12,7 @@
 #include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
+#include "helper/progress.hpp"
 #include "helper/protocol.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_watch.hpp"
@@ -175,7 +176,10 @@ int run_rotate(Args args) {
     return 1;
   }
   const std::string expiry = expires_at ? *expires_at : default_rotation_expiry(*config, *url);
-  Result<Rotation> rotation = rotate_record(*config, **store, **found, expiry, patient_timeouts);
+  Result<Rotation> rotation = [&] {
+    const Waiting waiting("rotating the token at " + (*found)->host);
+    return rotate_record(*config, **store, **found, expiry, patient_timeouts);
+  }();
   if (!rotation) {
     report(rotation.error());
     return 1;

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "helper/config.hpp"
+#include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/store_choice.hpp"
 #include "helper/token_lookup.hpp"
+#include "helper/token_memory.hpp"
 #include "helper/token_report.hpp"
 
 namespace patrol::helper {
@@ -45,17 +47,22 @@ int run_status(Args args) {
            std::tie(b.host, b.protocol, b.path, b.username);
   });
   const std::int64_t now = now_seconds();
+  // Why a token shows no expiry: its forge, and what its host answered when asked.
+  const auto reason = [&](const store::Record& record) {
+    const Forge forge = forge_for(*config, record_url(record), record.protocol, record.host);
+    return expiry_reason(record, forge.kind, recall_host(record.protocol, record.host));
+  };
   std::string out;
   if (json) {
     nlohmann::json all = nlohmann::json::array();
     for (const store::Record& record : *records) {
-      all.push_back(report_json(record, now));
+      all.push_back(report_json(record, now, reason(record)));
     }
     out = format_json(all);
   } else {
     std::vector<TableRow> rows{report_header()};
     for (const store::Record& record : *records) {
-      rows.push_back(report_cells(record, now));
+      rows.push_back(report_cells(record, now, reason(record)));
     }
     out = format_table(rows);
   }

@@ -10,6 +10,7 @@
 #include <pwd.h>
 
 #include "helper/messages.hpp"
+#include "helper/token_memory.hpp"
 
 namespace patrol::helper {
 
@@ -17,7 +18,18 @@ Forge forge_for(const Config& config, std::string_view url, std::string_view pro
                 std::string_view host, std::span<const std::string> wwwauth) {
   const std::string configured = config.value("forge", url);
   const std::string configured_api = config.value("apiUrl", url);
-  return recognise(protocol, host, configured, configured_api, wwwauth);
+  Forge forge = recognise(protocol, host, configured, configured_api, wwwauth);
+  if (forge.kind != ForgeKind::none || !configured.empty()) {
+    return forge;
+  }
+  // What the host said it is when a token was stored for it (forge_probe.hpp): a file
+  // read, never the network.
+  const std::optional<HostAnswer> answer = recall_host(protocol, host);
+  if (answer == HostAnswer::gitlab || answer == HostAnswer::github) {
+    const ForgeKind kind = answer == HostAnswer::gitlab ? ForgeKind::gitlab : ForgeKind::github;
+    forge = recognise(protocol, host, to_string(kind), configured_api, wwwauth);
+  }
+  return forge;
 }
 
 namespace {

@@ -30,7 +30,9 @@ inline constexpr Timeouts quick_timeouts{std::chrono::milliseconds(2000),
 inline constexpr Timeouts patient_timeouts{std::chrono::milliseconds(5000),
                                            std::chrono::milliseconds(30000)};
 
-// The forge of protocol://host for `url` (the credential's URL, for URL-scoped settings).
+// The forge of protocol://host for `url` (the credential's URL, for URL-scoped settings):
+// patrol.forge and the presets (forge.hpp), else what the host answered when it was asked
+// (helper/token_memory.hpp's recall_host).
 Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
                 std::string_view host, std::span<const std::string> wwwauth = {});
 

@@ -1,5 +1,8 @@
 #include "helper/token_memory.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -20,14 +23,27 @@ namespace {
 constexpr std::string_view env_store = "env";
 constexpr std::size_t largest_memory = 65536;
 
-std::string directory() {
+std::string cache_directory(std::string_view leaf) {
   const char* cache = std::getenv("XDG_CACHE_HOME");
   std::string base = cache != nullptr && cache[0] == '/' ? cache : "";
   if (base.empty()) {
     const char* home = std::getenv("HOME");
     base = std::string(home != nullptr ? home : "") + "/.cache";
   }
-  return base + "/git-credential-patrol/tokens";
+  return base + "/git-credential-patrol/" + std::string(leaf);
+}
+
+std::string directory() { return cache_directory("tokens"); }
+
+constexpr std::array host_answers{HostAnswer::gitlab, HostAnswer::github, HostAnswer::neither,
+                                  HostAnswer::silent};
+
+// Hosts compare case-insensitively; the origin is hashed so any host spelling is a file name.
+std::string host_path(std::string_view protocol, std::string_view host) {
+  std::string origin = std::string(protocol) + "://" + std::string(host);
+  std::transform(origin.begin(), origin.end(), origin.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return cache_directory("forges") + "/" + sha256_hex(origin);
 }
 
 std::string path_for(const store::Record& record) {
@@ -90,6 +106,41 @@ Result<void> remember(const store::Record& record) {
     return made;
   }
   return store::write_atomically(path_for(record), text->view());
+}
+
+std::string_view to_string(HostAnswer answer) {
+  switch (answer) {
+  case HostAnswer::gitlab:
+    return "gitlab";
+  case HostAnswer::github:
+    return "github";
+  case HostAnswer::neither:
+    return "neither";
+  case HostAnswer::silent:
+    break;
+  }
+  return "silent";
+}
+
+std::optional<HostAnswer> recall_host(std::string_view protocol, std::string_view host) {
+  std::optional<std::string> text = read_small(host_path(protocol, host));
+  if (!text) {
+    return std::nullopt;
+  }
+  const std::string_view word = std::string_view(*text).substr(0, text->find('\n'));
+  for (const HostAnswer answer : host_answers) {
+    if (word == to_string(answer)) {
+      return answer;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<void> remember_host(std::string_view protocol, std::string_view host, HostAnswer answer) {
+  if (Result<void> made = store::ensure_private_directory(cache_directory("forges")); !made) {
+    return made;
+  }
+  return store::write_atomically(host_path(protocol, host), std::string(to_string(answer)) + "\n");
 }
 
 } // namespace patrol::helper

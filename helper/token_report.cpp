@@ -59,18 +59,44 @@ TableRow report_header() {
   return {"URL", "USER", "STORE", "TOKEN", "EXPIRES", "DAYS LEFT", "SCOPES", "CHECKED"};
 }
 
-TableRow report_cells(const store::Record& record, std::int64_t now) {
+std::string expiry_reason(const store::Record& record, ForgeKind kind,
+                          std::optional<HostAnswer> answer) {
+  // An expired or revoked token needs no reason: what the forge said is shown instead.
+  if (record.expires_at || refreshes_itself(record) || record.state != store::State::active) {
+    return {};
+  }
+  if (kind == ForgeKind::none) {
+    return answer == HostAnswer::silent ? "forge did not answer" : "not a known forge";
+  }
+  if (!record.checked_at) {
+    return "forge did not answer";
+  }
+  if (record.kind != store::Kind::pat) {
+    return record.kind == store::Kind::oauth ? "the forge gave none" : "forge does not know the token";
+  }
+  if (kind == ForgeKind::github) {
+    // Classic tokens carry X-OAuth-Scopes; fine-grained ones do not.
+    return record.scopes.empty() ? "GitHub gave no expiry" : "GitHub classic token has no expiry";
+  }
+  return "GitLab token has no expiry";
+}
+
+TableRow report_cells(const store::Record& record, std::int64_t now,
+                      const std::string& expiry_reason) {
+  const std::string expiry = expiry_text(record);
   return {location(record),
           record.username,
           record.store,
           record.token_name.empty() ? "-" : record.token_name,
-          expiry_text(record),
+          expiry == "unknown" && !expiry_reason.empty() ? expiry + " (" + expiry_reason + ")"
+                                                        : expiry,
           days_text(record, now),
           scopes_text(record),
           record.checked_at ? format_timestamp(*record.checked_at) : "never"};
 }
 
-nlohmann::json report_json(const store::Record& record, std::int64_t now) {
+nlohmann::json report_json(const store::Record& record, std::int64_t now,
+                           const std::string& expiry_reason) {
   nlohmann::json out = {
       {"url", record_url(record)},   {"protocol", record.protocol},
       {"host", record.host},         {"path", record.path},
@@ -88,6 +114,8 @@ nlohmann::json report_json(const store::Record& record, std::int64_t now) {
                          : nlohmann::json();
   out["expired"] = record.state == store::State::expired ||
                    (!renews && record.expires_at && now >= *record.expires_at);
+  out["expiry_reason"] =
+      expiry_reason.empty() ? nlohmann::json() : nlohmann::json(expiry_reason);
   out["state"] = std::string(store::to_string(record.state)); // as the forge last said
   out["refreshes_itself"] = renews;
   // The refresh token's state, for an OAuth token: held (get renews the access token with

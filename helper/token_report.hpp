@@ -3,11 +3,14 @@
 // user, token name, expiry, days left (or "refreshes itself" for an OAuth token holding a
 // refresh token), scopes, last checked; never the secret.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "helper/forge.hpp"
+#include "helper/token_memory.hpp"
 #include "store/record.hpp"
 
 namespace patrol::helper {
@@ -15,8 +18,17 @@ namespace patrol::helper {
 using TableRow = std::vector<std::string>;
 
 TableRow report_header();
-TableRow report_cells(const store::Record& record, std::int64_t now);
-nlohmann::json report_json(const store::Record& record, std::int64_t now);
+// expiry_reason: why no expiry is shown (see expiry_reason()), put beside "unknown".
+TableRow report_cells(const store::Record& record, std::int64_t now,
+                      const std::string& expiry_reason = {});
+nlohmann::json report_json(const store::Record& record, std::int64_t now,
+                           const std::string& expiry_reason = {});
+
+// Why a record shows no expiry date, in a few words ("not a known forge", "forge did not
+// answer", "GitHub classic token has no expiry"); empty when it has one or refreshes
+// itself. kind is the host's forge; answer what the host said when it was asked, if it was.
+std::string expiry_reason(const store::Record& record, ForgeKind kind,
+                          std::optional<HostAnswer> answer);
 
 // Columns padded to their widest cell, two spaces apart, one line per row; every cell
 // through shown() (common/text.hpp).

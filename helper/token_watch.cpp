@@ -1,5 +1,6 @@
 #include "helper/token_watch.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/rotate.hpp"
+#include "helper/token_check.hpp"
 #include "helper/token_lookup.hpp"
 #include "helper/token_memory.hpp"
 
@@ -75,6 +77,23 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
   return out;
 }
 
+Timeouts person_timeouts(const Config& config, std::string_view url) {
+  Timeouts out = patient_timeouts;
+  const std::optional<std::string> text = config.get("forgeTimeout", url);
+  if (!text) {
+    return out;
+  }
+  Result<std::optional<std::int64_t>> parsed = parse_interval(*text);
+  Result<std::int64_t> seconds =
+      parsed && *parsed && **parsed > 0
+          ? Result<std::int64_t>(**parsed)
+          : fail(Errc::config, "patrol.forgeTimeout must be seconds, or a number with s, m or "
+                               "h (like 30s), not '" + *text + "'");
+  out.total = std::chrono::seconds(setting(std::move(seconds), std::int64_t{30}));
+  out.connect = std::min(out.connect, out.total);
+  return out;
+}
+
 std::optional<store::Record> on_get(const Config& config, store::Store& store,
                                     store::Record record, const Credential& request) {
   recall(record);
@@ -123,28 +142,25 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
 }
 
 void on_store(const Config& config, store::Record& record, const Credential& request) {
-  const std::string url = credential_url(request);
-  const Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
-  if (forge.kind == ForgeKind::none) {
+  const TokenCheck checked = check_new_token(config, record, request, quick_timeouts);
+  switch (checked.verdict) {
+  case Verdict::described:
+    break;
+  case Verdict::refused:
+    if (record.state != store::State::active) {
+      say_warning(dead_on_arrival(record, checked.forge.kind));
+    } else {
+      trace("stored without an expiry: " + checked.forge.api_url + " does not know this token");
+    }
+    return;
+  case Verdict::not_described:
+  case Verdict::unanswered:
+  case Verdict::no_forge:
+    trace("stored without an expiry: " + checked.why);
     return;
   }
-  Result<oauth::TokenInfo> info =
-      look_up(forge, record.secret, http_settings(config, url, quick_timeouts));
-  if (!info) {
-    trace("stored without an expiry: the token lookup at " + forge.api_url +
-          " failed: " + info.error().message);
-    return;
-  }
-  learn(record, *info, now_seconds());
-  if (record.state != store::State::active) {
-    say_warning(dead_on_arrival(record, forge.kind));
-    return;
-  }
-  if (info->state != oauth::TokenState::active) {
-    trace("stored without an expiry: " + forge.api_url + " does not describe this token");
-    return;
-  }
-  if (const std::string warning = push_scope_warning(record, forge.kind); !warning.empty()) {
+  if (const std::string warning = push_scope_warning(record, checked.forge.kind);
+      !warning.empty()) {
     say_warning(warning);
   }
 }

@@ -8,6 +8,7 @@
 
 #include "helper/config.hpp"
 #include "helper/protocol.hpp"
+#include "helper/token_lookup.hpp"
 #include "store/record.hpp"
 #include "store/store.hpp"
 
@@ -23,6 +24,10 @@ struct LifecycleSettings {
 // reported once as a warning and its default used, so that git keeps working.
 LifecycleSettings lifecycle_settings(const Config& config, std::string_view url);
 
+// The timeouts of a forge call a person waits on (login): patient_timeouts, with the
+// whole exchange cut to patrol.forgeTimeout (seconds, or with s, m, h).
+Timeouts person_timeouts(const Config& config, std::string_view url);
+
 // get, before the record is handed to git: the record to hand (perhaps a rotated one), or
 // nullopt when it must not be handed (expired). Never waits on the network unless
 // patrol.autoRotate is on and the token is inside the warning window; the rotated token
@@ -30,8 +35,9 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
 std::optional<store::Record> on_get(const Config& config, store::Store& store,
                                     store::Record record, const Credential& request);
 
-// store, before a new secret is saved: one short lookup at a known forge; a failure
-// leaves the expiry unknown and is traced. Warns when a push would need another scope.
+// store, before a new secret is saved: one short lookup at the forge (a host no setting
+// or name makes known is asked once what it is: token_check.hpp); a failure leaves the
+// expiry unknown and is traced. Warns when a push would need another scope.
 void on_store(const Config& config, store::Record& record, const Credential& request);
 
 // erase, before the rejected credential is deleted: says why the forge refused it.

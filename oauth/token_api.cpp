@@ -103,6 +103,9 @@ Result<TokenInfo> gitlab_token_fields(const json& body) {
     info.id = id->get<std::string>();
   }
   info.name = string_member(body, "name");
+  if (const json* user = member(body, "user_id"); user != nullptr && user->is_number_integer()) {
+    info.user_id = std::to_string(user->get<std::int64_t>());
+  }
   if (const json* scopes = member(body, "scopes"); scopes != nullptr && scopes->is_array()) {
     for (const json& scope : *scopes) {
       if (scope.is_string()) {
@@ -175,14 +178,18 @@ Result<TokenInfo> parse_gitlab_token_self(const HttpResponse& response) {
   }
 }
 
-Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
-                                    const Secret& token) {
+HttpRequest gitlab_token_self_request(std::string_view api_url, const Secret& token) {
   HttpRequest request;
   request.method = "GET";
   request.url = endpoint(api_url, gitlab_self_path);
   request.headers.emplace_back("Accept", "application/json");
   request.authorization = bearer(token);
-  Result<HttpResponse> response = http.send(request);
+  return request;
+}
+
+Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
+                                    const Secret& token) {
+  Result<HttpResponse> response = http.send(gitlab_token_self_request(api_url, token));
   if (!response) {
     return tl::unexpected(response.error());
   }
@@ -263,6 +270,10 @@ Result<TokenInfo> parse_github_user(const HttpResponse& response) {
       return fail(Errc::network, "GitHub's /user answer is not a user description");
     }
     TokenInfo info;
+    info.user = string_member(body, "login");
+    if (const json* id = member(body, "id"); id != nullptr && id->is_number_integer()) {
+      info.user_id = std::to_string(id->get<std::int64_t>());
+    }
     if (const std::optional<std::string> expiry =
             response.header("GitHub-Authentication-Token-Expiration")) {
       info.expires_at = parse_timestamp(*expiry);
@@ -300,14 +311,18 @@ Result<TokenInfo> parse_github_user(const HttpResponse& response) {
   }
 }
 
-Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
-                                    const Secret& token) {
+HttpRequest github_user_request(std::string_view api_url, const Secret& token) {
   HttpRequest request;
   request.method = "GET";
   request.url = endpoint(api_url, "/user");
   request.headers.emplace_back("Accept", "application/vnd.github+json");
   request.authorization = bearer(token);
-  Result<HttpResponse> response = http.send(request);
+  return request;
+}
+
+Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
+                                    const Secret& token) {
+  Result<HttpResponse> response = http.send(github_user_request(api_url, token));
   if (!response) {
     return tl::unexpected(response.error());
   }

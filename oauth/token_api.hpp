@@ -28,6 +28,8 @@ struct TokenInfo {
   std::vector<std::string> scopes;
   std::string id;
   std::string name;
+  std::string user;    // the account's name, where the forge gives it (GitHub's login)
+  std::string user_id; // the account's number (GitLab's user_id, GitHub's id)
 };
 
 struct RotatedToken {
@@ -38,6 +40,7 @@ struct RotatedToken {
 // GitLab: GET <api>/personal_access_tokens/self. expires_at "YYYY-MM-DD" becomes 00:00 UTC
 // of that day. A 401 or 400 answer is a TokenInfo with the matching state, not an error;
 // errors are transport failures and answers that make no sense.
+HttpRequest gitlab_token_self_request(std::string_view api_url, const Secret& token);
 Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
                                     const Secret& token);
 Result<TokenInfo> parse_gitlab_token_self(const HttpResponse& response);
@@ -51,6 +54,7 @@ Result<RotatedToken> parse_gitlab_rotate(const HttpResponse& response);
 
 // GitHub: GET <api>/user; expiry from GitHub-Authentication-Token-Expiration (both formats),
 // scopes from X-OAuth-Scopes. A 401 is TokenState::unknown ("Bad credentials").
+HttpRequest github_user_request(std::string_view api_url, const Secret& token);
 Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
                                     const Secret& token);
 Result<TokenInfo> parse_github_user(const HttpResponse& response);
