@@ -1,6 +1,7 @@
 """A person at a real terminal (tmux): the file store unlocked by typing its passphrase,
 and a token typed into `login`, neither ever shown on the screen."""
 
+import socket
 import subprocess
 import unittest
 from datetime import timedelta
@@ -109,6 +110,24 @@ class TypedLogin(ForgeTest):
         self.sb.git("clone", "-q", self.repo_url, str(self.sb.root / "work"),
                     env={"GIT_ASKPASS": forbidden})
         self.assertEqual(self.sb.calls(called), [])
+
+    def test_while_the_forge_is_asked_the_terminal_says_so_then_takes_it_back(self):
+        held = socket.create_server(("127.0.0.1", 0))  # connections wait, never accepted
+        self.addCleanup(held.close)
+        host = f"127.0.0.1:{held.getsockname()[1]}"
+        self.sb.git("config", "--global", f"patrol.https://{host}.forge", "gitlab")
+        term = Terminal(self.sb)
+        term.start([self.sb.patrol, "login", f"https://{host}"])
+        term.wait_for(f"Token for https://oauth2@{host}: ")
+        term.type("glpat-held-by-the-forge")
+        term.wait_for(f"git-credential-patrol: checking the token at {host}")
+        held.close()  # the waiting connection is reset: the wait ends now
+        self.assertEqual(term.exit_code(), 0, term.screen())
+        screen = term.screen()
+        self.assertNotIn("checking the token", screen)
+        self.assertIn(f"{host} did not answer", screen)
+        self.assertIn("nothing was lost", screen)
+        self.assertNotIn("glpat-held-by-the-forge", screen)
 
     def test_an_empty_line_stores_nothing(self):
         term = Terminal(self.sb)
