@@ -1,8 +1,10 @@
 #pragma once
 // `git credential-patrol check [--days N] [--json] [--offline]`, for cron and CI: asks each
-// token's forge about it (unless --offline), then exits 2 when a token is expired, revoked
-// or unknown to its forge, 1 when one expires within N days (default patrol.warnDays),
-// 0 otherwise. Prints one line per token in trouble, or every token with --json.
+// token's forge about it (unless --offline), then gives each token a state and exits with
+// the worst one's code, in this order: 2 expired, revoked or unknown to its forge; 1
+// expiring within N days (default patrol.warnDays); 3 unchecked (unknown forge, host
+// unreachable, no answer; with --offline, never described by its forge); 0 ok. Prints
+// one line per token that is not ok, or every token with its state with --json.
 #include "helper/commands.hpp"
 
 namespace patrol::helper {

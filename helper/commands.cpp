@@ -26,7 +26,8 @@ constexpr std::array table{
             "stored tokens: host, user, token name, expiry, days left, scopes, last checked",
             false, run_status},
     Command{"check", " [--days N] [--json] [--offline]",
-            "exit 1 when a token expires within N days, 2 when one is expired or revoked",
+            "exit 0 all fine, 1 a token expires within N days, 2 one is expired or revoked, "
+            "3 one could not be checked",
             false, run_check},
     Command{"rotate", " URL [--expires-at DATE]",
             "rotate a GitLab token and store the new one", false, run_rotate},

@@ -31,6 +31,9 @@ constexpr std::array keys{
               Scope::host},
     ConfigKey{"warnDays", "PATROL_WARN_DAYS", "14",
               "Warn this many days before a token expires (0: never warn)"},
+    ConfigKey{"warnEvery", "PATROL_WARN_EVERY", "daily",
+              "How often git operations repeat a token's expiry warning: daily (once per "
+              "UTC day and token), always, or a duration (seconds, or with s, m, h, d)"},
     ConfigKey{"recheckInterval", "PATROL_RECHECK_INTERVAL", "24h",
               "Ask the forge about a stored token again, in the background, after this long "
               "(seconds, or with s, m, h, d; never: do not)"},

@@ -6,6 +6,7 @@
 
 #include "common/git_bool.hpp"
 #include "common/civil_time.hpp"
+#include "common/text.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/protocol.hpp"
 #include "oauth/http.hpp"
@@ -45,14 +46,49 @@ std::string joined(std::span<const std::string> scopes, std::string_view separat
   return out;
 }
 
+// "alice@gitlab.example.com", or the host alone without a username.
+std::string account(const store::Record& record) {
+  return record.username.empty() ? record.host : record.username + '@' + record.host;
+}
+
 // "token 'deploy' for alice@gitlab.example.com", or without a name when none is known.
 std::string which(const store::Record& record) {
   std::string text = record.token_name.empty() ? "the token" : "token '" + record.token_name + "'";
-  text += " for ";
-  if (!record.username.empty()) {
-    text += record.username + '@';
+  return text + " for " + account(record);
+}
+
+// Seconds, or a number with s, m, h or d, at most 3650 days; text already lower case.
+std::optional<std::int64_t> duration_seconds(std::string_view digits) {
+  std::int64_t unit = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = seconds_per_day;
+      break;
+    default:
+      unit = 0;
+      break;
+    }
+    if (unit != 0) {
+      digits.remove_suffix(1);
+    } else {
+      unit = 1;
+    }
   }
-  return text + record.host;
+  const std::optional<std::int64_t> count = whole_number(digits);
+  if (!count || *count > 3650 * seconds_per_day / unit) {
+    return std::nullopt;
+  }
+  return *count * unit;
 }
 
 std::string in_days(std::int64_t days) {
@@ -130,38 +166,35 @@ Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
   if (value == "never" || value == "0") {
     return std::optional<std::int64_t>();
   }
-  std::string_view digits = value;
-  std::int64_t unit = 1;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = seconds_per_day;
-      break;
-    default:
-      unit = 0;
-      break;
-    }
-    if (unit != 0) {
-      digits.remove_suffix(1);
-    } else {
-      unit = 1;
-    }
-  }
-  const std::optional<std::int64_t> count = whole_number(digits);
-  if (!count || *count > 3650 * seconds_per_day / unit) {
+  const std::optional<std::int64_t> seconds = duration_seconds(value);
+  if (!seconds) {
     return fail(Errc::config, "patrol.recheckInterval must be seconds or a number with s, m, h "
                               "or d (like 24h), or never, not '" + std::string(text) + "'");
   }
-  return std::optional<std::int64_t>(*count * unit);
+  return std::optional<std::int64_t>(*seconds);
+}
+
+Result<WarnEvery> parse_warn_every(std::string_view text) {
+  const std::string value = lowered(text);
+  if (value == "daily") {
+    return WarnEvery{};
+  }
+  if (value == "always") {
+    return WarnEvery{false, 0};
+  }
+  const std::optional<std::int64_t> seconds = duration_seconds(value);
+  if (!seconds) {
+    return fail(Errc::config, "patrol.warnEvery must be daily, always, or a duration like 12h "
+                              "or 7d, not '" + std::string(text) + "'");
+  }
+  return WarnEvery{false, *seconds};
+}
+
+bool warning_due(std::optional<std::int64_t> warned_at, std::int64_t now, WarnEvery every) {
+  if (!warned_at || *warned_at > now) {
+    return true;
+  }
+  return every.daily ? calendar_days(*warned_at, now) != 0 : now - *warned_at >= every.seconds;
 }
 
 Result<bool> parse_bool(std::string_view text) {
@@ -201,7 +234,21 @@ std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_
 }
 
 std::int64_t rotated_lifetime_days(std::int64_t warn_days) {
-  return std::clamp<std::int64_t>(2 * warn_days, 30, 365);
+  return std::clamp<std::int64_t>(2 * warn_days, 30, gitlab_max_lifetime_days);
+}
+
+std::string expiry_date_problem(std::int64_t date, std::int64_t now) {
+  const std::int64_t days = calendar_days(now, date);
+  if (days <= 0) {
+    return format_date(date) + " is not after today (" + format_date(now) +
+           "), and a GitLab token dies at 00:00 UTC on its expiry date: give a later date";
+  }
+  if (days > gitlab_max_lifetime_days) {
+    return format_date(date) + " is more than " + std::to_string(gitlab_max_lifetime_days) +
+           " days away, GitLab's maximum token lifetime: give a date up to " +
+           format_date(now + gitlab_max_lifetime_days * seconds_per_day);
+  }
+  return {};
 }
 
 bool can_self_rotate(std::span<const std::string> scopes) {
@@ -236,12 +283,32 @@ std::string record_url(const store::Record& record) {
   return url;
 }
 
-std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now) {
+ExpiryWarning expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now,
+                             std::size_t width) {
   if (!record.expires_at) {
     return {};
   }
-  return which(record) + " expires on " + format_date(*record.expires_at) + " (" +
-         in_days(calendar_days(now, *record.expires_at)) + "): " + remedy(record, kind, true);
+  const std::string when = " expires " + in_days(calendar_days(now, *record.expires_at));
+  const std::string date = ", on " + format_date(*record.expires_at);
+  const std::string bare = "the token for ";
+  ExpiryWarning out;
+  for (const std::string& line : {shown(which(record) + when + date), shown(which(record) + when),
+                                  shown(bare + account(record) + when)}) {
+    if (line.size() <= width) {
+      out.line = line;
+      break;
+    }
+  }
+  if (out.line.empty()) {
+    const std::size_t room = width > bare.size() + when.size() + 3
+                                 ? width - bare.size() - when.size() - 3 // "..." of clipped()
+                                 : 0;
+    out.line = bare + clipped(shown(account(record)), room) + when;
+  }
+  if (!link_of(record, kind).empty()) {
+    out.remedy = remedy(record, kind, true);
+  }
+  return out;
 }
 
 std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now) {

@@ -43,6 +43,17 @@ Result<std::int64_t> parse_warn_days(std::string_view text);
 // patrol.recheckInterval: seconds, or a number with s, m, h or d ("90s", "30m", "24h",
 // "2d"); "0" or "never" turns background checks off (nullopt).
 Result<std::optional<std::int64_t>> parse_interval(std::string_view text);
+// patrol.warnEvery: how often get repeats a token's expiry warning.
+struct WarnEvery {
+  bool daily = true;        // once per calendar day (UTC), the default
+  std::int64_t seconds = 0; // when not daily: at least this long apart; 0 at every get
+};
+// "daily", "always" (or "0"), or a duration as patrol.recheckInterval takes it ("12h", "7d").
+Result<WarnEvery> parse_warn_every(std::string_view text);
+// Whether get says the warning again, given when it last did (nullopt: never). A warning
+// dated after now (a clock set back) is due, so a wrong date cannot silence it for good.
+bool warning_due(std::optional<std::int64_t> warned_at, std::int64_t now, WarnEvery every);
+
 // A git boolean: true/yes/on/1, false/no/off/0 and "" (case-insensitive).
 Result<bool> parse_bool(std::string_view text);
 
@@ -50,10 +61,16 @@ Result<bool> parse_bool(std::string_view text);
 // token settings page; empty for other forges.
 std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
                          std::string_view name, std::span<const std::string> scopes);
+// GitLab's maximum (and default) lifetime of a personal access token, in days.
+inline constexpr std::int64_t gitlab_max_lifetime_days = 365;
 // The lifetime asked for a rotated token, in days: twice the warning window, at least 30
 // and at most GitLab's 365. Without one GitLab gives a week, inside the window, and every
 // get would rotate again.
 std::int64_t rotated_lifetime_days(std::int64_t warn_days);
+// Why a GitLab token cannot be asked to expire on `date` (Unix seconds of its 00:00 UTC)
+// at `now`: the date is not after today (a token dies at 00:00 UTC on its date), or it is
+// beyond GitLab's maximum lifetime. Empty when it can.
+std::string expiry_date_problem(std::int64_t date, std::int64_t now);
 // The scopes that let a GitLab token rotate itself: api, or self_rotate (GitLab 17.9+).
 bool can_self_rotate(std::span<const std::string> scopes);
 // Whether the scopes allow a push: GitLab write_repository or api, GitHub (classic) repo.
@@ -63,8 +80,19 @@ bool can_push(ForgeKind kind, std::span<const std::string> scopes);
 // `protocol://user@host/path` of a record, as `rotate` and `refresh` take it.
 std::string record_url(const store::Record& record);
 
+// The expiry warning's first line, the program's prefix included, is at most this long.
+inline constexpr std::size_t warning_width = 100;
+
+struct ExpiryWarning {
+  std::string line;   // which token expires when, through shown(): at most `width` bytes
+  std::string remedy; // what to do, with the renewal link: the second line; may be empty
+};
+// The warning get prints inside the window. The line drops what it can spare until it fits
+// `width`: the date (the days left stay), then the token's name, then cuts the account.
+ExpiryWarning expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now,
+                             std::size_t width);
+
 // One line each, without the program prefix.
-std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now);
 std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now);
 std::string revoked_refusal(const store::Record& record, ForgeKind kind);
 // What `store` says when the forge calls the token it was given expired or revoked.

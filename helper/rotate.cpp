@@ -86,7 +86,7 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
                 "the token for " + url + " is no longer stored; nothing was rotated");
   }
   if (!((*current)->secret == old.secret)) {
-    return Rotation{std::move(**current), false, std::nullopt};
+    return Rotation{std::move(**current), false, std::nullopt, std::nullopt};
   }
   const store::Record before = std::move(**current);
   std::unique_ptr<oauth::HttpClient> http =
@@ -97,7 +97,7 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
     return tl::unexpected(rotated.error());
   }
   // The old token is dead from here on: the new one is stored before anything else.
-  Rotation out{before, true, std::nullopt};
+  Rotation out{before, true, std::nullopt, before.expires_at};
   out.record.secret = std::move(rotated->token);
   rotated->info.state = oauth::TokenState::active;
   learn(out.record, rotated->info, now_seconds());
@@ -117,13 +117,17 @@ std::string default_rotation_expiry(const Config& config, std::string_view url) 
   return format_date(now_seconds() + days * seconds_per_day);
 }
 
-std::string rotated_message(const store::Record& record) {
+std::string rotated_message(const Rotation& rotation) {
+  const store::Record& record = rotation.record;
   std::string text = "rotated ";
   text += record.token_name.empty() ? "the token" : "token '" + record.token_name + "'";
   text += " for " + record_url(record);
   text += record.expires_at ? ": the new token expires on " + format_date(*record.expires_at)
                             : std::string(": the new token does not expire");
-  return text + "; the old one no longer works";
+  text += rotation.old_expires_at
+              ? ", the old one was to expire on " + format_date(*rotation.old_expires_at) + " and"
+              : std::string(", the old one");
+  return text + " no longer works";
 }
 
 int run_rotate(Args args) {
@@ -146,9 +150,17 @@ int run_rotate(Args args) {
     say_error("usage: git credential-patrol rotate URL [--expires-at YYYY-MM-DD]");
     return 2;
   }
-  if (expires_at && !parse_date(*expires_at)) {
-    say_error("--expires-at needs a date as YYYY-MM-DD, not '" + *expires_at + "'");
-    return 2;
+  if (expires_at) {
+    const std::optional<std::int64_t> date = parse_date(*expires_at);
+    if (!date) {
+      say_error("--expires-at needs a date as YYYY-MM-DD, not '" + *expires_at + "'");
+      return 2;
+    }
+    // Checked before the irreversible call: GitLab revokes the old token as it answers.
+    if (const std::string problem = expiry_date_problem(*date, now_seconds()); !problem.empty()) {
+      say_error("--expires-at " + problem);
+      return 2;
+    }
   }
   Result<Credential> target = parse("url=" + *url + "\n");
   if (!target || target->host.empty()) {
@@ -192,7 +204,7 @@ int run_rotate(Args args) {
         " was rotated by another process meanwhile; its new token is stored");
     return 0;
   }
-  say(rotated_message(rotation->record));
+  say(rotated_message(*rotation));
   return 0;
 }
 

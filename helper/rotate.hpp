@@ -19,6 +19,7 @@ struct Rotation {
   bool rotated = true;                // false: another process rotated it first (record is
                                       // what it stored)
   std::optional<Error> store_failure; // set when it could not be stored (it was shown)
+  std::optional<std::int64_t> old_expires_at; // the rotated token's expiry, when known
 };
 
 // Rotates old's token at its GitLab, asking for a token that expires on expires_at
@@ -35,8 +36,9 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
 // rotated_lifetime_days of the URL's warning window, as YYYY-MM-DD.
 std::string default_rotation_expiry(const Config& config, std::string_view url);
 
-// "rotated token 'NAME' for USER@HOST: the new token expires on DATE".
-std::string rotated_message(const store::Record& record);
+// "rotated token 'NAME' for URL: the new token expires on DATE, the old one was to expire
+// on DATE and no longer works".
+std::string rotated_message(const Rotation& rotation);
 
 int run_rotate(Args args);
 

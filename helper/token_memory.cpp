@@ -91,6 +91,7 @@ void recall(store::Record& record) {
     record.token_name = std::move(known.token_name);
   }
   record.checked_at = known.checked_at;
+  record.warned_at = known.warned_at;
   record.state = known.state;
 }
 

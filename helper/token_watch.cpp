@@ -57,6 +57,47 @@ void start_refresh(store::Store& store, const store::Record& record,
   trace("started the background refresh of " + url);
 }
 
+// Keeps the date of the warning just said beside the token, so that the next get stays
+// quiet. Only when the warning is due, so a get that does not warn makes no extra call.
+// Under the credential's lock without waiting (a refresh or rotation at work on the token
+// is left alone, and the warning is simply due again next time), the store read again and
+// written by compare-and-swap: what a refresh learnt is never overwritten with an older copy.
+void note_warning(store::Store& store, const store::Record& record, std::int64_t now) {
+  const std::string url = record_url(record);
+  const Flight flight = board(record, std::chrono::milliseconds(0));
+  if (flight.busy) {
+    trace("the warning's date for " + url + " is not kept: another process holds the token");
+    return;
+  }
+  Result<std::optional<store::Record>> current = reread(store, record);
+  if (!current || !*current || !((*current)->secret == record.secret)) {
+    trace("the warning's date for " + url + " is not kept: the token changed meanwhile");
+    return;
+  }
+  store::Record next = **current;
+  next.warned_at = now;
+  if (next.store == "env") {
+    if (Result<void> kept = remember(next); !kept) {
+      trace("the warning's date for " + url + " is not kept: " + kept.error().message);
+    }
+    return;
+  }
+  Result<bool> saved = store.replace(**current, next);
+  if (!saved || !*saved) {
+    trace("the warning's date for " + url + " is not kept: " +
+          (saved ? std::string("another token was stored meanwhile") : saved.error().message));
+  }
+}
+
+void warn(const store::Record& record, ForgeKind kind, std::int64_t now) {
+  const std::size_t prefix = program_name.size() + std::string_view(": warning: ").size();
+  const ExpiryWarning warning = expiry_warning(record, kind, now, warning_width - prefix);
+  say_warning(warning.line);
+  if (!warning.remedy.empty()) {
+    say_more("  " + warning.remedy);
+  }
+}
+
 } // namespace
 
 LifecycleSettings lifecycle_settings(const Config& config, std::string_view url) {
@@ -73,6 +114,9 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
       parsed = fail(Errc::config, "patrol.autoRotate: " + parsed.error().message);
     }
     out.auto_rotate = setting(std::move(parsed), false);
+  }
+  if (std::optional<std::string> text = config.get("warnEvery", url)) {
+    out.warn_every = setting(parse_warn_every(*text), out.warn_every);
   }
   return out;
 }
@@ -119,7 +163,7 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
         rotate_record(config, store, record, default_rotation_expiry(config, url), quick_timeouts);
     if (rotated) {
       if (rotated->rotated) {
-        say(rotated_message(rotated->record));
+        say(rotated_message(*rotated));
       } else {
         trace("another process rotated the token for " + url + "; handing its new token");
       }
@@ -132,11 +176,15 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
       return std::move(**current);
     }
   }
+  // Before the refresh starts: that takes the credential's lock into the detached process.
+  if (assessment.standing == Standing::expiring &&
+      warning_due(record.warned_at, now, settings.warn_every)) {
+    warn(record, forge.kind, now);
+    note_warning(store, record, now);
+    record.warned_at = now;
+  }
   if (assessment.stale) {
     start_refresh(store, record, settings.recheck_seconds);
-  }
-  if (assessment.standing == Standing::expiring) {
-    say_warning(expiry_warning(record, forge.kind, now));
   }
   return record;
 }

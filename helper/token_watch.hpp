@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "helper/config.hpp"
+#include "helper/lifecycle.hpp"
 #include "helper/protocol.hpp"
 #include "helper/token_lookup.hpp"
 #include "store/record.hpp"
@@ -18,9 +19,10 @@ struct LifecycleSettings {
   std::int64_t warn_days = 14;
   std::optional<std::int64_t> recheck_seconds = 86400; // nullopt: never
   bool auto_rotate = false;
+  WarnEvery warn_every;
 };
 
-// patrol.warnDays, patrol.recheckInterval and patrol.autoRotate for url; a bad value is
+// patrol.warnDays, patrol.recheckInterval, patrol.autoRotate and patrol.warnEvery for url; a bad value is
 // reported once as a warning and its default used, so that git keeps working.
 LifecycleSettings lifecycle_settings(const Config& config, std::string_view url);
 
@@ -29,7 +31,8 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
 Timeouts person_timeouts(const Config& config, std::string_view url);
 
 // get, before the record is handed to git: the record to hand (perhaps a rotated one), or
-// nullopt when it must not be handed (expired). Never waits on the network unless
+// nullopt when it must not be handed (expired). Inside the window it warns, at most once
+// per patrol.warnEvery (a day): the warning's date is kept in the record. Never waits on the network unless
 // patrol.autoRotate is on and the token is inside the warning window; the rotated token
 // is asked to live twice the window (at least 30 days, at most 365).
 std::optional<store::Record> on_get(const Config& config, store::Store& store,

@@ -362,6 +362,9 @@ Secret serialize_records(const std::vector<Record>& records) {
     if (record.checked_at) {
       item["checked_at"] = *record.checked_at;
     }
+    if (record.warned_at) {
+      item["warned_at"] = *record.warned_at;
+    }
     if (record.state != State::active) { // absent means active, as in files written before
       item["state"] = std::string(to_string(record.state));
     }
@@ -403,6 +406,7 @@ Result<std::vector<Record>> parse_records(std::string_view text) {
     }
     record.expires_at = time_field(item, "expires_at");
     record.checked_at = time_field(item, "checked_at");
+    record.warned_at = time_field(item, "warned_at");
     record.state =
         state_from_string(string_field(item, "state").value_or("")).value_or(State::active);
     auto scopes = item.find("scopes");

@@ -35,6 +35,9 @@ struct Record {
   std::string token_id;
   std::string token_name;
   std::optional<std::int64_t> checked_at; // Unix seconds of the last lookup at the forge
+  // Unix seconds of the last expiry warning get printed for it: the warning is repeated
+  // only per patrol.warnEvery, so it lives beside the token rather than in a file of its own.
+  std::optional<std::int64_t> warned_at;
   State state = State::active;
 
   std::string store; // the backend that served this record (filled in by the backend)

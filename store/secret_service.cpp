@@ -1,6 +1,8 @@
 #include "store/secret_service.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -398,6 +400,7 @@ void read_secret(SecretValue* value, Record& record) {
   record.token_id = std::move(fields.token_id);
   record.token_name = std::move(fields.token_name);
   record.checked_at = fields.checked_at;
+  record.warned_at = fields.warned_at;
   record.state = fields.state;
 }
 
@@ -450,7 +453,9 @@ public:
   }
 
   // The best item chosen by its attributes, then only its secret loaded: loading every
-  // matching item's secret costs a round trip and a decryption each.
+  // matching item's secret costs a round trip and a decryption each. Whether a token is
+  // usable is in its secret text, so when several items answer, the next one in pick()'s
+  // order is loaded only while the ones before it are dead.
   Result<std::optional<Record>> find(const Query& query) override {
     if (query.password) {
       return Store::find(query);
@@ -475,29 +480,34 @@ public:
     for (const Found& each : *found) {
       keys.push_back(each.record);
     }
-    std::optional<Record> best = pick(std::move(keys));
-    if (!best) {
-      return std::optional<Record>();
-    }
-    for (Found& each : *found) {
-      if (same_keys(each.record, *best)) {
-        GError* raw = nullptr;
-        const bool loaded =
-            secret_item_load_secret_sync(each.item.get(), nullptr, &raw) != FALSE;
-        ErrorPtr error(raw);
-        if (!loaded) {
-          vanished = no_such_object(error.get());
-          return translate(error.get(), "reading the credential");
-        }
-        ValuePtr value(secret_item_get_secret(each.item.get()));
-        if (!value) {
-          return locked_error();
-        }
-        read_secret(value.get(), each.record);
-        return std::optional<Record>(std::move(each.record));
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    std::optional<Record> first;
+    for (const Record& next : ranked(std::move(keys))) {
+      auto each = std::find_if(found->begin(), found->end(),
+                               [&](const Found& f) { return same_keys(f.record, next); });
+      if (each == found->end()) {
+        continue;
+      }
+      GError* raw = nullptr;
+      const bool loaded = secret_item_load_secret_sync(each->item.get(), nullptr, &raw) != FALSE;
+      ErrorPtr error(raw);
+      if (!loaded) {
+        vanished = no_such_object(error.get());
+        return translate(error.get(), "reading the credential");
+      }
+      ValuePtr value(secret_item_get_secret(each->item.get()));
+      if (!value) {
+        return locked_error();
+      }
+      read_secret(value.get(), each->record);
+      if (usable(each->record, now)) {
+        return std::optional<Record>(std::move(each->record));
+      }
+      if (!first) {
+        first = std::move(each->record);
       }
     }
-    return std::optional<Record>();
+    return first;
   }
 
   // The Secret Service has no transactions: every write of patrol's, and every

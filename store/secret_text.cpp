@@ -15,6 +15,7 @@ constexpr std::string_view token_id_prefix = "patrol_token_id=";
 constexpr std::string_view token_name_prefix = "patrol_token_name=";
 constexpr std::string_view checked_at_prefix = "patrol_checked_at=";
 constexpr std::string_view state_prefix = "patrol_state=";
+constexpr std::string_view warned_at_prefix = "patrol_warned_at=";
 
 bool one_line(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
@@ -92,6 +93,9 @@ Result<Secret> encode(const Record& record) {
   if (record.state != State::active) {
     add_line(text, state_prefix, to_string(record.state));
   }
+  if (record.warned_at) {
+    add_line(text, warned_at_prefix, std::to_string(*record.warned_at));
+  }
   Secret encoded(text);
   wipe(text);
   return encoded;
@@ -121,6 +125,8 @@ Record decode(std::string_view text) {
       record.checked_at = parse_number(line.substr(checked_at_prefix.size()));
     } else if (line.starts_with(state_prefix)) {
       record.state = state_from_string(line.substr(state_prefix.size())).value_or(State::active);
+    } else if (line.starts_with(warned_at_prefix)) {
+      record.warned_at = parse_number(line.substr(warned_at_prefix.size()));
     }
   }
   return record;

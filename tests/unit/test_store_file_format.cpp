@@ -32,6 +32,7 @@ Record full_record() {
   r.token_id = "42";
   r.token_name = "laptop";
   r.checked_at = 1760000000;
+  r.warned_at = 1760086400;
   r.state = patrol::store::State::expired;
   return r;
 }
@@ -109,6 +110,7 @@ TEST_CASE("file format: records keep every field through serialisation") {
   CHECK(r.token_id == "42");
   CHECK(r.token_name == "laptop");
   CHECK(r.checked_at == expected.checked_at);
+  CHECK(r.warned_at == expected.warned_at);
   CHECK(r.state == patrol::store::State::expired);
   CHECK((*parsed)[1].state == patrol::store::State::active);
   // Written for the expired record only: absent means active, as in older files.
