@@ -7,6 +7,6 @@
 
 namespace patrol::helper {
 
-int run_check(Args args);
+int run_check(const Parsed& args);
 
 } // namespace patrol::helper

@@ -38,6 +38,6 @@ std::string default_rotation_expiry(const Config& config, std::string_view url);
 // "rotated token 'NAME' for USER@HOST: the new token expires on DATE".
 std::string rotated_message(const store::Record& record);
 
-int run_rotate(Args args);
+int run_rotate(const Parsed& args);
 
 } // namespace patrol::helper

@@ -10,14 +10,6 @@
 namespace patrol::helper {
 namespace {
 
-std::string location(const store::Record& record) {
-  std::string text = record.protocol + "://" + record.host;
-  if (!record.path.empty()) {
-    text += '/' + record.path;
-  }
-  return text;
-}
-
 std::string scopes_text(const store::Record& record) {
   std::string out;
   for (const std::string& scope : record.scopes) {
@@ -60,7 +52,7 @@ TableRow report_header() {
 }
 
 TableRow report_cells(const store::Record& record, std::int64_t now) {
-  return {location(record),
+  return {record_url(record),
           record.username,
           record.store,
           record.token_name.empty() ? "-" : record.token_name,
