@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "helper/url_match.hpp"
+
 namespace patrol::helper {
 namespace {
 
@@ -247,8 +249,11 @@ std::string url_with_scheme(std::string_view text) {
 }
 
 Result<Credential> url_argument(const Command& command, std::string_view text) {
-  Result<Credential> target = parse("url=" + url_with_scheme(text) + "\n");
-  if (!target || target->protocol.empty() || target->host.empty()) {
+  const std::string url = url_with_scheme(text);
+  Result<Credential> target = parse("url=" + url + "\n");
+  // git's own reading of the URL too: it refuses what the lenient protocol parser takes
+  // (a space in the host), which would otherwise end up in a config key.
+  if (!target || target->protocol.empty() || target->host.empty() || !normalize_url(url)) {
     return tl::unexpected(
         bad_value(command, "URL", without_userinfo(text), "a URL like https://gitlab.example.com"));
   }

@@ -269,12 +269,6 @@ int run_diagnose(const Parsed& args) {
     }
     url = url_with_scheme(args.operands[0]);
   }
-  if (!normalize_url(url)) {
-    Error error = bad_value(*args.command, "URL", without_userinfo(url),
-                            "a URL like https://gitlab.example.com/");
-    report(error);
-    return exit_code(error);
-  }
   std::string out = "git-credential-patrol " PATROL_VERSION "\n";
   Result<GitOutput> version = run_git({"version"});
   line(out, "git", version && version->status == 0

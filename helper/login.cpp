@@ -203,7 +203,7 @@ int run_login(const Parsed& args) {
   } else if (request.username.empty()) {
     std::optional<std::string> fallback = default_username(forge.kind);
     if (!fallback) {
-      return failed(Error{Errc::invalid_input,
+      return failed(Error{Errc::usage,
                           request.host + " is not known as GitLab or GitHub: give --username "
                                          "(or set patrol.<url>.forge)"});
     }

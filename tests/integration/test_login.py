@@ -30,11 +30,12 @@ class Login(ForgeTest):
                                         scopes=("read_repository", "write_repository"))
         proc = self.login(token)
         expiry = (self.server.today() + timedelta(days=40)).isoformat()
-        self.assertEqual(self.text(proc.stdout),
-                         f"stored token 'laptop' for https://oauth2@{self.host} in "
+        # A message for the person: on stderr with the prefix; stdout stays empty.
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}stored token 'laptop' for https://oauth2@{self.host} in "
                          f"secretservice; it expires on {expiry} (40 days); scopes "
                          f"read_repository,write_repository\n")
-        self.assertEqual(self.text(proc.stderr), "")
+        self.assertEqual(self.text(proc.stdout), "")
         self.assertEqual(self.server.api_arrivals, 1, "one lookup at the forge")
         record = self.record(user="oauth2")
         self.assertEqual(record["token_name"], "laptop")
@@ -55,7 +56,7 @@ class Login(ForgeTest):
                     if l.startswith(PREFIX + "warning:")]
         self.assertEqual(len(warnings), 1, proc.stderr)
         self.assertIn("push", warnings[0])
-        self.assertIn(f"for https://alice@{self.host} in secretservice", self.text(proc.stdout))
+        self.assertIn(f"for https://alice@{self.host} in secretservice", self.text(proc.stderr))
         self.assertEqual(self.record(user="alice")["scopes"], ["read_repository"])
 
     def test_logout_removes_the_credential_and_the_next_clone_asks(self):
@@ -66,18 +67,19 @@ class Login(ForgeTest):
 
         proc = self.sb.helper("logout", self.server.url, "--username", "oauth2", input="")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertEqual(self.text(proc.stdout),
-                         f"removed https://oauth2@{self.host} from secretservice\n")
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}removed https://oauth2@{self.host} from secretservice\n")
+        self.assertEqual(self.text(proc.stdout), "")
         self.assertIsNone(self.record(user="oauth2"))
         self.assertIsNotNone(self.record(user="bob"), "only the named user is removed")
 
         proc = self.sb.helper("logout", self.server.url, input="")
-        self.assertEqual(self.text(proc.stdout),
-                         f"removed https://bob@{self.host} from secretservice\n")
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}removed https://bob@{self.host} from secretservice\n")
         self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
         again = self.sb.helper("logout", self.server.url, input="")
         self.assertEqual(again.returncode, 0)
-        self.assertIn("nothing stored", self.text(again.stdout))
+        self.assertIn(PREFIX + "nothing stored", self.text(again.stderr))
 
         askpass, asked = self.sb.askpass("alice", token)
         self.sb.git("clone", "-q", self.repo_url, str(self.sb.root / "work"),
@@ -86,23 +88,23 @@ class Login(ForgeTest):
 
     def test_no_token_in_argv_and_no_terminal_means_stdin(self):
         proc = self.sb.helper("login", self.server.url, "--token", "glpat-x", input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertNotIn("glpat-x", self.text(proc.stderr))
         proc = self.sb.helper("login", "https://alice:glpat-y@" + self.host, input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertNotIn("glpat-y", self.text(proc.stderr))
         # A new session has no controlling terminal to ask on: fail fast, never hang.
         env = dict(self.sb.env)
         proc = subprocess.run([str(self.sb.patrol), "login", self.server.url], input="",
                               env=env, capture_output=True, text=True, timeout=30,
                               start_new_session=True)
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 1)
         self.assertIn("--stdin", proc.stderr)
         self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
 
     def test_an_unknown_host_needs_a_username(self):
         proc = self.sb.helper("login", "https://elsewhere.example", "--stdin", input="tok\n")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertIn("--username", self.text(proc.stderr))
 
 
@@ -120,7 +122,7 @@ class HttpSettingsForForgeCalls(ForgeTest):
         token = self.server.issue_token(name="via config", expires_in_days=20)
         proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("token 'via config'", self.text(proc.stdout))
+        self.assertIn("token 'via config'", self.text(proc.stderr))
         self.assertEqual(self.record(user="oauth2")["token_name"], "via config")
 
     def test_git_ssl_cainfo_wins_over_the_setting(self):
@@ -129,7 +131,7 @@ class HttpSettingsForForgeCalls(ForgeTest):
         proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n",
                               env={"GIT_SSL_CAINFO": self.sb.ca})
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("token 'via env'", self.text(proc.stdout))
+        self.assertIn("token 'via env'", self.text(proc.stderr))
 
     def test_the_wrong_ca_is_a_traced_reason_and_the_token_is_still_stored(self):
         other, _, _ = make_test_ca(self.sb.root / "other-tls")
@@ -143,7 +145,7 @@ class HttpSettingsForForgeCalls(ForgeTest):
         self.assertIn("certificate", stderr)
         self.assertIn("http.sslCAInfo", stderr)
         self.assertNotIn(token, stderr)
-        self.assertIn("its expiry is unknown", self.text(proc.stdout))
+        self.assertIn("its expiry is unknown", self.text(proc.stderr))
         self.assertEqual(self.server.api_arrivals, 0, "no request got past the TLS handshake")
         record = self.record(user="oauth2")
         self.assertIsNotNone(record)
@@ -168,7 +170,7 @@ class HttpSettingsForForgeCalls(ForgeTest):
                               env={"https_proxy": f"http://127.0.0.1:{dead.getsockname()[1]}",
                                    "HTTPS_PROXY": None, "all_proxy": None, "no_proxy": None})
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("token 'proxied'", self.text(proc.stdout))
+        self.assertIn("token 'proxied'", self.text(proc.stderr))
         self.assertEqual(proxy.tunnels, [self.host])
 
     def test_an_empty_http_proxy_means_no_proxy_as_git_reads_it(self):
@@ -183,7 +185,7 @@ class HttpSettingsForForgeCalls(ForgeTest):
                               env={"https_proxy": f"http://127.0.0.1:{dead.getsockname()[1]}",
                                    "HTTPS_PROXY": None, "all_proxy": None, "no_proxy": None})
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("token 'direct'", self.text(proc.stdout))
+        self.assertIn("token 'direct'", self.text(proc.stderr))
         diagnose = self.sb.helper("diagnose", self.server.url, input="",
                                   env={"https_proxy": "http://elsewhere.example:3128"})
         self.assertIn("none (http.proxy is empty)", self.text(diagnose.stdout))
@@ -200,7 +202,7 @@ class HttpSettingsForForgeCalls(ForgeTest):
         self.sb.git("config", "--global", f"http.{self.server.url}.sslCAPath", str(folder))
         proc = self.sb.helper("login", self.server.url, "--stdin", input=token + "\n")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn("token 'by folder'", self.text(proc.stdout))
+        self.assertIn("token 'by folder'", self.text(proc.stderr))
         self.assertEqual(self.record(user="oauth2")["token_name"], "by folder")
 
 

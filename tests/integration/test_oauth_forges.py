@@ -374,7 +374,7 @@ class NoClientId(IntegrationTest):
                      ["--oauth", "https://h.example.com", "id", "secret", "more"]):
             with self.subTest(args):
                 proc = self.sb.helper("configure", *args, input="")
-                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertEqual(proc.returncode, 129, proc.stderr)
                 self.assertOneErrorLine(proc.stderr)
         self.assertNotIn("oauth", self.sb.git("config", "--global", "--list",
                                               check=False).stdout.lower())
