@@ -92,7 +92,7 @@ class Check(ForgeTest):
                                             "LEFT", "SCOPES", "CHECKED"])
         row = lines[1].split()
         expiry = (self.server.today() + timedelta(days=10)).isoformat()
-        self.assertEqual(row[:7], [f"https://{self.host}", "alice", "secretservice", "laptop",
+        self.assertEqual(row[:7], [f"https://alice@{self.host}", "alice", "secretservice", "laptop",
                                    expiry, "10", "read_repository,write_repository"])
         self.assertNotIn(token, proc.stdout.decode())
 

@@ -86,6 +86,24 @@ class Login(ForgeTest):
                     env={"GIT_ASKPASS": askpass})
         self.assertEqual(len(self.sb.calls(asked)), 2, "git asked for username and token")
 
+    def test_a_url_without_a_scheme_is_https_for_login_rotate_and_logout(self):
+        token = self.server.issue_token(name="bare", expires_in_days=5, scopes=("api",))
+        proc = self.login(token, url=self.host)
+        self.assertIn(f"{PREFIX}stored token 'bare' for https://oauth2@{self.host} in ",
+                      self.text(proc.stderr))
+        self.assertEqual(self.record(user="oauth2")["token_name"], "bare")
+        proc = self.sb.helper("rotate", self.host, input="")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(f"{PREFIX}rotated token 'bare' for https://oauth2@{self.host}: ",
+                      self.text(proc.stderr))
+        self.assertEqual(self.text(proc.stdout), "")
+        self.assertEqual(self.api_status(token), 401, "the old token was rotated away")
+        proc = self.sb.helper("logout", self.host, input="")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}removed https://oauth2@{self.host} from secretservice\n")
+        self.assertIsNone(self.record(user="oauth2"))
+
     def test_no_token_in_argv_and_no_terminal_means_stdin(self):
         proc = self.sb.helper("login", self.server.url, "--token", "glpat-x", input="")
         self.assertEqual(proc.returncode, 129)
