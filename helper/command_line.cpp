@@ -109,7 +109,8 @@ std::string command_help(const Command& command) {
       left.append(" ").append(value);
     }
     constexpr std::size_t column = 30;
-    left += left.size() + 2 <= column ? std::string(column - left.size(), ' ') : "\n" + std::string(column, ' ');
+    left += left.size() + 2 <= column ? std::string(column - left.size(), ' ')
+                                      : "\n" + std::string(column, ' ');
     text += left + std::string(help) + '\n';
   };
   for (const Option& option : command.options) {
@@ -129,8 +130,8 @@ Error too_many_arguments(const Command& command, std::string_view first_extra) {
 }
 
 Error missing_argument(const Command& command, std::string_view which) {
-  return usage_error(command,
-                     "missing argument " + std::string(which) + " for " + std::string(command.name));
+  return usage_error(command, "missing argument " + std::string(which) + " for " +
+                                  std::string(command.name));
 }
 
 Error bad_value(const Command& command, std::string_view option, std::string_view value,

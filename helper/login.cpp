@@ -282,7 +282,8 @@ int run_logout(const Parsed& args) {
     }
   }
   if (removed == 0) {
-    say("nothing stored for " + url_with_scheme(parsed->url) + " in " + std::string((*store)->name()));
+    say("nothing stored for " + url_with_scheme(parsed->url) + " in " +
+        std::string((*store)->name()));
   }
   return 0;
 }

@@ -132,7 +132,8 @@ int run_rotate(const Parsed& args) {
     expires_at = std::string(*given);
   }
   if (expires_at && !parse_date(*expires_at)) {
-    const Error error = bad_value(*args.command, "--expires-at", *expires_at, "a date as YYYY-MM-DD");
+    const Error error =
+        bad_value(*args.command, "--expires-at", *expires_at, "a date as YYYY-MM-DD");
     report(error);
     return exit_code(error);
   }
