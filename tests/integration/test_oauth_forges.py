@@ -250,7 +250,8 @@ class GitLab(EveryForge, ForgeOAuthTest):
         token = self.stored()["password"]
         proc = self.sb.helper("logout", self.server.url)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn(b"revoked", proc.stdout)
+        self.assertIn(b"git-credential-patrol: revoked the OAuth token", proc.stderr)
+        self.assertEqual(proc.stdout, b"")
         self.assertTrue(self.server.token(token).revoked)
         self.assertEqual(self.stored(), {})
 
