@@ -9,6 +9,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
+#include "helper/command_line.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/progress.hpp"
@@ -27,31 +28,16 @@ struct Options {
   bool offline = false;
 };
 
-constexpr std::string_view usage = "usage: git credential-patrol check [--days N] [--json] [--offline]";
-
-std::optional<Options> parse_options(Args args) {
+Result<Options> parse_options(const Parsed& args) {
   Options out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    std::optional<std::string_view> days;
-    if (arg == "--json") {
-      out.json = true;
-    } else if (arg == "--offline") {
-      out.offline = true;
-    } else if (arg == "--days" && i + 1 < args.size()) {
-      days = args[++i];
-    } else if (arg.starts_with("--days=")) {
-      days = arg.substr(7);
-    } else {
-      return std::nullopt;
+  out.json = args.has("--json");
+  out.offline = args.has("--offline");
+  if (const std::optional<std::string_view> days = args.value("--days")) {
+    Result<std::int64_t> parsed = parse_warn_days(*days);
+    if (!parsed) {
+      return tl::unexpected(bad_value(*args.command, "--days", *days, "a number of days"));
     }
-    if (days) {
-      Result<std::int64_t> parsed = parse_warn_days(*days);
-      if (!parsed) {
-        return std::nullopt;
-      }
-      out.days = *parsed;
-    }
+    out.days = *parsed;
   }
   return out;
 }
@@ -154,11 +140,11 @@ Answer remembered(const store::Record& record) {
 
 } // namespace
 
-int run_check(Args args) {
-  const std::optional<Options> options = parse_options(args);
+int run_check(const Parsed& args) {
+  const Result<Options> options = parse_options(args);
   if (!options) {
-    say_error(std::string(usage));
-    return 2;
+    report(options.error());
+    return exit_code(options.error());
   }
   Result<Config> config = Config::load();
   if (!config) {

@@ -9,6 +9,6 @@
 
 namespace patrol::helper {
 
-int run_check(Args args);
+int run_check(const Parsed& args);
 
 } // namespace patrol::helper

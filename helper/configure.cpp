@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/text.hpp"
+#include "helper/command_line.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/git_command.hpp"
 #include "helper/protocol.hpp"
@@ -16,43 +17,27 @@
 namespace patrol::helper {
 namespace {
 
-constexpr std::string_view usage_options = " [--global | --system] [--url URL]";
-
 struct Target {
   std::string scope = "--global";
   std::string key = "credential.helper";
 };
 
-std::string usage_for(std::string_view command) {
-  std::string text = "usage: git credential-patrol ";
-  text.append(command).append(usage_options);
-  return text;
-}
-
-// Appended, never `"literal" + std::string`: GCC 12's -Wrestrict misreads that insert
-// at -O2 (GCC bug 105329).
-std::string unexpected_argument(std::string_view arg, std::string_view usage) {
-  std::string text = "unexpected argument '";
-  text.append(arg).append("'; ").append(usage);
-  return text;
-}
-
-std::optional<Target> parse_target(std::string_view command, Args args) {
+// --global or --system, and --url; nullopt after reporting a usage error.
+std::optional<Target> parse_target(const Parsed& args) {
   Target target;
-  bool scoped = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if ((arg == "--global" || arg == "--system") && !scoped) {
-      target.scope = std::string(arg);
-      scoped = true;
-    } else if (arg == "--url" && i + 1 < args.size() && !args[i + 1].empty()) {
-      target.key = "credential." + std::string(args[++i]) + ".helper";
-    } else if (arg.starts_with("--url=") && arg.size() > 6) {
-      target.key = "credential." + std::string(arg.substr(6)) + ".helper";
-    } else {
-      say_error(unexpected_argument(arg, usage_for(command)));
-      return std::nullopt;
-    }
+  if (args.has("--global") && args.has("--system")) {
+    report(usage_error(*args.command, "--global and --system are one or the other"));
+    return std::nullopt;
+  }
+  if (args.has("--system")) {
+    target.scope = "--system";
+  }
+  if (const std::optional<std::string_view> url = args.value("--url")) {
+    target.key = "credential." + std::string(*url) + ".helper";
+  }
+  if (!args.has("--oauth") && !args.operands.empty()) {
+    report(too_many_arguments(*args.command, args.operands[0]));
+    return std::nullopt;
   }
   return target;
 }
@@ -145,44 +130,27 @@ int failed(const Error& error) {
   return exit_code(error);
 }
 
-constexpr std::string_view oauth_usage =
-    "usage: git credential-patrol configure [--global | --system] --oauth URL CLIENT_ID "
-    "[CLIENT_SECRET]";
-
 // `configure --oauth URL CLIENT_ID [CLIENT_SECRET]`: the OAuth application's id (and the
 // secret a forge's refresh grant asks for) for URL's host alone, as the trust rules want:
 // patrol.https://HOST.oauthClientId, never an unscoped patrol.oauthClientId.
-int configure_oauth(Args args) {
-  std::string scope = "--global";
-  std::vector<std::string_view> words;
-  for (const std::string_view arg : args) {
-    if ((arg == "--global" || arg == "--system") && scope == "--global") {
-      scope = std::string(arg);
-    } else if (arg != "--oauth" && !arg.starts_with("-")) {
-      words.push_back(arg);
-    } else if (arg != "--oauth") {
-      say_error(unexpected_argument(arg, oauth_usage));
-      return 2;
-    }
+int configure_oauth(const Parsed& args, const std::string& scope) {
+  const Command& command = *args.command;
+  const std::vector<std::string_view>& words = args.operands;
+  if (args.has("--url")) {
+    return failed(usage_error(command, "--oauth names its URL itself: drop --url"));
   }
-  if (words.size() < 2 || words.size() > 3) {
-    say_error(std::string(words.empty() ? "which URL?" : words.size() == 1 ? "which client id?"
-                                                                           : "too many values") +
-              "; " + std::string(oauth_usage));
-    return 2;
+  if (words.size() < 2) {
+    return failed(missing_argument(command, words.empty() ? "URL" : "CLIENT_ID"));
   }
-  Result<Credential> target = parse("url=" + std::string(words[0]) + "\n");
-  if (!target || target->protocol.empty() || target->host.empty() ||
-      !target->password.empty()) {
-    say_error("not a URL: '" + std::string(words[0]) + "' (like https://gitlab.example.com)");
-    return 2;
+  Result<Credential> target = url_argument(command, words[0]);
+  if (!target) {
+    return failed(target.error());
   }
   const auto plain = [](std::string_view value) {
     return !value.empty() && value.find_first_of(" \t\r\n") == std::string_view::npos;
   };
   if (!plain(words[1]) || (words.size() == 3 && !plain(words[2]))) {
-    say_error(std::string("a client id or secret is one word; ").append(oauth_usage));
-    return 2;
+    return failed(usage_error(command, "a client id or secret is one word"));
   }
   const std::string origin = credential_origin(*target);
   const Target id{scope, "patrol." + origin + ".oauthClientId"};
@@ -204,13 +172,13 @@ int configure_oauth(Args args) {
 
 } // namespace
 
-int run_configure(Args args) {
-  if (std::find(args.begin(), args.end(), std::string_view("--oauth")) != args.end()) {
-    return configure_oauth(args);
-  }
-  const std::optional<Target> target = parse_target("configure", args);
+int run_configure(const Parsed& args) {
+  const std::optional<Target> target = parse_target(args);
   if (!target) {
-    return 2;
+    return usage_exit_code;
+  }
+  if (args.has("--oauth")) {
+    return configure_oauth(args, target->scope);
   }
   trace("configure " + target->key + " " + target->scope);
   Result<std::vector<std::string>> before = values(*target);
@@ -234,10 +202,10 @@ int run_configure(Args args) {
   return 0;
 }
 
-int run_unconfigure(Args args) {
-  const std::optional<Target> target = parse_target("unconfigure", args);
+int run_unconfigure(const Parsed& args) {
+  const std::optional<Target> target = parse_target(args);
   if (!target) {
-    return 2;
+    return usage_exit_code;
   }
   trace("unconfigure " + target->key + " " + target->scope);
   Result<std::vector<std::string>> before = values(*target);

@@ -8,7 +8,7 @@
 
 namespace patrol::helper {
 
-int run_configure(Args args);
-int run_unconfigure(Args args);
+int run_configure(const Parsed& args);
+int run_unconfigure(const Parsed& args);
 
 } // namespace patrol::helper

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/text.hpp"
+#include "helper/command_line.hpp"
 #include "helper/config.hpp"
 #include "helper/git_command.hpp"
 #include "helper/messages.hpp"
@@ -262,24 +263,15 @@ void network(std::string& out, const Config& config, const std::string& url, boo
 
 } // namespace
 
-int run_diagnose(Args args) {
-  bool probe = false;
+int run_diagnose(const Parsed& args) {
+  const bool probe = args.has("--probe");
   std::string url = "https://example.com/";
-  for (const std::string_view arg : args) {
-    if (arg == "--probe") {
-      probe = true;
-    } else if (!arg.starts_with('-')) {
-      url = std::string(arg);
-    } else {
-      say_error("unknown option " + std::string(arg) +
-                "; usage: git credential-patrol diagnose [--probe] [URL]");
-      return 2;
+  if (!args.operands.empty()) {
+    if (Result<Credential> target = url_argument(*args.command, args.operands[0]); !target) {
+      report(target.error());
+      return exit_code(target.error());
     }
-  }
-  if (!normalize_url(url)) {
-    say_error("cannot read the URL '" + without_userinfo(url) +
-              "'; give one like https://gitlab.example.com/");
-    return 2;
+    url = url_with_scheme(args.operands[0]);
   }
   std::string out = "git-credential-patrol " PATROL_VERSION "\n";
   Result<GitOutput> version = run_git({"version"});

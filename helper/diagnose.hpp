@@ -7,6 +7,6 @@
 
 namespace patrol::helper {
 
-int run_diagnose(Args args);
+int run_diagnose(const Parsed& args);
 
 } // namespace patrol::helper

@@ -97,7 +97,7 @@ bool write_stdout(const std::string& text) {
 
 } // namespace
 
-int run_get(Args /*args*/) {
+int run_get(const Parsed& /*args*/) {
   Result<Credential> request = read_credential();
   if (!request) {
     return failed(request.error());
@@ -145,7 +145,7 @@ int run_get(Args /*args*/) {
   return written ? 0 : 1;
 }
 
-int run_store(Args /*args*/) {
+int run_store(const Parsed& /*args*/) {
   Result<Credential> request = read_credential();
   if (!request) {
     return failed(request.error());
@@ -202,12 +202,12 @@ int run_store(Args /*args*/) {
   return saved ? 0 : failed(saved.error());
 }
 
-int run_capability(Args /*args*/) {
+int run_capability(const Parsed& /*args*/) {
   // git 2.46's `capability` operation: the protocol version, then what patrol speaks.
   return write_stdout("version 0\ncapability authtype\ncapability state\n") ? 0 : 1;
 }
 
-int run_erase(Args /*args*/) {
+int run_erase(const Parsed& /*args*/) {
   Result<Credential> request = read_credential();
   if (!request) {
     return failed(request.error());

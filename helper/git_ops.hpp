@@ -5,10 +5,10 @@
 
 namespace patrol::helper {
 
-int run_get(Args args);
-int run_store(Args args);
-int run_erase(Args args);
+int run_get(const Parsed& args);
+int run_store(const Parsed& args);
+int run_erase(const Parsed& args);
 // git 2.46+: prints "version 0" and the capabilities patrol speaks (authtype, state).
-int run_capability(Args args);
+int run_capability(const Parsed& args);
 
 } // namespace patrol::helper

@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "common/text.hpp"
+#include "helper/command_line.hpp"
 #include "helper/config.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/import_store_file.hpp"
+#include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/store_choice.hpp"
 #include "store/file_atomic.hpp"
@@ -46,40 +48,25 @@ struct SourceFile {
   std::set<std::size_t> done;
 };
 
-constexpr std::string_view usage_text =
-    "usage: git credential-patrol import [--from store-file|libsecret] [--dry-run] "
-    "[--remove-source] [FILE]";
-
-std::optional<Options> parse_args(Args args) {
+Result<Options> parse_args(const Parsed& args) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    std::string_view from;
-    if (arg == "--dry-run" || arg == "-n") {
-      options.dry_run = true;
-    } else if (arg == "--remove-source") {
-      options.remove_source = true;
-    } else if (arg == "--from" && i + 1 < args.size()) {
-      from = args[++i];
-    } else if (arg.starts_with("--from=")) {
-      from = arg.substr(7);
-    } else if (!arg.starts_with("-") && options.file.empty()) {
-      options.file = std::string(arg);
+  options.dry_run = args.has("--dry-run");
+  options.remove_source = args.has("--remove-source");
+  if (const std::optional<std::string_view> from = args.value("--from")) {
+    if (*from == "store-file" || *from == "store") {
+      options.from = Source::store_file;
+    } else if (*from == "libsecret") {
+      options.from = Source::libsecret;
     } else {
-      return std::nullopt;
-    }
-    if (!from.empty()) {
-      if (from == "store-file" || from == "store") {
-        options.from = Source::store_file;
-      } else if (from == "libsecret") {
-        options.from = Source::libsecret;
-      } else {
-        return std::nullopt;
-      }
+      return tl::unexpected(bad_value(*args.command, "--from", *from, "store-file or libsecret"));
     }
   }
+  if (!args.operands.empty()) {
+    options.file = std::string(args.operands[0]);
+  }
   if (options.from == Source::libsecret && !options.file.empty()) {
-    return std::nullopt;
+    return tl::unexpected(
+        usage_error(*args.command, "--from libsecret reads the Secret Service, not a FILE"));
   }
   return options;
 }
@@ -134,8 +121,26 @@ store::Record as_record(const Credential& credential) {
 }
 
 // One line each, and a crafted username can neither forge a second line nor act on the
-// terminal.
-void print(const std::string& line) { std::printf("%s\n", shown(line).c_str()); }
+// terminal. What a dry run finds is its result, on stdout; what an import did is said to
+// the person, on stderr.
+void print(const std::string& line, bool result) {
+  if (result) {
+    std::printf("%s\n", shown(line).c_str());
+  } else {
+    say(line);
+  }
+}
+
+// git-credential-store's file is plain text: a copy leaves every token in it readable.
+void warn_still_in_clear(const std::vector<SourceFile>& files) {
+  for (const SourceFile& file : files) {
+    if (!file.done.empty()) {
+      say_warning(file.path + " still holds " + std::to_string(file.done.size()) +
+                  " token(s) in clear text: run the import again with --remove-source to "
+                  "remove what was copied, or delete " + file.path);
+    }
+  }
+}
 
 int rewrite_sources(std::vector<SourceFile>& files) {
   int status = 0;
@@ -155,7 +160,8 @@ int rewrite_sources(std::vector<SourceFile>& files) {
       status = 1;
     } else {
       print("removed " + std::to_string(file.done.size()) + " imported credential(s) from " +
-            file.path);
+                file.path,
+            false);
     }
   }
   return status;
@@ -163,12 +169,13 @@ int rewrite_sources(std::vector<SourceFile>& files) {
 
 } // namespace
 
-int run_import(Args args) {
-  std::optional<Options> options = parse_args(args);
+int run_import(const Parsed& args) {
+  Result<Options> options = parse_args(args);
   if (!options) {
-    say_error(usage_text);
-    return 2;
+    report(options.error());
+    return exit_code(options.error());
   }
+  const bool result = options->dry_run;
   Result<Config> config = Config::load();
   if (!config) {
     report(config.error());
@@ -232,8 +239,9 @@ int run_import(Args args) {
   std::size_t failed = 0;
   std::vector<const Candidate*> done;
   for (Candidate& candidate : candidates) {
-    const std::string url = credential_url(as_credential(candidate.record));
-    Result<std::unique_ptr<store::Store>> destination = open_persistent_store(*config, url);
+    const std::string url = record_url(candidate.record);
+    Result<std::unique_ptr<store::Store>> destination =
+        open_persistent_store(*config, credential_url(as_credential(candidate.record)));
     if (!destination) {
       say_error(url + ": " + destination.error().message);
       ++failed;
@@ -249,13 +257,13 @@ int run_import(Args args) {
       continue;
     }
     if (!existing->empty()) {
-      print("already in " + store_name + ": " + url);
+      print("already in " + store_name + ": " + url, result);
       ++present;
       done.push_back(&candidate);
       continue;
     }
     if (options->dry_run) {
-      print("would import " + url + " into " + store_name);
+      print("would import " + url + " into " + store_name, result);
       ++moved;
       continue;
     }
@@ -266,23 +274,31 @@ int run_import(Args args) {
       ++failed;
       continue;
     }
-    print("imported " + url + " into " + store_name);
+    print("imported " + url + " into " + store_name, result);
     ++moved;
     done.push_back(&candidate);
   }
   print(std::to_string(moved) + (options->dry_run ? " to import, " : " imported, ") +
         std::to_string(present) + " already there, " + std::to_string(failed) + " failed" +
-        (ignored != 0 ? ", " + std::to_string(ignored) + " line(s) not credentials" : ""));
+        (ignored != 0 ? ", " + std::to_string(ignored) + " line(s) not credentials" : ""),
+        result);
 
   int status = failed != 0 ? 1 : 0;
-  if (!options->remove_source || options->dry_run) {
+  if (options->dry_run) {
     return status;
   }
   if (options->from == Source::store_file) {
     for (const Candidate* each : done) {
       files[each->file_index].done.insert(each->line);
     }
+    if (!options->remove_source) {
+      warn_still_in_clear(files);
+      return status;
+    }
     return rewrite_sources(files) != 0 ? 1 : status;
+  }
+  if (!options->remove_source) {
+    return status;
   }
   for (const Candidate* each : done) {
     store::Query exact{each->record.protocol, each->record.host, each->record.path,
@@ -295,7 +311,8 @@ int run_import(Args args) {
   }
   if (!done.empty()) {
     print("removed " + std::to_string(done.size()) + " imported credential(s) from the Secret "
-                                                     "Service");
+                                                     "Service",
+          false);
   }
   return status;
 }

@@ -9,6 +9,6 @@
 
 namespace patrol::helper {
 
-int run_import(Args args);
+int run_import(const Parsed& args);
 
 } // namespace patrol::helper

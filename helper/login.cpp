@@ -11,6 +11,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
+#include "helper/command_line.hpp"
 #include "helper/config.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/lifecycle.hpp"
@@ -30,25 +31,12 @@
 namespace patrol::helper {
 namespace {
 
-constexpr std::string_view login_usage =
-    "usage: git credential-patrol login URL [--username NAME] [--stdin | --oauth]";
-constexpr std::string_view logout_usage =
-    "usage: git credential-patrol logout URL [--username NAME]";
 // A token is short; a longer line on stdin is a mistake, not a token.
 constexpr std::size_t max_token_bytes = 64 * 1024;
 
-tl::unexpected<Error> usage_error(std::string_view usage, std::string_view why) {
-  return fail(Errc::invalid_input, std::string(why) + "; " + std::string(usage));
-}
-
-// --username NAME or --username=NAME at args[i]; i moves past the value.
-std::optional<std::string> username_option(Args args, std::size_t& i) {
-  const std::string_view arg = args[i];
-  if (arg.starts_with("--username=")) {
-    return std::string(arg.substr(11));
-  }
-  if (arg == "--username" && i + 1 < args.size()) {
-    return std::string(args[++i]);
+std::optional<std::string> username_option(const Parsed& args) {
+  if (const std::optional<std::string_view> name = args.value("--username")) {
+    return std::string(*name);
   }
   return std::nullopt;
 }
@@ -56,22 +44,6 @@ std::optional<std::string> username_option(Args args, std::size_t& i) {
 int failed(const Error& error) {
   report(error);
   return exit_code(error);
-}
-
-// The URL as git would send it: protocol and host at least, and no password (argv is
-// readable by every user of the machine).
-Result<Credential> target_of(std::string_view url) {
-  Result<Credential> target = parse("url=" + std::string(url) + "\n");
-  if (!target || target->protocol.empty() || target->host.empty()) {
-    return fail(Errc::invalid_input,
-                "not a URL: '" + std::string(url) + "' (like https://gitlab.example.com)");
-  }
-  if (!target->password.empty()) {
-    return fail(Errc::invalid_input,
-                "the URL must not hold a password or token: the command line is visible to "
-                "every user of this machine");
-  }
-  return target;
 }
 
 // One line of stdin, read with read(2) so nothing is left in a stdio buffer.
@@ -220,11 +192,6 @@ std::string refusal(const store::Record& record, const TokenCheck& checked) {
   return text + (link.empty() ? " or create a new one" : " or create a new one at " + link);
 }
 
-// The summary names the token and scopes the forge gave: shown, never obeyed.
-bool print_line(const std::string& text) {
-  return std::fprintf(stdout, "%s\n", shown(text).c_str()) > 0 && std::fflush(stdout) == 0;
-}
-
 // Whether the record is the one a logout of `target` (and perhaps one username) means:
 // same protocol and host, the URL's path when it names one, else any.
 bool logout_covers(const store::Record& record, const Credential& target,
@@ -256,62 +223,22 @@ int login_oauth(const Config& config, Credential request, const std::optional<st
 
 } // namespace
 
-Result<LoginArgs> parse_login_args(Args args) {
+Result<LoginArgs> parse_login_args(const Parsed& args) {
   LoginArgs out;
-  bool have_url = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (arg == "--stdin") {
-      out.from_stdin = true;
-    } else if (arg == "--oauth") {
-      out.oauth = true;
-    } else if (arg.starts_with("--username")) {
-      out.username = username_option(args, i);
-      if (!out.username || out.username->empty()) {
-        return usage_error(login_usage, "--username needs a name");
-      }
-    } else if (arg.starts_with("-")) {
-      // No --token: a secret in argv is readable by every user of the machine.
-      return usage_error(login_usage, "unknown option " + std::string(arg) +
-                                          " (the token is read from the terminal or --stdin)");
-    } else if (!have_url) {
-      out.url = std::string(arg);
-      have_url = true;
-    } else {
-      return usage_error(login_usage, "one URL only");
-    }
-  }
-  if (!have_url) {
-    return usage_error(login_usage, "which URL?");
-  }
+  out.url = std::string(args.operands.at(0));
+  out.username = username_option(args);
+  out.from_stdin = args.has("--stdin");
+  out.oauth = args.has("--oauth");
   if (out.oauth && out.from_stdin) {
-    return usage_error(login_usage, "--oauth reads no token: drop --stdin");
+    return tl::unexpected(usage_error(*args.command, "--oauth reads no token: drop --stdin"));
   }
   return out;
 }
 
-Result<LogoutArgs> parse_logout_args(Args args) {
+Result<LogoutArgs> parse_logout_args(const Parsed& args) {
   LogoutArgs out;
-  bool have_url = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (arg.starts_with("--username")) {
-      out.username = username_option(args, i);
-      if (!out.username || out.username->empty()) {
-        return usage_error(logout_usage, "--username needs a name");
-      }
-    } else if (arg.starts_with("-")) {
-      return usage_error(logout_usage, "unknown option " + std::string(arg));
-    } else if (!have_url) {
-      out.url = std::string(arg);
-      have_url = true;
-    } else {
-      return usage_error(logout_usage, "one URL only");
-    }
-  }
-  if (!have_url) {
-    return usage_error(logout_usage, "which URL?");
-  }
+  out.url = std::string(args.operands.at(0));
+  out.username = username_option(args);
   return out;
 }
 
@@ -339,12 +266,12 @@ Result<Secret> token_from_line(std::string text) {
   return Secret(std::move(text));
 }
 
-int run_login(Args args) {
+int run_login(const Parsed& args) {
   Result<LoginArgs> parsed = parse_login_args(args);
   if (!parsed) {
     return failed(parsed.error());
   }
-  Result<Credential> target = target_of(parsed->url);
+  Result<Credential> target = url_argument(*args.command, parsed->url);
   if (!target) {
     return failed(target.error());
   }
@@ -366,7 +293,7 @@ int run_login(Args args) {
       !config->value("forge", plain_url).empty() ||
       recall_host(request.protocol, request.host) == HostAnswer::neither;
   if (request.username.empty() && known.kind == ForgeKind::none && asked_before) {
-    return failed(Error{Errc::invalid_input,
+    return failed(Error{Errc::usage,
                         request.host + " is not known as GitLab or GitHub: give --username "
                                        "(or set patrol.<url>.forge)"});
   }
@@ -437,12 +364,12 @@ int run_login(Args args) {
   return 0;
 }
 
-int run_logout(Args args) {
+int run_logout(const Parsed& args) {
   Result<LogoutArgs> parsed = parse_logout_args(args);
   if (!parsed) {
     return failed(parsed.error());
   }
-  Result<Credential> target = target_of(parsed->url);
+  Result<Credential> target = url_argument(*args.command, parsed->url);
   if (!target) {
     return failed(target.error());
   }
@@ -472,7 +399,7 @@ int run_logout(Args args) {
       say_warning("could not revoke the OAuth token of " + record_url(record) + ": " +
                   revoked.error().message);
     } else if (*revoked) {
-      print_line("revoked the OAuth token of " + record_url(record));
+      say("revoked the OAuth token of " + record_url(record));
     }
     Result<bool> erased = (*store)->erase(
         store::Query{record.protocol, record.host, record.path, record.username, std::nullopt});
@@ -481,11 +408,12 @@ int run_logout(Args args) {
     }
     if (*erased) {
       ++removed;
-      print_line("removed " + record_url(record) + " from " + std::string((*store)->name()));
+      say("removed " + record_url(record) + " from " + std::string((*store)->name()));
     }
   }
   if (removed == 0) {
-    print_line("nothing stored for " + parsed->url + " in " + std::string((*store)->name()));
+    say("nothing stored for " + url_with_scheme(parsed->url) + " in " +
+        std::string((*store)->name()));
   }
   return 0;
 }

@@ -25,9 +25,9 @@ struct LogoutArgs {
   std::optional<std::string> username; // only this user's credential
 };
 
-// Pure: the arguments, or an Errc::invalid_input error saying what is wrong.
-Result<LoginArgs> parse_login_args(Args args);
-Result<LogoutArgs> parse_logout_args(Args args);
+// Pure: the arguments the command line gave, or an Errc::usage error saying what is wrong.
+Result<LoginArgs> parse_login_args(const Parsed& args);
+Result<LogoutArgs> parse_logout_args(const Parsed& args);
 
 // The username a token is stored under when neither --username nor the URL names one: the
 // name the env store answers for that forge's tokens; nullopt for an unknown forge.
@@ -37,7 +37,7 @@ std::optional<std::string> default_username(ForgeKind kind);
 // when it is empty.
 Result<Secret> token_from_line(std::string text);
 
-int run_login(Args args);
-int run_logout(Args args);
+int run_login(const Parsed& args);
+int run_logout(const Parsed& args);
 
 } // namespace patrol::helper

@@ -153,7 +153,7 @@ TraceTimer::~TraceTimer() {
   }
 }
 
-int exit_code(const Error& error) { return error.code == Errc::invalid_input ? 2 : 1; }
+int exit_code(const Error& error) { return error.code == Errc::usage ? usage_exit_code : 1; }
 
 void report(const Error& error) { say_error(error.message); }
 

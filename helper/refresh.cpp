@@ -6,6 +6,7 @@
 
 #include "common/test_hooks.hpp"
 #include "helper/background.hpp"
+#include "helper/command_line.hpp"
 #include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
@@ -18,8 +19,6 @@
 
 namespace patrol::helper {
 namespace {
-
-constexpr std::string_view usage = "usage: git-credential-patrol refresh [--holding-lock] URL";
 
 // The credential's lock: the one get took and handed over as descriptor kept_fd, else
 // taken here (a refresh run by hand waits like any other).
@@ -36,34 +35,20 @@ Flight take_lock(const store::Record& keys, bool handed) {
 
 } // namespace
 
-int run_refresh(Args args) {
-  bool handed = false;
-  std::optional<std::string> url;
-  for (const std::string_view arg : args) {
-    if (arg == "--holding-lock") {
-      handed = true;
-    } else if (!url && !arg.starts_with("-")) {
-      url = std::string(arg);
-    } else {
-      say_error(std::string(usage));
-      return 2;
-    }
+int run_refresh(const Parsed& args) {
+  const bool handed = args.has("--holding-lock");
+  Result<Credential> target = url_argument(*args.command, args.operands[0]);
+  if (!target) {
+    report(target.error());
+    return exit_code(target.error());
   }
-  if (!url) {
-    say_error(std::string(usage));
-    return 2;
-  }
-  Result<Credential> target = parse("url=" + *url + "\n");
-  if (!target || target->host.empty()) {
-    say_error("not a URL: '" + *url + "'");
-    return 2;
-  }
+  const std::string url = url_with_scheme(args.operands[0]);
   Result<Config> config = Config::load();
   if (!config) {
     report(config.error());
     return 1;
   }
-  Result<std::unique_ptr<store::Store>> store = open_store(*config, *url);
+  Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
   if (!store) {
     report(store.error());
     return 1;
@@ -76,36 +61,36 @@ int run_refresh(Args args) {
   // One lookup per credential: parallel gets hand the work to one refresh at most.
   const Flight flight = take_lock(keys, handed);
   if (flight.busy) {
-    trace("another process is refreshing " + *url);
+    trace("another process is refreshing " + url);
     return 0;
   }
   Result<std::optional<store::Record>> found = reread(**store, keys);
   if (!found || !*found) {
-    trace("nothing to refresh for " + *url);
+    trace("nothing to refresh for " + url);
     return 0;
   }
   const store::Record before = **found;
   store::Record record = before;
-  const Forge forge = forge_for(*config, *url, record.protocol, record.host);
-  const LifecycleSettings settings = lifecycle_settings(*config, *url);
+  const Forge forge = forge_for(*config, url, record.protocol, record.host);
+  const LifecycleSettings settings = lifecycle_settings(*config, url);
   // A refresh that finished while this one waited for the lock is enough.
   if (forge.kind == ForgeKind::none ||
       !assess(record, now_seconds(), 0, settings.recheck_seconds).stale) {
     return 0;
   }
   Result<oauth::TokenInfo> info =
-      look_up(forge, record.secret, http_settings(*config, *url, patient_timeouts));
+      look_up(forge, record.secret, http_settings(*config, url, patient_timeouts));
   if (info) {
     learn(record, *info, now_seconds());
   } else {
     // Tried: the next try waits a full interval rather than one per git call.
-    trace("refresh of " + *url + " failed: " + info.error().message);
+    trace("refresh of " + url + " failed: " + info.error().message);
     record.checked_at = now_seconds();
   }
   test_hook(Hook::pause_before_refresh_save);
   if (record.store == "env") {
     if (Result<void> kept = remember(record); !kept) {
-      trace("refresh of " + *url + " not remembered: " + kept.error().message);
+      trace("refresh of " + url + " not remembered: " + kept.error().message);
       return 1;
     }
     return 0;
@@ -113,11 +98,11 @@ int run_refresh(Args args) {
   // Compare-and-swap: a token stored while the forge was asked is never overwritten.
   Result<bool> saved = (*store)->replace(before, record);
   if (!saved) {
-    trace("refresh of " + *url + " not kept: " + saved.error().message);
+    trace("refresh of " + url + " not kept: " + saved.error().message);
     return 1;
   }
   if (!*saved) {
-    trace("refresh of " + *url + " not kept: another token was stored meanwhile");
+    trace("refresh of " + url + " not kept: another token was stored meanwhile");
   }
   return 0;
 }

@@ -6,6 +6,6 @@
 
 namespace patrol::helper {
 
-int run_refresh(Args args);
+int run_refresh(const Parsed& args);
 
 } // namespace patrol::helper

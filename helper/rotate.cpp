@@ -9,6 +9,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
+#include "helper/command_line.hpp"
 #include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
@@ -130,49 +131,38 @@ std::string rotated_message(const Rotation& rotation) {
   return text + " no longer works";
 }
 
-int run_rotate(Args args) {
-  std::optional<std::string> url;
+int run_rotate(const Parsed& args) {
   std::optional<std::string> expires_at;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (arg == "--expires-at" && i + 1 < args.size()) {
-      expires_at = std::string(args[++i]);
-    } else if (arg.starts_with("--expires-at=")) {
-      expires_at = std::string(arg.substr(13));
-    } else if (!arg.starts_with("-") && !url) {
-      url = std::string(arg);
-    } else {
-      say_error("usage: git credential-patrol rotate URL [--expires-at YYYY-MM-DD]");
-      return 2;
-    }
-  }
-  if (!url) {
-    say_error("usage: git credential-patrol rotate URL [--expires-at YYYY-MM-DD]");
-    return 2;
+  if (const std::optional<std::string_view> given = args.value("--expires-at")) {
+    expires_at = std::string(*given);
   }
   if (expires_at) {
     const std::optional<std::int64_t> date = parse_date(*expires_at);
     if (!date) {
-      say_error("--expires-at needs a date as YYYY-MM-DD, not '" + *expires_at + "'");
-      return 2;
+      const Error error =
+          bad_value(*args.command, "--expires-at", *expires_at, "a date as YYYY-MM-DD");
+      report(error);
+      return exit_code(error);
     }
     // Checked before the irreversible call: GitLab revokes the old token as it answers.
     if (const std::string problem = expiry_date_problem(*date, now_seconds()); !problem.empty()) {
-      say_error("--expires-at " + problem);
-      return 2;
+      const Error error{Errc::usage, "--expires-at " + problem};
+      report(error);
+      return exit_code(error);
     }
   }
-  Result<Credential> target = parse("url=" + *url + "\n");
-  if (!target || target->host.empty()) {
-    say_error("not a URL: '" + *url + "' (like https://alice@gitlab.example.com)");
-    return 2;
+  Result<Credential> target = url_argument(*args.command, args.operands[0]);
+  if (!target) {
+    report(target.error());
+    return exit_code(target.error());
   }
+  const std::string url = url_with_scheme(args.operands[0]);
   Result<Config> config = Config::load();
   if (!config) {
     report(config.error());
     return exit_code(config.error());
   }
-  Result<std::unique_ptr<store::Store>> store = open_store(*config, *url);
+  Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
   if (!store) {
     report(store.error());
     return exit_code(store.error());
@@ -184,10 +174,10 @@ int run_rotate(Args args) {
     return exit_code(found.error());
   }
   if (!*found) {
-    say_error("no token is stored for " + *url);
+    say_error("no token is stored for " + url);
     return 1;
   }
-  const std::string expiry = expires_at ? *expires_at : default_rotation_expiry(*config, *url);
+  const std::string expiry = expires_at ? *expires_at : default_rotation_expiry(*config, url);
   Result<Rotation> rotation = [&] {
     const Waiting waiting("rotating the token at " + (*found)->host);
     return rotate_record(*config, **store, **found, expiry, patient_timeouts);

@@ -40,6 +40,6 @@ std::string default_rotation_expiry(const Config& config, std::string_view url);
 // on DATE and no longer works".
 std::string rotated_message(const Rotation& rotation);
 
-int run_rotate(Args args);
+int run_rotate(const Parsed& args);
 
 } // namespace patrol::helper

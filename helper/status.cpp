@@ -17,12 +17,8 @@
 
 namespace patrol::helper {
 
-int run_status(Args args) {
-  const bool json = args.size() == 1 && args[0] == "--json";
-  if (!args.empty() && !json) {
-    say_error("usage: git credential-patrol status [--json]");
-    return 2;
-  }
+int run_status(const Parsed& args) {
+  const bool json = args.has("--json");
   Result<Config> config = Config::load();
   if (!config) {
     report(config.error());

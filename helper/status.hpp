@@ -5,6 +5,6 @@
 
 namespace patrol::helper {
 
-int run_status(Args args);
+int run_status(const Parsed& args);
 
 } // namespace patrol::helper

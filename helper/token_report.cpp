@@ -10,14 +10,6 @@
 namespace patrol::helper {
 namespace {
 
-std::string location(const store::Record& record) {
-  std::string text = record.protocol + "://" + record.host;
-  if (!record.path.empty()) {
-    text += '/' + record.path;
-  }
-  return text;
-}
-
 std::string scopes_text(const store::Record& record) {
   std::string out;
   for (const std::string& scope : record.scopes) {
@@ -84,7 +76,7 @@ std::string expiry_reason(const store::Record& record, ForgeKind kind,
 TableRow report_cells(const store::Record& record, std::int64_t now,
                       const std::string& expiry_reason) {
   const std::string expiry = expiry_text(record);
-  return {location(record),
+  return {record_url(record),
           record.username,
           record.store,
           record.token_name.empty() ? "-" : record.token_name,

@@ -35,17 +35,9 @@ std::string hours(std::chrono::seconds timeout) {
   return std::to_string(seconds) + "s";
 }
 
-int usage(std::string_view command) {
-  say_error("usage: git credential-patrol " + std::string(command) + " (no arguments)");
-  return 2;
-}
-
 } // namespace
 
-int run_unlock(Args args) {
-  if (!args.empty()) {
-    return usage("unlock");
-  }
+int run_unlock(const Parsed& /*args*/) {
   Result<store::FileStoreOptions> options = file_options();
   if (!options) {
     report(options.error());
@@ -80,10 +72,7 @@ int run_unlock(Args args) {
   return 0;
 }
 
-int run_lock(Args args) {
-  if (!args.empty()) {
-    return usage("lock");
-  }
+int run_lock(const Parsed& /*args*/) {
   Result<store::FileStoreOptions> options = file_options();
   if (!options) {
     report(options.error());

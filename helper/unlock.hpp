@@ -7,7 +7,7 @@
 
 namespace patrol::helper {
 
-int run_unlock(Args args);
-int run_lock(Args args);
+int run_unlock(const Parsed& args);
+int run_lock(const Parsed& args);
 
 } // namespace patrol::helper

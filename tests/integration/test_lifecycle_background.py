@@ -80,7 +80,7 @@ class Check(ForgeTest):
         self.assertEqual(states, {"alice": "ok", "bob": "expiring", "carol": "revoked"})
         for secret in (fine, soon, dead):
             self.assertNotIn(secret, proc.stdout + proc.stderr)
-        self.assertEqual(self.check("--days", "x").returncode, 2)
+        self.assertEqual(self.check("--days", "x").returncode, 129)
 
     def test_each_state_has_its_code_and_the_worst_wins(self):
         # A token at a GitLab that does not answer: nothing known, so "unchecked", never "ok".
@@ -131,7 +131,7 @@ class Check(ForgeTest):
                                             "LEFT", "SCOPES", "CHECKED"])
         row = lines[1].split()
         expiry = (self.server.today() + timedelta(days=10)).isoformat()
-        self.assertEqual(row[:7], [f"https://{self.host}", "alice", "secretservice", "laptop",
+        self.assertEqual(row[:7], [f"https://alice@{self.host}", "alice", "secretservice", "laptop",
                                    expiry, "10", "read_repository,write_repository"])
         self.assertNotIn(token, proc.stdout.decode())
 

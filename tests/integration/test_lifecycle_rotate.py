@@ -65,7 +65,7 @@ class Rotate(ForgeTest):
         }
         for date, why in cases.items():
             proc = self.sb.helper("rotate", f"https://alice@{self.host}", "--expires-at", date)
-            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertEqual(proc.returncode, 129, proc.stderr)
             [line] = self.text(proc.stderr).splitlines()
             self.assertTrue(line.startswith(f"{PREFIX}error: --expires-at {date} {why}"), line)
         self.assertEqual(self.server.log, [], "the server was called")
@@ -94,7 +94,7 @@ class Rotate(ForgeTest):
         self.assertEqual(proc.returncode, 1)
         self.assertIn(f"no token is stored for https://nobody@{self.host}", self.text(proc.stderr))
         proc = self.sb.helper("rotate", f"https://alice@{self.host}", "--expires-at", "soon")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
 
     def test_auto_rotate_hands_git_the_new_token_inside_the_window(self):
         old = self.server.issue_token(name="auto", expires_in_days=3, scopes=("api",))

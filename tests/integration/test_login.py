@@ -68,43 +68,62 @@ class Login(ForgeTest):
 
         proc = self.sb.helper("logout", self.server.url, "--username", "oauth2", input="")
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertEqual(self.text(proc.stdout),
-                         f"removed https://oauth2@{self.host} from secretservice\n")
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}removed https://oauth2@{self.host} from secretservice\n")
+        self.assertEqual(self.text(proc.stdout), "")
         self.assertIsNone(self.record(user="oauth2"))
         self.assertIsNotNone(self.record(user="bob"), "only the named user is removed")
 
         proc = self.sb.helper("logout", self.server.url, input="")
-        self.assertEqual(self.text(proc.stdout),
-                         f"removed https://bob@{self.host} from secretservice\n")
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}removed https://bob@{self.host} from secretservice\n")
         self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
         again = self.sb.helper("logout", self.server.url, input="")
         self.assertEqual(again.returncode, 0)
-        self.assertIn("nothing stored", self.text(again.stdout))
+        self.assertIn(PREFIX + "nothing stored", self.text(again.stderr))
 
         askpass, asked = self.sb.askpass("alice", token)
         self.sb.git("clone", "-q", self.repo_url, str(self.sb.root / "work"),
                     env={"GIT_ASKPASS": askpass})
         self.assertEqual(len(self.sb.calls(asked)), 2, "git asked for username and token")
 
+    def test_a_url_without_a_scheme_is_https_for_login_rotate_and_logout(self):
+        token = self.server.issue_token(name="bare", expires_in_days=5, scopes=("api",))
+        proc = self.login(token, url=self.host)
+        self.assertIn(f"{PREFIX}stored token 'bare' for https://oauth2@{self.host} in ",
+                      self.text(proc.stderr))
+        self.assertEqual(self.record(user="oauth2")["token_name"], "bare")
+        proc = self.sb.helper("rotate", self.host, input="")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(f"{PREFIX}rotated token 'bare' for https://oauth2@{self.host}: ",
+                      self.text(proc.stderr))
+        self.assertEqual(self.text(proc.stdout), "")
+        self.assertEqual(self.api_status(token), 401, "the old token was rotated away")
+        proc = self.sb.helper("logout", self.host, input="")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}removed https://oauth2@{self.host} from secretservice\n")
+        self.assertIsNone(self.record(user="oauth2"))
+
     def test_no_token_in_argv_and_no_terminal_means_stdin(self):
         proc = self.sb.helper("login", self.server.url, "--token", "glpat-x", input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertNotIn("glpat-x", self.text(proc.stderr))
         proc = self.sb.helper("login", "https://alice:glpat-y@" + self.host, input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertNotIn("glpat-y", self.text(proc.stderr))
         # A new session has no controlling terminal to ask on: fail fast, never hang.
         env = dict(self.sb.env)
         proc = subprocess.run([str(self.sb.patrol), "login", self.server.url], input="",
                               env=env, capture_output=True, text=True, timeout=30,
                               start_new_session=True)
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 1)
         self.assertIn("--stdin", proc.stderr)
         self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
 
     def test_an_unknown_host_needs_a_username(self):
         proc = self.sb.helper("login", "https://elsewhere.example", "--stdin", input="tok\n")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertIn("--username", self.text(proc.stderr))
 
 

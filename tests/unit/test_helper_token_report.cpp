@@ -29,15 +29,15 @@ store::Record record() {
 
 TEST_CASE("status cells: token, expiry, days left, scopes, last check", "[report]") {
   CHECK(report_cells(record(), now) ==
-        TableRow{"https://gitlab.example.com", "alice", "secretservice", "ci", "2026-12-02", "3",
-                 "api,read_repository", "2026-11-29 04:35 UTC"});
+        TableRow{"https://alice@gitlab.example.com", "alice", "secretservice", "ci",
+                 "2026-12-02", "3", "api,read_repository", "2026-11-29 04:35 UTC"});
   store::Record unknown = record();
   unknown.kind = store::Kind::password;
   unknown.token_name.clear();
   unknown.scopes.clear();
   unknown.expires_at.reset();
   unknown.checked_at.reset();
-  CHECK(report_cells(unknown, now) == TableRow{"https://gitlab.example.com", "alice",
+  CHECK(report_cells(unknown, now) == TableRow{"https://alice@gitlab.example.com", "alice",
                                                "secretservice", "-", "unknown", "-", "-", "never"});
   store::Record forever = record();
   forever.expires_at.reset();
