@@ -21,8 +21,7 @@ Flight board(const store::Record& keys, std::chrono::milliseconds patience) {
 }
 
 Result<std::optional<store::Record>> reread(store::Store& store, const store::Record& keys) {
-  Result<std::optional<store::Record>> found = store.find(
-      store::Query{keys.protocol, keys.host, keys.path, keys.username, std::nullopt});
+  Result<std::optional<store::Record>> found = store.find(store::query_for(keys));
   if (found && *found) {
     recall(**found);
   }

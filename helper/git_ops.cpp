@@ -195,7 +195,9 @@ int run_store(const Parsed& /*args*/) {
   record.authtype = authtype;
   record.expires_at = request->password_expiry_utc;
   record.refresh_token = request->oauth_refresh_token;
-  if (!pre_encoded) {
+  // A store that cannot even list (no keyring for an environment token's layer, a locked
+  // file) will not keep the token either: no forge is asked about it, nothing is said.
+  if (!pre_encoded && existing) {
     on_store(config, record, *request);
   }
   Result<void> saved = (*store)->save(record);

@@ -401,8 +401,7 @@ int run_logout(const Parsed& args) {
     } else if (*revoked) {
       say("revoked the OAuth token of " + record_url(record));
     }
-    Result<bool> erased = (*store)->erase(
-        store::Query{record.protocol, record.host, record.path, record.username, std::nullopt});
+    Result<bool> erased = (*store)->erase(store::query_for(record));
     if (!erased) {
       return failed(erased.error());
     }

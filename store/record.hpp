@@ -63,6 +63,11 @@ struct Query {
   }
 };
 
+// The query that names exactly this record's credential: its protocol, host, path and
+// username, the username given even when empty (so an empty-username record never answers
+// for another account's).
+Query query_for(const Record& record);
+
 // Whether two records are the same credential: protocol, host, path, username and the
 // authtype of a pre-encoded credential.
 bool same_credential(const Record& a, const Record& b);

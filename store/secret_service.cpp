@@ -530,7 +530,7 @@ public:
       return tl::unexpected(lock.error());
     }
     Result<std::vector<Found>> found =
-        search(Query{expected.protocol, expected.host, expected.path, expected.username, {}});
+        search(query_for(expected));
     if (!found) {
       return tl::unexpected(found.error());
     }

@@ -90,7 +90,7 @@ class Login(ForgeTest):
     def test_a_url_without_a_scheme_is_https_for_login_rotate_and_logout(self):
         token = self.server.issue_token(name="bare", expires_in_days=5, scopes=("api",))
         proc = self.login(token, url=self.host)
-        self.assertIn(f"{PREFIX}stored token 'bare' for https://oauth2@{self.host} in ",
+        self.assertIn(f": stored token 'bare' for https://oauth2@{self.host} in ",
                       self.text(proc.stderr))
         self.assertEqual(self.record(user="oauth2")["token_name"], "bare")
         proc = self.sb.helper("rotate", self.host, input="")
@@ -122,9 +122,16 @@ class Login(ForgeTest):
         self.assertEqual([r for r in self.status() if r["host"] == self.host], [])
 
     def test_an_unknown_host_needs_a_username(self):
+        # Nothing says which user the token is for, and the host cannot be asked: a failure
+        # at run time (1), not a mistyped command, and nothing is stored.
         proc = self.sb.helper("login", "https://elsewhere.example", "--stdin", input="tok\n")
-        self.assertEqual(proc.returncode, 129)
-        self.assertIn("--username", self.text(proc.stderr))
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn("nothing was stored: give --username", self.text(proc.stderr))
+        # Once the host is known to be no forge, the username is asked for before any token.
+        self.sb.git("config", "--global", "patrol.https://elsewhere.example.forge", "none")
+        proc = self.sb.helper("login", "https://elsewhere.example", "--stdin", input="tok\n")
+        self.assertEqual(proc.returncode, 129, proc.stderr)
+        self.assertIn("give --username", self.text(proc.stderr))
 
 
 class LoginTellsTheTruth(ForgeTest):
