@@ -86,6 +86,20 @@ TEST_CASE("file crypto: base64 round trip") {
   CHECK_FALSE(crypto::base64_decode("!!!!"));
 }
 
+TEST_CASE("file crypto: base64 is RFC 4648's, padding only at the end") {
+  const std::vector<std::pair<std::string, std::string>> vectors{
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "+/8="}};
+  for (const auto& [bytes, text] : vectors) {
+    CHECK(crypto::base64_encode(bytes) == text);
+    CHECK(crypto::base64_decode(text) == bytes);
+  }
+  CHECK_FALSE(crypto::base64_decode("Zg=a"));
+  CHECK_FALSE(crypto::base64_decode("Zg==Zg=="));
+  CHECK_FALSE(crypto::base64_decode("Z==="));
+  CHECK_FALSE(crypto::base64_decode("Zm9 "));
+}
+
 TEST_CASE("file format: records keep every field through serialisation") {
   std::vector<Record> records{full_record(), Record{}};
   records[1].protocol = "http";
