@@ -8,10 +8,10 @@
 namespace patrol {
 namespace {
 
-// SHA-256 as FIPS 180-4 defines it, here rather than from libcrypto: the environment
-// store names its token memory with it on every get, and loading libcrypto for one hash
-// costs that get more than the hash (a library and its relocations). The bytes hashed are
-// names and tokens of at most a few kilobytes.
+// SHA-256 as FIPS 180-4 defines it, here rather than from a cryptography library: the
+// environment store names its token memory with it on every get, and loading a library
+// for one hash costs that get more than the hash (a library and its relocations). The
+// bytes hashed are names and tokens of at most a few kilobytes.
 
 constexpr std::array<std::uint32_t, 64> k = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,

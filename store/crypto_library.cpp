@@ -7,39 +7,46 @@
 namespace patrol::store {
 namespace {
 
-// OpenSSL 3.x keeps this SONAME; Debian's libssl3 package provides it.
-constexpr const char* soname = "libcrypto.so.3";
+// libgcrypt 1.x keeps this SONAME; Debian's libgcrypt20 package provides it.
+constexpr const char* soname = "libgcrypt.so.20";
+// scrypt and AES-GCM's checktag as used here are in every 1.9 and newer.
+constexpr const char* oldest_version = "1.9.0";
 
 Result<const CryptoLibrary*> load() {
   static CryptoLibrary library{};
-  Result<SharedLibrary> handle = SharedLibrary::open(soname, "libssl3", "the encrypted file store");
+  Result<SharedLibrary> handle =
+      SharedLibrary::open(soname, "libgcrypt20", "the encrypted file store");
   if (!handle) {
     return tl::unexpected(handle.error());
   }
   const SharedLibrary& lib = *handle;
-  decltype(&::OPENSSL_init_crypto) init_crypto = nullptr;
+  decltype(&::gcry_check_version) check_version = nullptr;
+  decltype(&::gcry_control) control = nullptr;
   const bool bound =
-      lib.bind("OPENSSL_init_crypto", init_crypto) && lib.bind("RAND_bytes", library.rand_bytes) &&
-      lib.bind("EVP_PBE_scrypt", library.pbe_scrypt) &&
-      lib.bind("EVP_aes_256_gcm", library.aes_256_gcm) &&
-      lib.bind("EVP_CIPHER_CTX_new", library.cipher_ctx_new) &&
-      lib.bind("EVP_CIPHER_CTX_free", library.cipher_ctx_free) &&
-      lib.bind("EVP_CIPHER_CTX_ctrl", library.cipher_ctx_ctrl) &&
-      lib.bind("EVP_EncryptInit_ex", library.encrypt_init) &&
-      lib.bind("EVP_EncryptUpdate", library.encrypt_update) &&
-      lib.bind("EVP_EncryptFinal_ex", library.encrypt_final) &&
-      lib.bind("EVP_DecryptInit_ex", library.decrypt_init) &&
-      lib.bind("EVP_DecryptUpdate", library.decrypt_update) &&
-      lib.bind("EVP_DecryptFinal_ex", library.decrypt_final);
+      lib.bind("gcry_check_version", check_version) && lib.bind("gcry_control", control) &&
+      lib.bind("gcry_cipher_open", library.cipher_open) &&
+      lib.bind("gcry_cipher_close", library.cipher_close) &&
+      lib.bind("gcry_cipher_setkey", library.cipher_setkey) &&
+      lib.bind("gcry_cipher_setiv", library.cipher_setiv) &&
+      lib.bind("gcry_cipher_authenticate", library.cipher_authenticate) &&
+      lib.bind("gcry_cipher_encrypt", library.cipher_encrypt) &&
+      lib.bind("gcry_cipher_decrypt", library.cipher_decrypt) &&
+      lib.bind("gcry_cipher_gettag", library.cipher_gettag) &&
+      lib.bind("gcry_cipher_checktag", library.cipher_checktag) &&
+      lib.bind("gcry_kdf_derive", library.kdf_derive);
   if (!bound) {
     return fail(Errc::unsupported,
-                std::string(soname) + " lacks a function patrol needs; install OpenSSL 3");
+                std::string(soname) + " lacks a function patrol needs; install libgcrypt " +
+                    oldest_version + " or newer");
   }
-  // Only what the file store uses: no openssl.cnf (the store chooses its algorithms
-  // itself, and reading and applying the system's configuration is most of OpenSSL's
-  // start-up), and no clean-up handler run at exit.
-  if (init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, nullptr) != 1) {
-    return fail(Errc::store_failed, "cannot initialise OpenSSL");
+  // libgcrypt wants one initialisation per process; libsecret may have done it already
+  // (the auto store's probe loads it before the file store is chosen).
+  if (control(GCRYCTL_INITIALIZATION_FINISHED_P) == 0) {
+    if (check_version(oldest_version) == nullptr) {
+      return fail(Errc::unsupported, std::string("libgcrypt is older than ") + oldest_version +
+                                         "; install a newer one");
+    }
+    control(GCRYCTL_INITIALIZATION_FINISHED, 0);
   }
   return &library;
 }

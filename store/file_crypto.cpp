@@ -1,33 +1,46 @@
 #include "store/file_crypto.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <memory>
+
+#include <sys/random.h>
 
 #include "store/crypto_library.hpp"
 
 namespace patrol::store::file_crypto {
 namespace {
 
-struct CipherFree {
-  const CryptoLibrary* ssl;
-  void operator()(EVP_CIPHER_CTX* context) const { ssl->cipher_ctx_free(context); }
+struct CipherClose {
+  const CryptoLibrary* gcrypt;
+  void operator()(gcry_cipher_hd_t handle) const { gcrypt->cipher_close(handle); }
 };
-using CipherPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherFree>;
-
-const unsigned char* bytes_of(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
-}
-
-unsigned char* bytes_of(std::string& text) { return reinterpret_cast<unsigned char*>(text.data()); }
-
-int int_size(std::size_t size) { return static_cast<int>(size); }
+using CipherPtr = std::unique_ptr<std::remove_pointer_t<gcry_cipher_hd_t>, CipherClose>;
 
 tl::unexpected<Error> crypto_failed(std::string_view what) {
-  return fail(Errc::store_failed, "OpenSSL failed while " + std::string(what));
+  return fail(Errc::store_failed, "libgcrypt failed while " + std::string(what));
 }
 
 // Upper bound on what a file may ask scrypt for: 256 MiB of memory.
 constexpr std::uint64_t max_scrypt_memory = std::uint64_t{256} << 20;
+
+// libgcrypt's scrypt has r fixed at 8, the value this store has always written.
+constexpr std::uint64_t scrypt_block_size = 8;
+
+// An AES-256-GCM handle keyed with key and set to nonce, or nullptr.
+CipherPtr gcm(const CryptoLibrary* gcrypt, const Secret& key, std::string_view nonce) {
+  gcry_cipher_hd_t raw = nullptr;
+  if (gcrypt->cipher_open(&raw, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0) != 0) {
+    return CipherPtr(nullptr, CipherClose{gcrypt});
+  }
+  CipherPtr handle(raw, CipherClose{gcrypt});
+  if (gcrypt->cipher_setkey(raw, key.view().data(), key.view().size()) != 0 ||
+      gcrypt->cipher_setiv(raw, nonce.data(), nonce.size()) != 0) {
+    return CipherPtr(nullptr, CipherClose{gcrypt});
+  }
+  return handle;
+}
 
 } // namespace
 
@@ -42,14 +55,19 @@ bool strong_enough(const ScryptParams& params) {
   return params.n >= defaults.n && params.r >= defaults.r && params.p >= defaults.p;
 }
 
+// The kernel's random bytes (getrandom), which need no library.
 Result<std::string> random_bytes(std::size_t count) {
-  Result<const CryptoLibrary*> ssl = crypto_library();
-  if (!ssl) {
-    return tl::unexpected(ssl.error());
-  }
   std::string bytes(count, '\0');
-  if ((*ssl)->rand_bytes(bytes_of(bytes), int_size(count)) != 1) {
-    return crypto_failed("drawing random bytes");
+  std::size_t filled = 0;
+  while (filled < count) {
+    const ssize_t got = ::getrandom(bytes.data() + filled, count - filled, 0);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      return crypto_failed("drawing random bytes (getrandom)");
+    }
+    filled += static_cast<std::size_t>(got);
   }
   return bytes;
 }
@@ -59,15 +77,19 @@ Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
   if (!acceptable(params)) {
     return fail(Errc::store_failed, "the file asks for scrypt parameters this build refuses");
   }
-  Result<const CryptoLibrary*> ssl = crypto_library();
-  if (!ssl) {
-    return tl::unexpected(ssl.error());
+  if (params.r != scrypt_block_size) {
+    return fail(Errc::store_failed, "the file asks for scrypt with r=" +
+                                        std::to_string(params.r) +
+                                        ", and this build derives keys with r=8 only");
+  }
+  Result<const CryptoLibrary*> gcrypt = crypto_library();
+  if (!gcrypt) {
+    return tl::unexpected(gcrypt.error());
   }
   std::string key(key_bytes, '\0');
-  const std::uint64_t memory = 128 * params.r * params.n + (std::uint64_t{1} << 20);
-  if ((*ssl)->pbe_scrypt(passphrase.view().data(), passphrase.view().size(), bytes_of(salt),
-                     salt.size(), params.n, params.r, params.p, memory, bytes_of(key),
-                     key.size()) != 1) {
+  if ((*gcrypt)->kdf_derive(passphrase.view().data(), passphrase.view().size(), GCRY_KDF_SCRYPT,
+                            static_cast<int>(params.n), salt.data(), salt.size(),
+                            static_cast<unsigned long>(params.p), key.size(), key.data()) != 0) {
     wipe(key);
     return crypto_failed("deriving a key from the passphrase (scrypt)");
   }
@@ -82,31 +104,20 @@ Result<std::string> seal(const Secret& key, std::string_view plaintext, std::str
   if (!loaded) {
     return tl::unexpected(loaded.error());
   }
-  const CryptoLibrary* ssl = *loaded;
+  const CryptoLibrary* gcrypt = *loaded;
   Result<std::string> nonce = random_bytes(nonce_bytes);
   if (!nonce) {
     return tl::unexpected(nonce.error());
   }
-  CipherPtr context(ssl->cipher_ctx_new(), CipherFree{ssl});
   std::string sealed = *nonce;
   sealed.resize(nonce_bytes + plaintext.size() + tag_bytes);
-  unsigned char* out = bytes_of(sealed) + nonce_bytes;
-  int written = 0;
-  int final_written = 0;
+  char* out = sealed.data() + nonce_bytes;
+  CipherPtr handle = gcm(gcrypt, key, *nonce);
   const bool ok =
-      context &&
-      ssl->encrypt_init(context.get(), ssl->aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-      ssl->cipher_ctx_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, int_size(nonce_bytes), nullptr) ==
-          1 &&
-      ssl->encrypt_init(context.get(), nullptr, nullptr, bytes_of(key.view()),
-                         bytes_of(*nonce)) == 1 &&
-      ssl->encrypt_update(context.get(), nullptr, &written, bytes_of(aad), int_size(aad.size())) ==
-          1 &&
-      ssl->encrypt_update(context.get(), out, &written, bytes_of(plaintext),
-                        int_size(plaintext.size())) == 1 &&
-      ssl->encrypt_final(context.get(), out + written, &final_written) == 1 &&
-      ssl->cipher_ctx_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, int_size(tag_bytes),
-                          out + plaintext.size()) == 1;
+      handle && gcrypt->cipher_authenticate(handle.get(), aad.data(), aad.size()) == 0 &&
+      (plaintext.empty() || gcrypt->cipher_encrypt(handle.get(), out, plaintext.size(),
+                                                   plaintext.data(), plaintext.size()) == 0) &&
+      gcrypt->cipher_gettag(handle.get(), out + plaintext.size(), tag_bytes) == 0;
   if (!ok) {
     return crypto_failed("encrypting");
   }
@@ -121,29 +132,18 @@ Result<Secret> open(const Secret& key, std::string_view sealed, std::string_view
   if (!loaded) {
     return tl::unexpected(loaded.error());
   }
-  const CryptoLibrary* ssl = *loaded;
+  const CryptoLibrary* gcrypt = *loaded;
   const std::size_t length = sealed.size() - nonce_bytes - tag_bytes;
   const std::string_view nonce = sealed.substr(0, nonce_bytes);
   const std::string_view ciphertext = sealed.substr(nonce_bytes, length);
-  std::string tag(sealed.substr(nonce_bytes + length));
+  const std::string_view tag = sealed.substr(nonce_bytes + length);
   std::string plain(length, '\0');
-  CipherPtr context(ssl->cipher_ctx_new(), CipherFree{ssl});
-  int written = 0;
-  int final_written = 0;
+  CipherPtr handle = gcm(gcrypt, key, nonce);
   const bool ok =
-      context &&
-      ssl->decrypt_init(context.get(), ssl->aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-      ssl->cipher_ctx_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, int_size(nonce_bytes), nullptr) ==
-          1 &&
-      ssl->decrypt_init(context.get(), nullptr, nullptr, bytes_of(key.view()), bytes_of(nonce)) ==
-          1 &&
-      ssl->decrypt_update(context.get(), nullptr, &written, bytes_of(aad), int_size(aad.size())) ==
-          1 &&
-      ssl->decrypt_update(context.get(), bytes_of(plain), &written, bytes_of(ciphertext),
-                        int_size(ciphertext.size())) == 1 &&
-      ssl->cipher_ctx_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, int_size(tag_bytes),
-                          tag.data()) == 1 &&
-      ssl->decrypt_final(context.get(), bytes_of(plain) + written, &final_written) == 1;
+      handle && gcrypt->cipher_authenticate(handle.get(), aad.data(), aad.size()) == 0 &&
+      (ciphertext.empty() || gcrypt->cipher_decrypt(handle.get(), plain.data(), plain.size(),
+                                                    ciphertext.data(), ciphertext.size()) == 0) &&
+      gcrypt->cipher_checktag(handle.get(), tag.data(), tag.size()) == 0;
   if (!ok) {
     wipe(plain);
     return fail(Errc::store_failed, "the encrypted data does not open with this key");
@@ -151,7 +151,7 @@ Result<Secret> open(const Secret& key, std::string_view sealed, std::string_view
   return Secret(std::move(plain));
 }
 
-// RFC 4648 base64 with padding, here rather than from libcrypto: the file format reads
+// RFC 4648 base64 with padding, here rather than from a library: the file format reads
 // and writes it for fields that need no cryptography.
 namespace {
 

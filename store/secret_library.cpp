@@ -65,8 +65,9 @@ Result<const SecretLibrary*> load() {
       lib.bind("secret_value_get", library.value_get) &&
       lib.bind("secret_value_unref", library.value_unref);
   if (!bound) {
-    return fail(Errc::store_unavailable,
-                std::string(soname) + " lacks a function patrol needs; install libsecret 0.20 or newer");
+    return fail(Errc::store_unavailable, std::string(soname) +
+                                             " lacks a function patrol needs; install "
+                                             "libsecret 0.20 or newer");
   }
   return &library;
 }
