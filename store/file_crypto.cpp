@@ -171,45 +171,60 @@ constexpr std::array<signed char, 256> decoding = [] {
 } // namespace
 
 std::string base64_encode(std::string_view bytes) {
-  std::string text;
-  text.reserve(4 * ((bytes.size() + 2) / 3));
+  std::string text(4 * ((bytes.size() + 2) / 3), '=');
+  char* out = text.data();
   for (std::size_t at = 0; at < bytes.size(); at += 3) {
     const std::size_t count = std::min<std::size_t>(3, bytes.size() - at);
     std::uint32_t group = 0;
     for (std::size_t i = 0; i < 3; ++i) {
       group = (group << 8) | (i < count ? static_cast<unsigned char>(bytes[at + i]) : 0U);
     }
-    for (std::size_t i = 0; i < 4; ++i) {
-      text += i <= count ? alphabet[(group >> (18 - 6 * i)) & 0x3f] : '=';
+    for (std::size_t i = 0; i <= count; ++i) { // the rest stays '='
+      out[i] = alphabet[(group >> (18 - 6 * i)) & 0x3f];
     }
+    out += 4;
   }
   return text;
 }
 
+// Written into a buffer sized once: the file's whole payload passes through here on
+// every read.
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) {
     return std::nullopt;
   }
-  std::string bytes;
-  bytes.reserve(3 * (text.size() / 4));
-  for (std::size_t at = 0; at < text.size(); at += 4) {
-    const bool last = at + 4 == text.size();
-    // Padding only at the very end: "xx==" or "xxx=".
-    std::size_t padding = 0;
-    if (last && text[at + 3] == '=') {
-      padding = text[at + 2] == '=' ? 2 : 1;
+  // Padding only at the very end: "xx==" or "xxx=".
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') {
+    padding = text[text.size() - 2] == '=' ? 2 : 1;
+  }
+  std::string bytes(3 * (text.size() / 4) - padding, '\0');
+  char* out = bytes.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  // One value of the alphabet, or -1 (which ORed into the others marks the group invalid).
+  const auto value = [&](std::size_t at) -> int { return decoding[in[at]]; };
+  const std::size_t whole = padding != 0 ? text.size() - 4 : text.size();
+  for (std::size_t at = 0; at < whole; at += 4) {
+    const int a = value(at), b = value(at + 1), c = value(at + 2), d = value(at + 3);
+    if ((a | b | c | d) < 0) {
+      return std::nullopt;
     }
-    std::uint32_t group = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-      const signed char value =
-          i < 4 - padding ? decoding[static_cast<unsigned char>(text[at + i])] : 0;
-      if (value < 0) {
-        return std::nullopt;
-      }
-      group = (group << 6) | static_cast<std::uint32_t>(value);
+    const auto group = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6) | d);
+    out[0] = static_cast<char>(group >> 16);
+    out[1] = static_cast<char>((group >> 8) & 0xff);
+    out[2] = static_cast<char>(group & 0xff);
+    out += 3;
+  }
+  if (padding != 0) {
+    const std::size_t at = whole;
+    const int a = value(at), b = value(at + 1), c = padding == 1 ? value(at + 2) : 0;
+    if ((a | b | c) < 0) {
+      return std::nullopt;
     }
-    for (std::size_t i = 0; i < 3 - padding; ++i) {
-      bytes += static_cast<char>((group >> (16 - 8 * i)) & 0xff);
+    const auto group = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6));
+    out[0] = static_cast<char>(group >> 16);
+    if (padding == 1) {
+      out[1] = static_cast<char>((group >> 8) & 0xff);
     }
   }
   return bytes;
