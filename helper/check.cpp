@@ -62,13 +62,13 @@ struct Verdict {
   std::string detail; // for the text output
 };
 
-Verdict judge(const store::Record& record, std::optional<oauth::TokenState> answer,
+Verdict judge(const store::Record& record, std::optional<forge::TokenState> answer,
               std::int64_t days, std::int64_t now) {
   // An OAuth token with a refresh token lives for hours by design: get renews it.
   if (refreshes_itself(record)) {
     return {0, "ok", ""};
   }
-  if (answer == oauth::TokenState::unknown) {
+  if (answer == forge::TokenState::unknown) {
     return {2, "unknown", "unknown to " + record.host};
   }
   // The forge's answer is in the record by now (learn), or was kept by an earlier lookup.
@@ -89,14 +89,14 @@ Verdict judge(const store::Record& record, std::optional<oauth::TokenState> answ
 }
 
 // Asks the forge and keeps what it says; nullopt when there was no answer.
-std::optional<oauth::TokenState> ask(const Config& config, store::Store& store,
+std::optional<forge::TokenState> ask(const Config& config, store::Store& store,
                                      store::Record& record) {
   const std::string url = record_url(record);
-  const Forge forge = forge_for(config, url, record.protocol, record.host);
-  if (forge.kind == ForgeKind::none || record.kind == store::Kind::oauth) {
+  const forge::Forge forge = forge_for(config, url, record.protocol, record.host);
+  if (forge.kind == forge::ForgeKind::none || record.kind == store::Kind::oauth) {
     return std::nullopt;
   }
-  Result<oauth::TokenInfo> info = [&] {
+  Result<forge::TokenInfo> info = [&] {
     const Waiting waiting("checking the token at " + record.host);
     return look_up(forge, record.secret, http_settings(config, url, patient_timeouts));
   }();
@@ -104,7 +104,7 @@ std::optional<oauth::TokenState> ask(const Config& config, store::Store& store,
     trace("check: no answer about " + url + ": " + info.error().message);
     return std::nullopt;
   }
-  if (info->state == oauth::TokenState::not_a_pat) {
+  if (info->state == forge::TokenState::not_a_pat) {
     return std::nullopt;
   }
   learn(record, *info, now_seconds());
@@ -141,7 +141,7 @@ int run_check(Args args) {
   nlohmann::json all = nlohmann::json::array();
   std::string lines;
   for (store::Record& record : *records) {
-    const std::optional<oauth::TokenState> answer =
+    const std::optional<forge::TokenState> answer =
         options->offline ? std::nullopt : ask(*config, **store, record);
     const std::int64_t days =
         options->days.value_or(lifecycle_settings(*config, record_url(record)).warn_days);

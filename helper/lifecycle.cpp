@@ -4,11 +4,11 @@
 #include <cctype>
 #include <charconv>
 
-#include "common/git_bool.hpp"
 #include "common/civil_time.hpp"
+#include "common/git_bool.hpp"
+#include "forge/http.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/protocol.hpp"
-#include "oauth/http.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -62,15 +62,15 @@ std::string in_days(std::int64_t days) {
   return days == 1 ? "in 1 day" : "in " + std::to_string(days) + " days";
 }
 
-std::string link_of(const store::Record& record, ForgeKind kind) {
+std::string link_of(const store::Record& record, forge::ForgeKind kind) {
   return renewal_link(kind, record.protocol, record.host, record.token_name, record.scopes);
 }
 
 // What to do about a token that is dead or dying: rotation only while it still lives.
-std::string remedy(const store::Record& record, ForgeKind kind, bool alive) {
+std::string remedy(const store::Record& record, forge::ForgeKind kind, bool alive) {
   const std::string link = link_of(record, kind);
   std::string text;
-  if (alive && kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
+  if (alive && kind == forge::ForgeKind::gitlab && can_self_rotate(record.scopes)) {
     text = "run `git credential-patrol rotate " + record_url(record) + "`";
     if (!link.empty()) {
       text += ", or create a new one at " + link;
@@ -171,30 +171,30 @@ Result<bool> parse_bool(std::string_view text) {
   return fail(Errc::config, "not a boolean: '" + std::string(text) + "' (use true or false)");
 }
 
-std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
+std::string renewal_link(forge::ForgeKind kind, std::string_view protocol, std::string_view host,
                          std::string_view name, std::span<const std::string> scopes) {
   const std::string base = std::string(protocol) + "://" + std::string(host);
   switch (kind) {
-  case ForgeKind::gitlab: {
+  case forge::ForgeKind::gitlab: {
     std::string link = base + "/-/user_settings/personal_access_tokens";
     char separator = '?';
     if (!name.empty()) {
-      link += separator + std::string("name=") + oauth::form_encode(name);
+      link += separator + std::string("name=") + forge::form_encode(name);
       separator = '&';
     }
     if (!scopes.empty()) {
       link += separator + std::string("scopes=");
       for (std::size_t i = 0; i < scopes.size(); ++i) {
         link += i == 0 ? "" : ",";
-        link += oauth::form_encode(scopes[i]); // no "," + string: GCC 12 -Wrestrict, bug 105329
+        link += forge::form_encode(scopes[i]); // no "," + string: GCC 12 -Wrestrict, bug 105329
       }
     }
     return link;
   }
-  case ForgeKind::github:
+  case forge::ForgeKind::github:
     return lowered(host) == "github.com" ? "https://github.com/settings/tokens"
                                          : base + "/settings/tokens";
-  case ForgeKind::none:
+  case forge::ForgeKind::none:
     break;
   }
   return {};
@@ -208,16 +208,16 @@ bool can_self_rotate(std::span<const std::string> scopes) {
   return has(scopes, "api") || has(scopes, "self_rotate");
 }
 
-bool can_push(ForgeKind kind, std::span<const std::string> scopes) {
+bool can_push(forge::ForgeKind kind, std::span<const std::string> scopes) {
   if (scopes.empty()) {
     return true;
   }
   switch (kind) {
-  case ForgeKind::gitlab:
+  case forge::ForgeKind::gitlab:
     return has(scopes, "write_repository") || has(scopes, "api");
-  case ForgeKind::github:
+  case forge::ForgeKind::github:
     return has(scopes, "repo");
-  case ForgeKind::none:
+  case forge::ForgeKind::none:
     break;
   }
   return true;
@@ -236,7 +236,7 @@ std::string record_url(const store::Record& record) {
   return url;
 }
 
-std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now) {
+std::string expiry_warning(const store::Record& record, forge::ForgeKind kind, std::int64_t now) {
   if (!record.expires_at) {
     return {};
   }
@@ -244,7 +244,7 @@ std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int
          in_days(calendar_days(now, *record.expires_at)) + "): " + remedy(record, kind, true);
 }
 
-std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now) {
+std::string expired_refusal(const store::Record& record, forge::ForgeKind kind, std::int64_t now) {
   std::string text = which(record);
   text += record.expires_at && *record.expires_at <= now
               ? " expired on " + format_date(*record.expires_at)
@@ -253,52 +253,52 @@ std::string expired_refusal(const store::Record& record, ForgeKind kind, std::in
          ", then give it to git when it asks";
 }
 
-std::string revoked_refusal(const store::Record& record, ForgeKind kind) {
+std::string revoked_refusal(const store::Record& record, forge::ForgeKind kind) {
   return which(record) + " was revoked and was not given to git: " + remedy(record, kind, false) +
          ", then give it to git when it asks";
 }
 
-std::string dead_on_arrival(const store::Record& record, ForgeKind kind) {
+std::string dead_on_arrival(const store::Record& record, forge::ForgeKind kind) {
   const std::string what =
       record.state == store::State::revoked ? " was revoked" : std::string(" has expired");
   return which(record) + what + " (its forge says so): it is stored as such and will not be "
          "given to git; " + remedy(record, kind, false);
 }
 
-std::string rejection_reason(const store::Record& record, ForgeKind kind,
-                             const oauth::TokenInfo& info, std::int64_t now) {
+std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
+                             const forge::TokenInfo& info, std::int64_t now) {
   const std::string fix = "; forgetting it: " + remedy(record, kind, false);
   switch (info.state) {
-  case oauth::TokenState::expired: {
+  case forge::TokenState::expired: {
     const std::optional<std::int64_t> when = info.expires_at ? info.expires_at : record.expires_at;
     if (when && *when <= now) {
       return which(record) + " was refused: it expired on " + format_date(*when) + fix;
     }
     return which(record) + " was refused: it has expired" + fix;
   }
-  case oauth::TokenState::revoked:
+  case forge::TokenState::revoked:
     return which(record) + " was refused: it was revoked" + fix;
-  case oauth::TokenState::unknown:
+  case forge::TokenState::unknown:
     return which(record) + " was refused: " + record.host +
            " does not know it (deleted, or not a token)" + fix;
-  case oauth::TokenState::active:
+  case forge::TokenState::active:
     if (!can_push(kind, info.scopes)) {
       return which(record) + " is valid but was refused: its scopes (" + joined(info.scopes, ", ") +
              ") do not allow a push" + fix;
     }
     return {};
-  case oauth::TokenState::not_a_pat:
+  case forge::TokenState::not_a_pat:
     break;
   }
   return {};
 }
 
-std::string push_scope_warning(const store::Record& record, ForgeKind kind) {
+std::string push_scope_warning(const store::Record& record, forge::ForgeKind kind) {
   if (can_push(kind, record.scopes)) {
     return {};
   }
   const std::string needed =
-      kind == ForgeKind::gitlab ? "write_repository or api" : std::string("repo");
+      kind == forge::ForgeKind::gitlab ? "write_repository or api" : std::string("repo");
   return which(record) + " has the scopes " + joined(record.scopes, ", ") +
          ": pushes will fail (they need " + needed + ")";
 }

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "common/result.hpp"
-#include "helper/forge.hpp"
-#include "oauth/token_api.hpp"
+#include "forge/recognise.hpp"
+#include "forge/token_api.hpp"
 #include "store/record.hpp"
 
 namespace patrol::helper {
@@ -48,7 +48,7 @@ Result<bool> parse_bool(std::string_view text);
 
 // GitLab's token creation page prefilled with the token's name and scopes; for GitHub its
 // token settings page; empty for other forges.
-std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
+std::string renewal_link(forge::ForgeKind kind, std::string_view protocol, std::string_view host,
                          std::string_view name, std::span<const std::string> scopes);
 // The lifetime asked for a rotated token, in days: twice the warning window, at least 30
 // and at most GitLab's 365. Without one GitLab gives a week, inside the window, and every
@@ -58,21 +58,21 @@ std::int64_t rotated_lifetime_days(std::int64_t warn_days);
 bool can_self_rotate(std::span<const std::string> scopes);
 // Whether the scopes allow a push: GitLab write_repository or api, GitHub (classic) repo.
 // Unknown scopes (an empty list) are given the benefit of the doubt.
-bool can_push(ForgeKind kind, std::span<const std::string> scopes);
+bool can_push(forge::ForgeKind kind, std::span<const std::string> scopes);
 
 // `protocol://user@host/path` of a record, as `rotate` and `refresh` take it.
 std::string record_url(const store::Record& record);
 
 // One line each, without the program prefix.
-std::string expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now);
-std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now);
-std::string revoked_refusal(const store::Record& record, ForgeKind kind);
+std::string expiry_warning(const store::Record& record, forge::ForgeKind kind, std::int64_t now);
+std::string expired_refusal(const store::Record& record, forge::ForgeKind kind, std::int64_t now);
+std::string revoked_refusal(const store::Record& record, forge::ForgeKind kind);
 // What `store` says when the forge calls the token it was given expired or revoked.
-std::string dead_on_arrival(const store::Record& record, ForgeKind kind);
+std::string dead_on_arrival(const store::Record& record, forge::ForgeKind kind);
 // Why the forge refused the token git just used; empty when the answer explains nothing.
-std::string rejection_reason(const store::Record& record, ForgeKind kind,
-                             const oauth::TokenInfo& info, std::int64_t now);
+std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
+                             const forge::TokenInfo& info, std::int64_t now);
 // The warning for a token stored without the scope a push needs; empty when it has it.
-std::string push_scope_warning(const store::Record& record, ForgeKind kind);
+std::string push_scope_warning(const store::Record& record, forge::ForgeKind kind);
 
 } // namespace patrol::helper

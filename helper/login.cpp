@@ -11,6 +11,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
+#include "forge/http.hpp"
 #include "helper/config.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/lifecycle.hpp"
@@ -23,7 +24,6 @@
 #include "helper/token_lookup.hpp"
 #include "helper/token_memory.hpp"
 #include "helper/token_watch.hpp"
-#include "oauth/http.hpp"
 #include "store/env.hpp"
 #include "store/tty_prompt.hpp"
 
@@ -132,7 +132,7 @@ std::string signed_in_as(const TokenCheck& checked) {
     return " as " + checked.info.user;
   }
   if (!checked.info.user_id.empty()) {
-    return " as " + std::string(checked.forge.kind == ForgeKind::github ? "GitHub" : "GitLab") +
+    return " as " + std::string(checked.forge.kind == forge::ForgeKind::github ? "GitHub" : "GitLab") +
            " user " + checked.info.user_id;
   }
   return {};
@@ -203,10 +203,10 @@ std::string login_summary(const store::Record& record, std::string_view store_na
 std::string refusal(const store::Record& record, const TokenCheck& checked) {
   std::string why;
   switch (checked.info.state) {
-  case oauth::TokenState::expired:
+  case forge::TokenState::expired:
     why = "it has expired";
     break;
-  case oauth::TokenState::revoked:
+  case forge::TokenState::revoked:
     why = "it was revoked";
     break;
   default:
@@ -315,13 +315,13 @@ Result<LogoutArgs> parse_logout_args(Args args) {
   return out;
 }
 
-std::optional<std::string> default_username(ForgeKind kind) {
+std::optional<std::string> default_username(forge::ForgeKind kind) {
   switch (kind) {
-  case ForgeKind::gitlab:
+  case forge::ForgeKind::gitlab:
     return std::string(store::gitlab_token_username);
-  case ForgeKind::github:
+  case forge::ForgeKind::github:
     return std::string(store::github_token_username);
-  case ForgeKind::none:
+  case forge::ForgeKind::none:
     break;
   }
   return std::nullopt;
@@ -361,16 +361,16 @@ int run_login(Args args) {
   }
   // A host already known to be no forge needs a username before a token is typed for it.
   const std::string plain_url = credential_url(request);
-  const Forge known = forge_for(*config, plain_url, request.protocol, request.host);
+  const forge::Forge known = forge_for(*config, plain_url, request.protocol, request.host);
   const bool asked_before =
       !config->value("forge", plain_url).empty() ||
-      recall_host(request.protocol, request.host) == HostAnswer::neither;
-  if (request.username.empty() && known.kind == ForgeKind::none && asked_before) {
+      recall_host(request.protocol, request.host) == forge::HostAnswer::neither;
+  if (request.username.empty() && known.kind == forge::ForgeKind::none && asked_before) {
     return failed(Error{Errc::invalid_input,
                         request.host + " is not known as GitLab or GitHub: give --username "
                                        "(or set patrol.<url>.forge)"});
   }
-  if (request.username.empty() && known.kind != ForgeKind::none) {
+  if (request.username.empty() && known.kind != forge::ForgeKind::none) {
     request.username = default_username(known.kind).value_or("");
   }
   Result<std::unique_ptr<store::Store>> store = open_persistent_store(*config, plain_url);
@@ -421,7 +421,7 @@ int run_login(Args args) {
     }
     break;
   case Verdict::unanswered:
-    say_warning(did_not_answer(oauth::url_authority(plain_url), checked.why,
+    say_warning(did_not_answer(forge::url_authority(plain_url), checked.why,
                                "the token is stored, unchecked; `git credential-patrol check` "
                                "asks again"));
     break;

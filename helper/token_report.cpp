@@ -59,14 +59,14 @@ TableRow report_header() {
   return {"URL", "USER", "STORE", "TOKEN", "EXPIRES", "DAYS LEFT", "SCOPES", "CHECKED"};
 }
 
-std::string expiry_reason(const store::Record& record, ForgeKind kind,
-                          std::optional<HostAnswer> answer) {
+std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
+                          std::optional<forge::HostAnswer> answer) {
   // An expired or revoked token needs no reason: what the forge said is shown instead.
   if (record.expires_at || refreshes_itself(record) || record.state != store::State::active) {
     return {};
   }
-  if (kind == ForgeKind::none) {
-    return answer == HostAnswer::silent ? "forge did not answer" : "not a known forge";
+  if (kind == forge::ForgeKind::none) {
+    return answer == forge::HostAnswer::silent ? "forge did not answer" : "not a known forge";
   }
   if (!record.checked_at) {
     return "forge did not answer";
@@ -74,7 +74,7 @@ std::string expiry_reason(const store::Record& record, ForgeKind kind,
   if (record.kind != store::Kind::pat) {
     return record.kind == store::Kind::oauth ? "the forge gave none" : "forge does not know the token";
   }
-  if (kind == ForgeKind::github) {
+  if (kind == forge::ForgeKind::github) {
     // Classic tokens carry X-OAuth-Scopes; fine-grained ones do not.
     return record.scopes.empty() ? "GitHub gave no expiry" : "GitHub classic token has no expiry";
   }

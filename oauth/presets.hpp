@@ -11,7 +11,7 @@
 namespace patrol::oauth {
 
 struct OAuthPreset {
-  std::string_view forge;             // "gitlab" or "github", as helper/forge.hpp names them
+  std::string_view forge;             // "gitlab" or "github", as forge/recognise.hpp names them
   std::string_view device_path;       // RFC 8628 device authorization endpoint
   std::string_view token_path;        // token endpoint (device_code and refresh_token grants)
   std::string_view revocation_path;   // RFC 7009; empty when a public client cannot revoke

@@ -131,35 +131,35 @@ TEST_CASE("settings: warnDays, recheckInterval, booleans", "[lifecycle]") {
 
 TEST_CASE("renewal links carry the token's name and scopes", "[lifecycle]") {
   const std::vector<std::string> scopes{"read_repository", "write_repository"};
-  CHECK(renewal_link(ForgeKind::gitlab, "https", "gitlab.example.com", "laptop push", scopes) ==
+  CHECK(renewal_link(forge::ForgeKind::gitlab, "https", "gitlab.example.com", "laptop push", scopes) ==
         "https://gitlab.example.com/-/user_settings/personal_access_tokens"
         "?name=laptop+push&scopes=read_repository,write_repository");
-  CHECK(renewal_link(ForgeKind::gitlab, "https", "127.0.0.1:8443", "", {}) ==
+  CHECK(renewal_link(forge::ForgeKind::gitlab, "https", "127.0.0.1:8443", "", {}) ==
         "https://127.0.0.1:8443/-/user_settings/personal_access_tokens");
-  CHECK(renewal_link(ForgeKind::gitlab, "https", "h", "a&b=c", {}) ==
+  CHECK(renewal_link(forge::ForgeKind::gitlab, "https", "h", "a&b=c", {}) ==
         "https://h/-/user_settings/personal_access_tokens?name=a%26b%3Dc");
-  CHECK(renewal_link(ForgeKind::github, "https", "github.com", "x", scopes) ==
+  CHECK(renewal_link(forge::ForgeKind::github, "https", "github.com", "x", scopes) ==
         "https://github.com/settings/tokens");
-  CHECK(renewal_link(ForgeKind::github, "https", "ghe.example.com", "x", scopes) ==
+  CHECK(renewal_link(forge::ForgeKind::github, "https", "ghe.example.com", "x", scopes) ==
         "https://ghe.example.com/settings/tokens");
-  CHECK(renewal_link(ForgeKind::none, "https", "git.example.com", "x", scopes).empty());
+  CHECK(renewal_link(forge::ForgeKind::none, "https", "git.example.com", "x", scopes).empty());
 }
 
 TEST_CASE("scopes: push and self-rotation", "[lifecycle]") {
   struct Row {
-    ForgeKind kind;
+    forge::ForgeKind kind;
     std::vector<std::string> scopes;
     bool push;
   };
   const std::vector<Row> rows = {
-      {ForgeKind::gitlab, {"read_repository"}, false},
-      {ForgeKind::gitlab, {"read_repository", "write_repository"}, true},
-      {ForgeKind::gitlab, {"api"}, true},
-      {ForgeKind::gitlab, {"read_api", "read_user"}, false},
-      {ForgeKind::gitlab, {}, true},
-      {ForgeKind::github, {"repo", "user"}, true},
-      {ForgeKind::github, {"read:user", "gist"}, false},
-      {ForgeKind::none, {"anything"}, true},
+      {forge::ForgeKind::gitlab, {"read_repository"}, false},
+      {forge::ForgeKind::gitlab, {"read_repository", "write_repository"}, true},
+      {forge::ForgeKind::gitlab, {"api"}, true},
+      {forge::ForgeKind::gitlab, {"read_api", "read_user"}, false},
+      {forge::ForgeKind::gitlab, {}, true},
+      {forge::ForgeKind::github, {"repo", "user"}, true},
+      {forge::ForgeKind::github, {"read:user", "gist"}, false},
+      {forge::ForgeKind::none, {"anything"}, true},
   };
   for (const Row& row : rows) {
     CHECK(can_push(row.kind, row.scopes) == row.push);
@@ -171,19 +171,19 @@ TEST_CASE("scopes: push and self-rotation", "[lifecycle]") {
 
 TEST_CASE("the expiry warning names token, host, date, days left and the remedy", "[lifecycle]") {
   store::Record record = gitlab_record();
-  CHECK(expiry_warning(record, ForgeKind::gitlab, now) ==
+  CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com expires on 2026-12-02 (in 3 days): "
         "create a new one at https://gitlab.example.com/-/user_settings/personal_access_tokens"
         "?name=laptop+push&scopes=read_repository,write_repository");
   record.scopes = {"api"};
-  CHECK(expiry_warning(record, ForgeKind::gitlab, now) ==
+  CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com expires on 2026-12-02 (in 3 days): "
         "run `git credential-patrol rotate https://alice@gitlab.example.com`, or create a new "
         "one at https://gitlab.example.com/-/user_settings/personal_access_tokens"
         "?name=laptop+push&scopes=api");
   record.token_name.clear();
   record.expires_at = day("2026-11-30");
-  CHECK(expiry_warning(record, ForgeKind::none, now) ==
+  CHECK(expiry_warning(record, forge::ForgeKind::none, now) ==
         "the token for alice@gitlab.example.com expires on 2026-11-30 (in 1 day): renew it "
         "before then");
 }
@@ -192,7 +192,7 @@ TEST_CASE("an expired token is refused with its date and a way to renew", "[life
   store::Record record = gitlab_record();
   record.scopes = {"api"}; // even a token that could rotate cannot once it is dead
   record.expires_at = day("2026-11-20");
-  CHECK(expired_refusal(record, ForgeKind::gitlab, now) ==
+  CHECK(expired_refusal(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com expired on 2026-11-20 and was not "
         "given to git: create a new one at "
         "https://gitlab.example.com/-/user_settings/personal_access_tokens"
@@ -216,17 +216,17 @@ TEST_CASE("a token the forge called expired or revoked is refused in one line", 
   record.state = store::State::expired;
   const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"
                            "?name=laptop+push&scopes=read_repository,write_repository";
-  CHECK(expired_refusal(record, ForgeKind::gitlab, now) ==
+  CHECK(expired_refusal(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com has expired and was not given to "
         "git: create a new one at " + link + ", then give it to git when it asks");
-  CHECK(dead_on_arrival(record, ForgeKind::gitlab) ==
+  CHECK(dead_on_arrival(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com has expired (its forge says so): it "
         "is stored as such and will not be given to git; create a new one at " + link);
   record.state = store::State::revoked;
-  CHECK(revoked_refusal(record, ForgeKind::gitlab) ==
+  CHECK(revoked_refusal(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com was revoked and was not given to "
         "git: create a new one at " + link + ", then give it to git when it asks");
-  CHECK(dead_on_arrival(record, ForgeKind::none) ==
+  CHECK(dead_on_arrival(record, forge::ForgeKind::none) ==
         "token 'laptop push' for alice@gitlab.example.com was revoked (its forge says so): it "
         "is stored as such and will not be given to git; create a new one");
 }
@@ -235,40 +235,40 @@ TEST_CASE("a refusal is explained from the forge's answer", "[lifecycle]") {
   const store::Record record = gitlab_record();
   const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"
                            "?name=laptop+push&scopes=read_repository,write_repository";
-  oauth::TokenInfo info;
-  info.state = oauth::TokenState::revoked;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now) ==
+  forge::TokenInfo info;
+  info.state = forge::TokenState::revoked;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now) ==
         "token 'laptop push' for alice@gitlab.example.com was refused: it was revoked; "
         "forgetting it: create a new one at " + link);
-  info.state = oauth::TokenState::expired;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, day("2026-12-05")) ==
+  info.state = forge::TokenState::expired;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, day("2026-12-05")) ==
         "token 'laptop push' for alice@gitlab.example.com was refused: it expired on "
         "2026-12-02; forgetting it: create a new one at " + link);
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find("it has expired") !=
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find("it has expired") !=
         std::string::npos);
-  info.state = oauth::TokenState::unknown;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find(
+  info.state = forge::TokenState::unknown;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find(
             "was refused: gitlab.example.com does not know it") != std::string::npos);
-  info.state = oauth::TokenState::active;
+  info.state = forge::TokenState::active;
   info.scopes = {"read_repository"};
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find(
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find(
             "is valid but was refused: its scopes (read_repository) do not allow a push") !=
         std::string::npos);
   info.scopes = {"api"};
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).empty());
-  info.state = oauth::TokenState::not_a_pat;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).empty());
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).empty());
+  info.state = forge::TokenState::not_a_pat;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).empty());
 }
 
 TEST_CASE("a token without the push scope is warned about", "[lifecycle]") {
   store::Record record = gitlab_record();
-  CHECK(push_scope_warning(record, ForgeKind::gitlab).empty());
+  CHECK(push_scope_warning(record, forge::ForgeKind::gitlab).empty());
   record.scopes = {"read_repository"};
-  CHECK(push_scope_warning(record, ForgeKind::gitlab) ==
+  CHECK(push_scope_warning(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com has the scopes read_repository: "
         "pushes will fail (they need write_repository or api)");
   record.scopes = {"read:user"};
-  CHECK(push_scope_warning(record, ForgeKind::github).find("(they need repo)") !=
+  CHECK(push_scope_warning(record, forge::ForgeKind::github).find("(they need repo)") !=
         std::string::npos);
 }
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace patrol::helper {
+namespace patrol::forge {
 
 enum class ForgeKind { none, gitlab, github };
 
@@ -34,4 +34,4 @@ struct Forge {
 Forge recognise(std::string_view protocol, std::string_view host, std::string_view configured,
                 std::string_view configured_api, std::span<const std::string> wwwauth);
 
-} // namespace patrol::helper
+} // namespace patrol::forge

@@ -1,10 +1,10 @@
-#include "helper/forge.hpp"
+#include "forge/recognise.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace patrol::helper {
+namespace patrol::forge {
 namespace {
 
 constexpr std::array presets{
@@ -93,4 +93,4 @@ Forge recognise(std::string_view protocol, std::string_view host, std::string_vi
   return Forge{kind, default_api(kind, protocol, host)};
 }
 
-} // namespace patrol::helper
+} // namespace patrol::forge

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "helper/forge.hpp"
+#include "forge/recognise.hpp"
 
-using namespace patrol::helper;
+using namespace patrol::forge;
 
 TEST_CASE("recognise: configuration, then presets, then gitlab. prefix, then realm", "[forge]") {
   struct Row {
