@@ -1,20 +1,10 @@
 #include "forge/recognise.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 namespace patrol::forge {
 namespace {
-
-constexpr std::array presets{
-    // GitLab REST API v4: docs.gitlab.com/api/rest
-    ForgePreset{"gitlab.com", ForgeKind::gitlab, "https://gitlab.com/api/v4",
-                "GitLab REST API documentation"},
-    // GitHub REST API; git over HTTPS on github.com, the API on api.github.com
-    ForgePreset{"github.com", ForgeKind::github, "https://api.github.com",
-                "GitHub REST API documentation"},
-};
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -23,74 +13,67 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::string default_api(ForgeKind kind, std::string_view protocol, std::string_view host) {
-  const std::string base = std::string(protocol) + "://" + std::string(host);
-  switch (kind) {
-  case ForgeKind::gitlab:
-    return base + "/api/v4";
-  case ForgeKind::github:
-    return base + "/api/v3"; // GitHub Enterprise Server
-  case ForgeKind::none:
-    break;
+// The row whose host name prefix or realm claims the host, or nullptr.
+const ForgeFacts* claimed(std::string_view name, std::span<const std::string> wwwauth) {
+  for (const ForgeFacts& row : forges()) {
+    if (!row.host_prefix.empty() && name.starts_with(row.host_prefix)) {
+      return &row;
+    }
+    if (!row.realm.empty() &&
+        std::any_of(wwwauth.begin(), wwwauth.end(), [&](const std::string& header) {
+          return lower(header).find(row.realm) != std::string::npos;
+        })) {
+      return &row;
+    }
   }
-  return {};
-}
-
-bool realm_says_gitlab(std::span<const std::string> wwwauth) {
-  return std::any_of(wwwauth.begin(), wwwauth.end(), [](const std::string& header) {
-    return lower(header).find("realm=\"gitlab\"") != std::string::npos;
-  });
+  return nullptr;
 }
 
 } // namespace
 
-std::string_view to_string(ForgeKind kind) {
-  switch (kind) {
-  case ForgeKind::gitlab:
-    return "gitlab";
-  case ForgeKind::github:
-    return "github";
-  case ForgeKind::none:
-    break;
-  }
-  return "none";
-}
-
 std::optional<ForgeKind> forge_from_string(std::string_view text) {
   const std::string value = lower(text);
-  for (const ForgeKind kind : {ForgeKind::none, ForgeKind::gitlab, ForgeKind::github}) {
-    if (value == to_string(kind)) {
-      return kind;
-    }
+  if (value == "none") {
+    return ForgeKind::none;
   }
-  return std::nullopt;
+  const ForgeFacts* row = facts(std::string_view(value));
+  return row == nullptr ? std::nullopt : std::optional<ForgeKind>(row->kind);
 }
 
-std::span<const ForgePreset> forge_presets() { return presets; }
+HostMatch known_host(std::string_view host) {
+  const std::string name = lower(host);
+  for (const ForgeFacts& row : forges()) {
+    for (const KnownHost& known : row.known_hosts) {
+      if (known.host == name) {
+        return {&row, &known};
+      }
+    }
+  }
+  return {};
+}
 
 Forge recognise(std::string_view protocol, std::string_view host, std::string_view configured,
                 std::string_view configured_api, std::span<const std::string> wwwauth) {
-  const std::string name = lower(host);
-  const auto* preset = std::find_if(presets.begin(), presets.end(),
-                                    [&](const ForgePreset& p) { return p.host == name; });
+  const HostMatch known = known_host(host);
   ForgeKind kind = ForgeKind::none;
   if (const std::optional<ForgeKind> chosen = forge_from_string(configured)) {
     kind = *chosen;
-  } else if (preset != presets.end()) {
-    kind = preset->kind;
-  } else if (name.starts_with("gitlab.") || realm_says_gitlab(wwwauth)) {
-    kind = ForgeKind::gitlab;
+  } else if (known.row != nullptr) {
+    kind = known.row->kind;
+  } else if (const ForgeFacts* row = claimed(lower(host), wwwauth)) {
+    kind = row->kind;
   }
-  if (kind == ForgeKind::none) {
+  const ForgeFacts* row = facts(kind);
+  if (row == nullptr) {
     return {};
   }
   if (!configured_api.empty()) {
     return Forge{kind, std::string(configured_api)};
   }
-  if (preset != presets.end() && preset->kind == kind) {
-    return Forge{kind, std::string(preset->api_url)};
+  if (known.row == row) {
+    return Forge{kind, std::string(known.host->api_url)};
   }
-  return Forge{kind, default_api(kind, protocol, host)};
+  return Forge{kind, std::string(protocol) + "://" + std::string(host) + std::string(row->api_path)};
 }
 
 } // namespace patrol::forge

@@ -243,12 +243,12 @@ void network(std::string& out, const Config& config, const std::string& url, boo
   if (!probe) {
     return;
   }
-  if (forge.kind == forge::ForgeKind::none) {
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  if (row == nullptr) {
     line(out, "probe", "skipped: no forge API to ask");
     return;
   }
-  const std::string target =
-      forge.kind == forge::ForgeKind::gitlab ? forge.api_url + "/version" : forge.api_url;
+  const std::string target = forge.api_url + std::string(row->health_path);
   std::unique_ptr<forge::HttpClient> client = forge::make_http_client(http);
   forge::HttpRequest request;
   request.url = target;

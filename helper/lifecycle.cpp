@@ -30,10 +30,6 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
   return value;
 }
 
-bool has(std::span<const std::string> scopes, std::string_view scope) {
-  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
-}
-
 std::string joined(std::span<const std::string> scopes, std::string_view separator) {
   std::string out;
   for (const std::string& scope : scopes) {
@@ -63,14 +59,14 @@ std::string in_days(std::int64_t days) {
 }
 
 std::string link_of(const store::Record& record, forge::ForgeKind kind) {
-  return renewal_link(kind, record.protocol, record.host, record.token_name, record.scopes);
+  return forge::renewal_link(kind, record.protocol, record.host, record.token_name, record.scopes);
 }
 
 // What to do about a token that is dead or dying: rotation only while it still lives.
 std::string remedy(const store::Record& record, forge::ForgeKind kind, bool alive) {
   const std::string link = link_of(record, kind);
   std::string text;
-  if (alive && kind == forge::ForgeKind::gitlab && can_self_rotate(record.scopes)) {
+  if (alive && forge::can_self_rotate(kind, record.scopes)) {
     text = "run `git credential-patrol rotate " + record_url(record) + "`";
     if (!link.empty()) {
       text += ", or create a new one at " + link;
@@ -171,56 +167,8 @@ Result<bool> parse_bool(std::string_view text) {
   return fail(Errc::config, "not a boolean: '" + std::string(text) + "' (use true or false)");
 }
 
-std::string renewal_link(forge::ForgeKind kind, std::string_view protocol, std::string_view host,
-                         std::string_view name, std::span<const std::string> scopes) {
-  const std::string base = std::string(protocol) + "://" + std::string(host);
-  switch (kind) {
-  case forge::ForgeKind::gitlab: {
-    std::string link = base + "/-/user_settings/personal_access_tokens";
-    char separator = '?';
-    if (!name.empty()) {
-      link += separator + std::string("name=") + forge::form_encode(name);
-      separator = '&';
-    }
-    if (!scopes.empty()) {
-      link += separator + std::string("scopes=");
-      for (std::size_t i = 0; i < scopes.size(); ++i) {
-        link += i == 0 ? "" : ",";
-        link += forge::form_encode(scopes[i]); // no "," + string: GCC 12 -Wrestrict, bug 105329
-      }
-    }
-    return link;
-  }
-  case forge::ForgeKind::github:
-    return lowered(host) == "github.com" ? "https://github.com/settings/tokens"
-                                         : base + "/settings/tokens";
-  case forge::ForgeKind::none:
-    break;
-  }
-  return {};
-}
-
 std::int64_t rotated_lifetime_days(std::int64_t warn_days) {
   return std::clamp<std::int64_t>(2 * warn_days, 30, 365);
-}
-
-bool can_self_rotate(std::span<const std::string> scopes) {
-  return has(scopes, "api") || has(scopes, "self_rotate");
-}
-
-bool can_push(forge::ForgeKind kind, std::span<const std::string> scopes) {
-  if (scopes.empty()) {
-    return true;
-  }
-  switch (kind) {
-  case forge::ForgeKind::gitlab:
-    return has(scopes, "write_repository") || has(scopes, "api");
-  case forge::ForgeKind::github:
-    return has(scopes, "repo");
-  case forge::ForgeKind::none:
-    break;
-  }
-  return true;
 }
 
 std::string record_url(const store::Record& record) {
@@ -282,7 +230,7 @@ std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
     return which(record) + " was refused: " + record.host +
            " does not know it (deleted, or not a token)" + fix;
   case forge::TokenState::active:
-    if (!can_push(kind, info.scopes)) {
+    if (!forge::can_push(kind, info.scopes)) {
       return which(record) + " is valid but was refused: its scopes (" + joined(info.scopes, ", ") +
              ") do not allow a push" + fix;
     }
@@ -294,11 +242,10 @@ std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
 }
 
 std::string push_scope_warning(const store::Record& record, forge::ForgeKind kind) {
-  if (can_push(kind, record.scopes)) {
+  if (forge::can_push(kind, record.scopes)) {
     return {};
   }
-  const std::string needed =
-      kind == forge::ForgeKind::gitlab ? "write_repository or api" : std::string("repo");
+  const std::string needed = forge::push_scopes_text(kind);
   return which(record) + " has the scopes " + joined(record.scopes, ", ") +
          ": pushes will fail (they need " + needed + ")";
 }

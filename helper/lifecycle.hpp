@@ -46,19 +46,10 @@ Result<std::optional<std::int64_t>> parse_interval(std::string_view text);
 // A git boolean: true/yes/on/1, false/no/off/0 and "" (case-insensitive).
 Result<bool> parse_bool(std::string_view text);
 
-// GitLab's token creation page prefilled with the token's name and scopes; for GitHub its
-// token settings page; empty for other forges.
-std::string renewal_link(forge::ForgeKind kind, std::string_view protocol, std::string_view host,
-                         std::string_view name, std::span<const std::string> scopes);
 // The lifetime asked for a rotated token, in days: twice the warning window, at least 30
 // and at most GitLab's 365. Without one GitLab gives a week, inside the window, and every
 // get would rotate again.
 std::int64_t rotated_lifetime_days(std::int64_t warn_days);
-// The scopes that let a GitLab token rotate itself: api, or self_rotate (GitLab 17.9+).
-bool can_self_rotate(std::span<const std::string> scopes);
-// Whether the scopes allow a push: GitLab write_repository or api, GitHub (classic) repo.
-// Unknown scopes (an empty list) are given the benefit of the doubt.
-bool can_push(forge::ForgeKind kind, std::span<const std::string> scopes);
 
 // `protocol://user@host/path` of a record, as `rotate` and `refresh` take it.
 std::string record_url(const store::Record& record);

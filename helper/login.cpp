@@ -132,7 +132,9 @@ std::string signed_in_as(const TokenCheck& checked) {
     return " as " + checked.info.user;
   }
   if (!checked.info.user_id.empty()) {
-    return " as " + std::string(checked.forge.kind == forge::ForgeKind::github ? "GitHub" : "GitLab") +
+    return " as " + std::string(forge::facts(checked.forge.kind) != nullptr
+                                       ? forge::facts(checked.forge.kind)->title
+                                       : "forge") +
            " user " + checked.info.user_id;
   }
   return {};
@@ -216,7 +218,7 @@ std::string refusal(const store::Record& record, const TokenCheck& checked) {
   std::string text = record.host + " refused the token: " + why +
                      "; nothing was stored. Check the token";
   const std::string link =
-      renewal_link(checked.forge.kind, record.protocol, record.host, record.token_name, {});
+      forge::renewal_link(checked.forge.kind, record.protocol, record.host, record.token_name, {});
   return text + (link.empty() ? " or create a new one" : " or create a new one at " + link);
 }
 
@@ -316,15 +318,8 @@ Result<LogoutArgs> parse_logout_args(Args args) {
 }
 
 std::optional<std::string> default_username(forge::ForgeKind kind) {
-  switch (kind) {
-  case forge::ForgeKind::gitlab:
-    return std::string(store::gitlab_token_username);
-  case forge::ForgeKind::github:
-    return std::string(store::github_token_username);
-  case forge::ForgeKind::none:
-    break;
-  }
-  return std::nullopt;
+  const forge::ForgeFacts* row = forge::facts(kind);
+  return row == nullptr ? std::nullopt : std::optional<std::string>(row->token_username);
 }
 
 Result<Secret> token_from_line(std::string text) {

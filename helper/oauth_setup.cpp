@@ -24,7 +24,8 @@ const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_vie
                                            std::string_view protocol, std::string_view host,
                                            std::span<const std::string> wwwauth) {
   const forge::Forge forge = forge_for(config, url, protocol, host, wwwauth);
-  return forge.kind == forge::ForgeKind::none ? nullptr : oauth::oauth_preset(to_string(forge.kind));
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  return row == nullptr ? nullptr : &row->oauth;
 }
 
 bool oauth_off(const Config& config, std::string_view url) {

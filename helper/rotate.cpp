@@ -62,7 +62,8 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
                                Timeouts timeouts) {
   const std::string url = record_url(old);
   const forge::Forge forge = forge_for(config, url, old.protocol, old.host);
-  if (forge.kind != forge::ForgeKind::gitlab) {
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  if (row == nullptr || row->rotate_self == nullptr) {
     return fail(Errc::unsupported,
                 "only GitLab tokens can be rotated, and " + old.host +
                     " is not known as GitLab (set patrol." + old.protocol + "://" + old.host +
@@ -92,7 +93,7 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
   std::unique_ptr<forge::HttpClient> http =
       forge::make_http_client(http_settings(config, url, timeouts));
   Result<forge::RotatedToken> rotated =
-      forge::gitlab_rotate_self(*http, forge.api_url, before.secret, expires_at);
+      row->rotate_self(*http, forge.api_url, before.secret, expires_at);
   if (!rotated) {
     return tl::unexpected(rotated.error());
   }

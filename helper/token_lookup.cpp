@@ -25,9 +25,8 @@ forge::Forge forge_for(const Config& config, std::string_view url, std::string_v
   // What the host said it is when a token was stored for it (forge_probe.hpp): a file
   // read, never the network.
   const std::optional<forge::HostAnswer> answer = recall_host(protocol, host);
-  if (answer == forge::HostAnswer::gitlab || answer == forge::HostAnswer::github) {
-    const forge::ForgeKind kind = answer == forge::HostAnswer::gitlab ? forge::ForgeKind::gitlab : forge::ForgeKind::github;
-    forge = forge::recognise(protocol, host, to_string(kind), configured_api, wwwauth);
+  if (answer && *answer != forge::HostAnswer::neither && *answer != forge::HostAnswer::silent) {
+    forge = forge::recognise(protocol, host, to_string(*answer), configured_api, wwwauth);
   }
   return forge;
 }
@@ -108,16 +107,15 @@ forge::HttpSettings http_settings(const Config& config, std::string_view url,
 
 Result<forge::TokenInfo> look_up(const forge::Forge& forge, const Secret& token,
                                  const forge::HttpSettings& settings) {
-  if (forge.kind == forge::ForgeKind::none || forge.api_url.empty()) {
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  if (row == nullptr || forge.api_url.empty()) {
     return fail(Errc::unsupported, "no forge API is known for this host");
   }
   std::unique_ptr<forge::HttpClient> http = forge::make_http_client(settings);
   trace("forge lookup: asking " + std::string(to_string(forge.kind)) + " at " + forge.api_url +
         " about token " + traced_secret(token.view()));
   const TraceTimer timer("forge lookup at " + forge.api_url);
-  Result<forge::TokenInfo> info = forge.kind == forge::ForgeKind::gitlab
-                                      ? forge::gitlab_token_self(*http, forge.api_url, token)
-                                      : forge::github_token_info(*http, forge.api_url, token);
+  Result<forge::TokenInfo> info = row->look_up(*http, forge.api_url, token);
   trace(info ? "forge lookup: the token is " + std::string(state_name(info->state))
              : "forge lookup failed: " + info.error().message);
   return info;

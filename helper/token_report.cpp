@@ -78,7 +78,8 @@ std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
     // Classic tokens carry X-OAuth-Scopes; fine-grained ones do not.
     return record.scopes.empty() ? "GitHub gave no expiry" : "GitHub classic token has no expiry";
   }
-  return "GitLab token has no expiry";
+  const forge::ForgeFacts* row = forge::facts(kind);
+  return std::string(row != nullptr ? row->title : "forge") + " token has no expiry";
 }
 
 TableRow report_cells(const store::Record& record, std::int64_t now,

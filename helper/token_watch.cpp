@@ -114,7 +114,7 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
     return std::nullopt;
   }
   if (assessment.standing == Standing::expiring && settings.auto_rotate &&
-      forge.kind == forge::ForgeKind::gitlab && can_self_rotate(record.scopes)) {
+      forge::can_self_rotate(forge.kind, record.scopes)) {
     Result<Rotation> rotated =
         rotate_record(config, store, record, default_rotation_expiry(config, url), quick_timeouts);
     if (rotated) {

@@ -129,46 +129,6 @@ TEST_CASE("settings: warnDays, recheckInterval, booleans", "[lifecycle]") {
   CHECK_FALSE(parse_bool("maybe"));
 }
 
-TEST_CASE("renewal links carry the token's name and scopes", "[lifecycle]") {
-  const std::vector<std::string> scopes{"read_repository", "write_repository"};
-  CHECK(renewal_link(forge::ForgeKind::gitlab, "https", "gitlab.example.com", "laptop push", scopes) ==
-        "https://gitlab.example.com/-/user_settings/personal_access_tokens"
-        "?name=laptop+push&scopes=read_repository,write_repository");
-  CHECK(renewal_link(forge::ForgeKind::gitlab, "https", "127.0.0.1:8443", "", {}) ==
-        "https://127.0.0.1:8443/-/user_settings/personal_access_tokens");
-  CHECK(renewal_link(forge::ForgeKind::gitlab, "https", "h", "a&b=c", {}) ==
-        "https://h/-/user_settings/personal_access_tokens?name=a%26b%3Dc");
-  CHECK(renewal_link(forge::ForgeKind::github, "https", "github.com", "x", scopes) ==
-        "https://github.com/settings/tokens");
-  CHECK(renewal_link(forge::ForgeKind::github, "https", "ghe.example.com", "x", scopes) ==
-        "https://ghe.example.com/settings/tokens");
-  CHECK(renewal_link(forge::ForgeKind::none, "https", "git.example.com", "x", scopes).empty());
-}
-
-TEST_CASE("scopes: push and self-rotation", "[lifecycle]") {
-  struct Row {
-    forge::ForgeKind kind;
-    std::vector<std::string> scopes;
-    bool push;
-  };
-  const std::vector<Row> rows = {
-      {forge::ForgeKind::gitlab, {"read_repository"}, false},
-      {forge::ForgeKind::gitlab, {"read_repository", "write_repository"}, true},
-      {forge::ForgeKind::gitlab, {"api"}, true},
-      {forge::ForgeKind::gitlab, {"read_api", "read_user"}, false},
-      {forge::ForgeKind::gitlab, {}, true},
-      {forge::ForgeKind::github, {"repo", "user"}, true},
-      {forge::ForgeKind::github, {"read:user", "gist"}, false},
-      {forge::ForgeKind::none, {"anything"}, true},
-  };
-  for (const Row& row : rows) {
-    CHECK(can_push(row.kind, row.scopes) == row.push);
-  }
-  CHECK(can_self_rotate(std::vector<std::string>{"api"}));
-  CHECK(can_self_rotate(std::vector<std::string>{"self_rotate", "read_repository"}));
-  CHECK_FALSE(can_self_rotate(std::vector<std::string>{"write_repository"}));
-}
-
 TEST_CASE("the expiry warning names token, host, date, days left and the remedy", "[lifecycle]") {
   store::Record record = gitlab_record();
   CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now) ==
