@@ -44,7 +44,7 @@ Result<Options> parse_options(const Parsed& args) {
 
 // What the forge said of a token this run, or why nothing was asked or answered.
 struct Answer {
-  std::optional<oauth::TokenState> state; // nullopt: no answer
+  std::optional<forge::TokenState> state; // nullopt: no answer
   std::string why_not;                    // without an answer: why, for the line
 };
 
@@ -77,7 +77,7 @@ Verdict judge(const store::Record& record, const Answer& answer, std::int64_t da
   if (refreshes_itself(record)) {
     return {0, "ok", ""};
   }
-  if (answer.state == oauth::TokenState::unknown) {
+  if (answer.state == forge::TokenState::unknown) {
     return {2, "unknown", "unknown to " + record.host};
   }
   // The forge's answer is in the record by now (learn), or was kept by an earlier lookup:
@@ -104,15 +104,15 @@ Verdict judge(const store::Record& record, const Answer& answer, std::int64_t da
 // Asks the forge and keeps what it says.
 Answer ask(const Config& config, store::Store& store, store::Record& record) {
   const std::string url = record_url(record);
-  const Forge forge = forge_for(config, url, record.protocol, record.host);
-  if (forge.kind == ForgeKind::none) {
+  const forge::Forge forge = forge_for(config, url, record.protocol, record.host);
+  if (forge.kind == forge::ForgeKind::none) {
     return {std::nullopt, record.host + " is not known as GitLab or GitHub (set patrol." +
                               record.protocol + "://" + record.host + ".forge if it is one)"};
   }
   if (record.kind == store::Kind::oauth) {
     return {std::nullopt, "an OAuth token without a refresh token cannot be looked up"};
   }
-  Result<oauth::TokenInfo> info = [&] {
+  Result<forge::TokenInfo> info = [&] {
     const Waiting waiting("checking the token at " + record.host);
     return look_up(forge, record.secret, http_settings(config, url, patient_timeouts));
   }();
@@ -120,7 +120,7 @@ Answer ask(const Config& config, store::Store& store, store::Record& record) {
     trace("check: no answer about " + url + ": " + info.error().message);
     return {std::nullopt, "no answer from " + record.host + ": " + info.error().message};
   }
-  if (info->state == oauth::TokenState::not_a_pat) {
+  if (info->state == forge::TokenState::not_a_pat) {
     return {std::nullopt, record.host + " does not describe this kind of token"};
   }
   learn(record, *info, now_seconds());
@@ -133,7 +133,7 @@ Answer ask(const Config& config, store::Store& store, store::Record& record) {
 // --offline: what the store remembers of the forge's last answer stands for one.
 Answer remembered(const store::Record& record) {
   if (record.checked_at && record.kind == store::Kind::pat) {
-    return {oauth::TokenState::active, ""};
+    return {forge::TokenState::active, ""};
   }
   return {std::nullopt, "never looked up at its forge (--offline)"};
 }

@@ -212,11 +212,11 @@ void network(std::string& out, const Config& config, const std::string& url, boo
       host += parsed->text.substr(parsed->port_off, parsed->port_len);
     }
   }
-  const Forge forge = forge_for(config, url, protocol, host);
-  line(out, "forge", forge.kind == ForgeKind::none
+  const forge::Forge forge = forge_for(config, url, protocol, host);
+  line(out, "forge", forge.kind == forge::ForgeKind::none
                          ? std::string("none recognised (set patrol.<url>.forge)")
                          : std::string(to_string(forge.kind)) + ", API " + forge.api_url);
-  const oauth::HttpSettings http = http_settings(config, url, quick_timeouts);
+  const forge::HttpSettings http = http_settings(config, url, quick_timeouts);
   const char* git_ca = std::getenv("GIT_SSL_CAINFO");
   line(out, "CA", http.ca_file.empty()
                       ? std::string("the system bundle")
@@ -244,17 +244,17 @@ void network(std::string& out, const Config& config, const std::string& url, boo
   if (!probe) {
     return;
   }
-  if (forge.kind == ForgeKind::none) {
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  if (row == nullptr) {
     line(out, "probe", "skipped: no forge API to ask");
     return;
   }
-  const std::string target =
-      forge.kind == ForgeKind::gitlab ? forge.api_url + "/version" : forge.api_url;
-  std::unique_ptr<oauth::HttpClient> client = oauth::make_http_client(http);
-  oauth::HttpRequest request;
+  const std::string target = forge.api_url + std::string(row->health_path);
+  std::unique_ptr<forge::HttpClient> client = forge::make_http_client(http);
+  forge::HttpRequest request;
   request.url = target;
-  Result<oauth::HttpResponse> answer = [&] {
-    const Waiting waiting("asking " + oauth::url_authority(target));
+  Result<forge::HttpResponse> answer = [&] {
+    const Waiting waiting("asking " + forge::url_authority(target));
     return client->send(request);
   }();
   line(out, "probe", answer ? "GET " + target + " answered HTTP " + std::to_string(answer->status)

@@ -4,12 +4,12 @@
 #include <cctype>
 #include <charconv>
 
-#include "common/git_bool.hpp"
 #include "common/civil_time.hpp"
+#include "common/git_bool.hpp"
 #include "common/text.hpp"
+#include "forge/http.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/protocol.hpp"
-#include "oauth/http.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -29,10 +29,6 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
     return std::nullopt;
   }
   return value;
-}
-
-bool has(std::span<const std::string> scopes, std::string_view scope) {
-  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
 std::string joined(std::span<const std::string> scopes, std::string_view separator) {
@@ -98,15 +94,15 @@ std::string in_days(std::int64_t days) {
   return days == 1 ? "in 1 day" : "in " + std::to_string(days) + " days";
 }
 
-std::string link_of(const store::Record& record, ForgeKind kind) {
-  return renewal_link(kind, record.protocol, record.host, record.token_name, record.scopes);
+std::string link_of(const store::Record& record, forge::ForgeKind kind) {
+  return forge::renewal_link(kind, record.protocol, record.host, record.token_name, record.scopes);
 }
 
 // What to do about a token that is dead or dying: rotation only while it still lives.
-std::string remedy(const store::Record& record, ForgeKind kind, bool alive) {
+std::string remedy(const store::Record& record, forge::ForgeKind kind, bool alive) {
   const std::string link = link_of(record, kind);
   std::string text;
-  if (alive && kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
+  if (alive && forge::can_self_rotate(kind, record.scopes)) {
     text = "run `git credential-patrol rotate " + record_url(record) + "`";
     if (!link.empty()) {
       text += ", or create a new one at " + link;
@@ -204,35 +200,6 @@ Result<bool> parse_bool(std::string_view text) {
   return fail(Errc::config, "not a boolean: '" + std::string(text) + "' (use true or false)");
 }
 
-std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
-                         std::string_view name, std::span<const std::string> scopes) {
-  const std::string base = std::string(protocol) + "://" + std::string(host);
-  switch (kind) {
-  case ForgeKind::gitlab: {
-    std::string link = base + "/-/user_settings/personal_access_tokens";
-    char separator = '?';
-    if (!name.empty()) {
-      link += separator + std::string("name=") + oauth::form_encode(name);
-      separator = '&';
-    }
-    if (!scopes.empty()) {
-      link += separator + std::string("scopes=");
-      for (std::size_t i = 0; i < scopes.size(); ++i) {
-        link += i == 0 ? "" : ",";
-        link += oauth::form_encode(scopes[i]); // no "," + string: GCC 12 -Wrestrict, bug 105329
-      }
-    }
-    return link;
-  }
-  case ForgeKind::github:
-    return lowered(host) == "github.com" ? "https://github.com/settings/tokens"
-                                         : base + "/settings/tokens";
-  case ForgeKind::none:
-    break;
-  }
-  return {};
-}
-
 std::int64_t rotated_lifetime_days(std::int64_t warn_days) {
   return std::clamp<std::int64_t>(2 * warn_days, 30, gitlab_max_lifetime_days);
 }
@@ -251,25 +218,6 @@ std::string expiry_date_problem(std::int64_t date, std::int64_t now) {
   return {};
 }
 
-bool can_self_rotate(std::span<const std::string> scopes) {
-  return has(scopes, "api") || has(scopes, "self_rotate");
-}
-
-bool can_push(ForgeKind kind, std::span<const std::string> scopes) {
-  if (scopes.empty()) {
-    return true;
-  }
-  switch (kind) {
-  case ForgeKind::gitlab:
-    return has(scopes, "write_repository") || has(scopes, "api");
-  case ForgeKind::github:
-    return has(scopes, "repo");
-  case ForgeKind::none:
-    break;
-  }
-  return true;
-}
-
 std::string record_url(const store::Record& record) {
   Credential credential;
   credential.protocol = record.protocol;
@@ -283,7 +231,7 @@ std::string record_url(const store::Record& record) {
   return url;
 }
 
-ExpiryWarning expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now,
+ExpiryWarning expiry_warning(const store::Record& record, forge::ForgeKind kind, std::int64_t now,
                              std::size_t width) {
   if (!record.expires_at) {
     return {};
@@ -311,7 +259,7 @@ ExpiryWarning expiry_warning(const store::Record& record, ForgeKind kind, std::i
   return out;
 }
 
-std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now) {
+std::string expired_refusal(const store::Record& record, forge::ForgeKind kind, std::int64_t now) {
   std::string text = which(record);
   text += record.expires_at && *record.expires_at <= now
               ? " expired on " + format_date(*record.expires_at)
@@ -320,52 +268,51 @@ std::string expired_refusal(const store::Record& record, ForgeKind kind, std::in
          ", then give it to git when it asks";
 }
 
-std::string revoked_refusal(const store::Record& record, ForgeKind kind) {
+std::string revoked_refusal(const store::Record& record, forge::ForgeKind kind) {
   return which(record) + " was revoked and was not given to git: " + remedy(record, kind, false) +
          ", then give it to git when it asks";
 }
 
-std::string dead_on_arrival(const store::Record& record, ForgeKind kind) {
+std::string dead_on_arrival(const store::Record& record, forge::ForgeKind kind) {
   const std::string what =
       record.state == store::State::revoked ? " was revoked" : std::string(" has expired");
   return which(record) + what + " (its forge says so): it is stored as such and will not be "
          "given to git; " + remedy(record, kind, false);
 }
 
-std::string rejection_reason(const store::Record& record, ForgeKind kind,
-                             const oauth::TokenInfo& info, std::int64_t now) {
+std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
+                             const forge::TokenInfo& info, std::int64_t now) {
   const std::string fix = "; forgetting it: " + remedy(record, kind, false);
   switch (info.state) {
-  case oauth::TokenState::expired: {
+  case forge::TokenState::expired: {
     const std::optional<std::int64_t> when = info.expires_at ? info.expires_at : record.expires_at;
     if (when && *when <= now) {
       return which(record) + " was refused: it expired on " + format_date(*when) + fix;
     }
     return which(record) + " was refused: it has expired" + fix;
   }
-  case oauth::TokenState::revoked:
+  case forge::TokenState::revoked:
     return which(record) + " was refused: it was revoked" + fix;
-  case oauth::TokenState::unknown:
+  case forge::TokenState::unknown:
     return which(record) + " was refused: " + record.host +
            " does not know it (deleted, or not a token)" + fix;
-  case oauth::TokenState::active:
-    if (!can_push(kind, info.scopes)) {
+  case forge::TokenState::active:
+    if (!forge::can_push(kind, info.scopes)) {
       return which(record) + " is valid but was refused: its scopes (" + joined(info.scopes, ", ") +
              ") do not allow a push" + fix;
     }
     return {};
-  case oauth::TokenState::not_a_pat:
+  case forge::TokenState::not_a_pat:
     break;
   }
   return {};
 }
 
-std::string push_scope_warning(const store::Record& record, ForgeKind kind) {
-  if (can_push(kind, record.scopes)) {
+std::string push_scope_warning(const store::Record& record, forge::ForgeKind kind) {
+  if (forge::can_push(kind, record.scopes)) {
     return {};
   }
-  const std::string needed =
-      kind == ForgeKind::gitlab ? "write_repository or api" : std::string("repo");
+  const std::string needed = forge::push_scopes_text(kind);
   return which(record) + " has the scopes " + joined(record.scopes, ", ") +
          ": pushes will fail (they need " + needed + ")";
 }

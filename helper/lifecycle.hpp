@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "common/result.hpp"
-#include "helper/forge.hpp"
-#include "oauth/token_api.hpp"
+#include "forge/recognise.hpp"
+#include "forge/token_api.hpp"
 #include "store/record.hpp"
 
 namespace patrol::helper {
@@ -57,10 +57,6 @@ bool warning_due(std::optional<std::int64_t> warned_at, std::int64_t now, WarnEv
 // A git boolean: true/yes/on/1, false/no/off/0 and "" (case-insensitive).
 Result<bool> parse_bool(std::string_view text);
 
-// GitLab's token creation page prefilled with the token's name and scopes; for GitHub its
-// token settings page; empty for other forges.
-std::string renewal_link(ForgeKind kind, std::string_view protocol, std::string_view host,
-                         std::string_view name, std::span<const std::string> scopes);
 // GitLab's maximum (and default) lifetime of a personal access token, in days.
 inline constexpr std::int64_t gitlab_max_lifetime_days = 365;
 // The lifetime asked for a rotated token, in days: twice the warning window, at least 30
@@ -71,11 +67,6 @@ std::int64_t rotated_lifetime_days(std::int64_t warn_days);
 // at `now`: the date is not after today (a token dies at 00:00 UTC on its date), or it is
 // beyond GitLab's maximum lifetime. Empty when it can.
 std::string expiry_date_problem(std::int64_t date, std::int64_t now);
-// The scopes that let a GitLab token rotate itself: api, or self_rotate (GitLab 17.9+).
-bool can_self_rotate(std::span<const std::string> scopes);
-// Whether the scopes allow a push: GitLab write_repository or api, GitHub (classic) repo.
-// Unknown scopes (an empty list) are given the benefit of the doubt.
-bool can_push(ForgeKind kind, std::span<const std::string> scopes);
 
 // `protocol://user@host/path` of a record, as `rotate` and `refresh` take it.
 std::string record_url(const store::Record& record);
@@ -89,18 +80,18 @@ struct ExpiryWarning {
 };
 // The warning get prints inside the window. The line drops what it can spare until it fits
 // `width`: the date (the days left stay), then the token's name, then cuts the account.
-ExpiryWarning expiry_warning(const store::Record& record, ForgeKind kind, std::int64_t now,
+ExpiryWarning expiry_warning(const store::Record& record, forge::ForgeKind kind, std::int64_t now,
                              std::size_t width);
 
 // One line each, without the program prefix.
-std::string expired_refusal(const store::Record& record, ForgeKind kind, std::int64_t now);
-std::string revoked_refusal(const store::Record& record, ForgeKind kind);
+std::string expired_refusal(const store::Record& record, forge::ForgeKind kind, std::int64_t now);
+std::string revoked_refusal(const store::Record& record, forge::ForgeKind kind);
 // What `store` says when the forge calls the token it was given expired or revoked.
-std::string dead_on_arrival(const store::Record& record, ForgeKind kind);
+std::string dead_on_arrival(const store::Record& record, forge::ForgeKind kind);
 // Why the forge refused the token git just used; empty when the answer explains nothing.
-std::string rejection_reason(const store::Record& record, ForgeKind kind,
-                             const oauth::TokenInfo& info, std::int64_t now);
+std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
+                             const forge::TokenInfo& info, std::int64_t now);
 // The warning for a token stored without the scope a push needs; empty when it has it.
-std::string push_scope_warning(const store::Record& record, ForgeKind kind);
+std::string push_scope_warning(const store::Record& record, forge::ForgeKind kind);
 
 } // namespace patrol::helper

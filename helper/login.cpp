@@ -11,6 +11,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
+#include "forge/http.hpp"
 #include "helper/command_line.hpp"
 #include "helper/config.hpp"
 #include "helper/credential_url.hpp"
@@ -24,7 +25,6 @@
 #include "helper/token_lookup.hpp"
 #include "helper/token_memory.hpp"
 #include "helper/token_watch.hpp"
-#include "oauth/http.hpp"
 #include "store/env.hpp"
 #include "store/tty_prompt.hpp"
 
@@ -104,7 +104,9 @@ std::string signed_in_as(const TokenCheck& checked) {
     return " as " + checked.info.user;
   }
   if (!checked.info.user_id.empty()) {
-    return " as " + std::string(checked.forge.kind == ForgeKind::github ? "GitHub" : "GitLab") +
+    return " as " + std::string(forge::facts(checked.forge.kind) != nullptr
+                                       ? forge::facts(checked.forge.kind)->title
+                                       : "forge") +
            " user " + checked.info.user_id;
   }
   return {};
@@ -175,10 +177,10 @@ std::string login_summary(const store::Record& record, std::string_view store_na
 std::string refusal(const store::Record& record, const TokenCheck& checked) {
   std::string why;
   switch (checked.info.state) {
-  case oauth::TokenState::expired:
+  case forge::TokenState::expired:
     why = "it has expired";
     break;
-  case oauth::TokenState::revoked:
+  case forge::TokenState::revoked:
     why = "it was revoked";
     break;
   default:
@@ -188,7 +190,7 @@ std::string refusal(const store::Record& record, const TokenCheck& checked) {
   std::string text = record.host + " refused the token: " + why +
                      "; nothing was stored. Check the token";
   const std::string link =
-      renewal_link(checked.forge.kind, record.protocol, record.host, record.token_name, {});
+      forge::renewal_link(checked.forge.kind, record.protocol, record.host, record.token_name, {});
   return text + (link.empty() ? " or create a new one" : " or create a new one at " + link);
 }
 
@@ -242,16 +244,9 @@ Result<LogoutArgs> parse_logout_args(const Parsed& args) {
   return out;
 }
 
-std::optional<std::string> default_username(ForgeKind kind) {
-  switch (kind) {
-  case ForgeKind::gitlab:
-    return std::string(store::gitlab_token_username);
-  case ForgeKind::github:
-    return std::string(store::github_token_username);
-  case ForgeKind::none:
-    break;
-  }
-  return std::nullopt;
+std::optional<std::string> default_username(forge::ForgeKind kind) {
+  const forge::ForgeFacts* row = forge::facts(kind);
+  return row == nullptr ? std::nullopt : std::optional<std::string>(row->token_username);
 }
 
 Result<Secret> token_from_line(std::string text) {
@@ -288,16 +283,16 @@ int run_login(const Parsed& args) {
   }
   // A host already known to be no forge needs a username before a token is typed for it.
   const std::string plain_url = credential_url(request);
-  const Forge known = forge_for(*config, plain_url, request.protocol, request.host);
+  const forge::Forge known = forge_for(*config, plain_url, request.protocol, request.host);
   const bool asked_before =
       !config->value("forge", plain_url).empty() ||
-      recall_host(request.protocol, request.host) == HostAnswer::neither;
-  if (request.username.empty() && known.kind == ForgeKind::none && asked_before) {
+      recall_host(request.protocol, request.host) == forge::HostAnswer::neither;
+  if (request.username.empty() && known.kind == forge::ForgeKind::none && asked_before) {
     return failed(Error{Errc::usage,
                         request.host + " is not known as GitLab or GitHub: give --username "
                                        "(or set patrol.<url>.forge)"});
   }
-  if (request.username.empty() && known.kind != ForgeKind::none) {
+  if (request.username.empty() && known.kind != forge::ForgeKind::none) {
     request.username = default_username(known.kind).value_or("");
   }
   Result<std::unique_ptr<store::Store>> store = open_persistent_store(*config, plain_url);
@@ -348,7 +343,7 @@ int run_login(const Parsed& args) {
     }
     break;
   case Verdict::unanswered:
-    say_warning(did_not_answer(oauth::url_authority(plain_url), checked.why,
+    say_warning(did_not_answer(forge::url_authority(plain_url), checked.why,
                                "the token is stored, unchecked; `git credential-patrol check` "
                                "asks again"));
     break;

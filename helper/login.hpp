@@ -8,8 +8,8 @@
 
 #include "common/result.hpp"
 #include "common/secret.hpp"
+#include "forge/recognise.hpp"
 #include "helper/commands.hpp"
-#include "helper/forge.hpp"
 
 namespace patrol::helper {
 
@@ -31,7 +31,7 @@ Result<LogoutArgs> parse_logout_args(const Parsed& args);
 
 // The username a token is stored under when neither --username nor the URL names one: the
 // name the env store answers for that forge's tokens; nullopt for an unknown forge.
-std::optional<std::string> default_username(ForgeKind kind);
+std::optional<std::string> default_username(forge::ForgeKind kind);
 
 // The token from one line of text (the first line; a trailing CR dropped), or an error
 // when it is empty.

@@ -16,9 +16,9 @@
 #include "helper/flight.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
-#include "helper/progress.hpp"
 #include "helper/oauth_registration.hpp"
 #include "helper/oauth_setup.hpp"
+#include "helper/progress.hpp"
 #include "helper/qr_code.hpp"
 #include "helper/token_lookup.hpp"
 #include "oauth/oauth_client.hpp"
@@ -148,8 +148,8 @@ std::string prompt_text(const std::string& host, const oauth::DeviceAuthorizatio
 Result<store::Record> sign_in(const Config& config, store::Store& store,
                               const Credential& request, OAuthSetup setup, int fd) {
   const std::string url = credential_url(request);
-  std::unique_ptr<oauth::HttpClient> http =
-      oauth::make_http_client(http_settings(config, url, patient_timeouts));
+  std::unique_ptr<forge::HttpClient> http =
+      forge::make_http_client(http_settings(config, url, patient_timeouts));
   if (Result<void> completed = complete(setup, *http); !completed) {
     return tl::unexpected(completed.error());
   }
@@ -222,8 +222,8 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
     return Refresh::failed;
   }
   const store::Record before = record;
-  std::unique_ptr<oauth::HttpClient> http =
-      oauth::make_http_client(http_settings(config, url, quick_timeouts));
+  std::unique_ptr<forge::HttpClient> http =
+      forge::make_http_client(http_settings(config, url, quick_timeouts));
   if (Result<void> completed = complete(setup, *http); !completed) {
     say_warning("could not refresh the OAuth token for " + record.host + ": " +
                 completed.error().message);
@@ -364,8 +364,8 @@ Result<bool> revoke_if_possible(const Config& config, const store::Record& recor
   if (!setup) {
     return false;
   }
-  std::unique_ptr<oauth::HttpClient> http =
-      oauth::make_http_client(http_settings(config, url, quick_timeouts));
+  std::unique_ptr<forge::HttpClient> http =
+      forge::make_http_client(http_settings(config, url, quick_timeouts));
   if (Result<void> completed = complete(*setup, *http); !completed) {
     return tl::unexpected(completed.error());
   }

@@ -23,8 +23,9 @@ std::string lower(std::string_view text) {
 const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_view url,
                                            std::string_view protocol, std::string_view host,
                                            std::span<const std::string> wwwauth) {
-  const Forge forge = forge_for(config, url, protocol, host, wwwauth);
-  return forge.kind == ForgeKind::none ? nullptr : oauth::oauth_preset(to_string(forge.kind));
+  const forge::Forge forge = forge_for(config, url, protocol, host, wwwauth);
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  return row == nullptr ? nullptr : &row->oauth;
 }
 
 bool oauth_off(const Config& config, std::string_view url) {
@@ -75,7 +76,7 @@ std::optional<OAuthSetup> oauth_setup(const Config& config, std::string_view url
   return setup;
 }
 
-Result<void> complete(OAuthSetup& setup, oauth::HttpClient& http) {
+Result<void> complete(OAuthSetup& setup, forge::HttpClient& http) {
   oauth::OAuthEndpoints& endpoints = setup.client.endpoints;
   if (!endpoints.device_authorization.empty() && !endpoints.token.empty()) {
     return {};

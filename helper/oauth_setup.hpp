@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "forge/http.hpp"
 #include "helper/config.hpp"
-#include "oauth/http.hpp"
 #include "oauth/oauth_client.hpp"
 #include "oauth/presets.hpp"
 
@@ -38,6 +38,6 @@ std::optional<OAuthSetup> oauth_setup(const Config& config, std::string_view url
                                       std::span<const std::string> wwwauth = {});
 
 // Fills missing endpoints by discovery; nothing is sent when they are all known.
-Result<void> complete(OAuthSetup& setup, oauth::HttpClient& http);
+Result<void> complete(OAuthSetup& setup, forge::HttpClient& http);
 
 } // namespace patrol::helper

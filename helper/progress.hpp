@@ -22,7 +22,7 @@ private:
 };
 
 // "<host> did not answer (<why>); nothing was lost: <kept>", one line for say_warning or
-// say_error. host is as a message names a server (oauth::url_authority).
+// say_error. host is as a message names a server (forge::url_authority).
 std::string did_not_answer(std::string_view host, std::string_view why, std::string_view kept);
 
 } // namespace patrol::helper

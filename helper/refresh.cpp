@@ -71,14 +71,14 @@ int run_refresh(const Parsed& args) {
   }
   const store::Record before = **found;
   store::Record record = before;
-  const Forge forge = forge_for(*config, url, record.protocol, record.host);
+  const forge::Forge forge = forge_for(*config, url, record.protocol, record.host);
   const LifecycleSettings settings = lifecycle_settings(*config, url);
   // A refresh that finished while this one waited for the lock is enough.
-  if (forge.kind == ForgeKind::none ||
+  if (forge.kind == forge::ForgeKind::none ||
       !assess(record, now_seconds(), 0, settings.recheck_seconds).stale) {
     return 0;
   }
-  Result<oauth::TokenInfo> info =
+  Result<forge::TokenInfo> info =
       look_up(forge, record.secret, http_settings(*config, url, patient_timeouts));
   if (info) {
     learn(record, *info, now_seconds());

@@ -62,8 +62,9 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
                                const store::Record& old, const std::string& expires_at,
                                Timeouts timeouts) {
   const std::string url = record_url(old);
-  const Forge forge = forge_for(config, url, old.protocol, old.host);
-  if (forge.kind != ForgeKind::gitlab) {
+  const forge::Forge forge = forge_for(config, url, old.protocol, old.host);
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  if (row == nullptr || row->rotate_self == nullptr) {
     return fail(Errc::unsupported,
                 "only GitLab tokens can be rotated, and " + old.host +
                     " is not known as GitLab (set patrol." + old.protocol + "://" + old.host +
@@ -90,17 +91,17 @@ Result<Rotation> rotate_record(const Config& config, store::Store& store,
     return Rotation{std::move(**current), false, std::nullopt, std::nullopt};
   }
   const store::Record before = std::move(**current);
-  std::unique_ptr<oauth::HttpClient> http =
-      oauth::make_http_client(http_settings(config, url, timeouts));
-  Result<oauth::RotatedToken> rotated =
-      oauth::gitlab_rotate_self(*http, forge.api_url, before.secret, expires_at);
+  std::unique_ptr<forge::HttpClient> http =
+      forge::make_http_client(http_settings(config, url, timeouts));
+  Result<forge::RotatedToken> rotated =
+      row->rotate_self(*http, forge.api_url, before.secret, expires_at);
   if (!rotated) {
     return tl::unexpected(rotated.error());
   }
   // The old token is dead from here on: the new one is stored before anything else.
   Rotation out{before, true, std::nullopt, before.expires_at};
   out.record.secret = std::move(rotated->token);
-  rotated->info.state = oauth::TokenState::active;
+  rotated->info.state = forge::TokenState::active;
   learn(out.record, rotated->info, now_seconds());
   Result<bool> saved = store.replace(before, out.record);
   if (saved && !*saved) {

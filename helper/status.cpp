@@ -45,7 +45,7 @@ int run_status(const Parsed& args) {
   const std::int64_t now = now_seconds();
   // Why a token shows no expiry: its forge, and what its host answered when asked.
   const auto reason = [&](const store::Record& record) {
-    const Forge forge = forge_for(*config, record_url(record), record.protocol, record.host);
+    const forge::Forge forge = forge_for(*config, record_url(record), record.protocol, record.host);
     return expiry_reason(record, forge.kind, recall_host(record.protocol, record.host));
   };
   std::string out;

@@ -1,9 +1,10 @@
 #include "helper/token_check.hpp"
 
+#include <memory>
 #include <utility>
 
+#include "forge/probe.hpp"
 #include "helper/credential_url.hpp"
-#include "helper/forge_probe.hpp"
 #include "helper/messages.hpp"
 #include "helper/token_memory.hpp"
 
@@ -19,19 +20,19 @@ bool may_ask(const Config& config, std::string_view url, const store::Record& re
   if (record.protocol != "https" && record.protocol != "http") {
     return false;
   }
-  return recall_host(record.protocol, record.host) != HostAnswer::neither;
+  return recall_host(record.protocol, record.host) != forge::HostAnswer::neither;
 }
 
-std::string found_line(HostAnswer answer, std::string_view host) {
+std::string found_line(forge::HostAnswer answer, std::string_view host) {
   switch (answer) {
-  case HostAnswer::gitlab:
+  case forge::HostAnswer::gitlab:
     return std::string(host) + " answers as a GitLab: its tokens' expiry and scopes are "
                                "asked there from now on";
-  case HostAnswer::github:
+  case forge::HostAnswer::github:
     return std::string(host) + " answers as a GitHub Enterprise: its tokens' expiry and "
                                "scopes are asked there from now on";
-  case HostAnswer::neither:
-  case HostAnswer::silent:
+  case forge::HostAnswer::neither:
+  case forge::HostAnswer::silent:
     break;
   }
   return std::string(host) + " is neither a GitLab nor a GitHub Enterprise (asked at its "
@@ -39,20 +40,20 @@ std::string found_line(HostAnswer answer, std::string_view host) {
                              "(set patrol.<url>.forge if that is wrong)";
 }
 
-TokenCheck verdict_of(Forge forge, const oauth::TokenInfo& info) {
+TokenCheck verdict_of(forge::Forge forge, const forge::TokenInfo& info) {
   TokenCheck out;
   out.forge = std::move(forge);
   out.info = info;
   switch (info.state) {
-  case oauth::TokenState::active:
+  case forge::TokenState::active:
     out.verdict = Verdict::described;
     break;
-  case oauth::TokenState::expired:
-  case oauth::TokenState::revoked:
-  case oauth::TokenState::unknown:
+  case forge::TokenState::expired:
+  case forge::TokenState::revoked:
+  case forge::TokenState::unknown:
     out.verdict = Verdict::refused;
     break;
-  case oauth::TokenState::not_a_pat:
+  case forge::TokenState::not_a_pat:
     out.verdict = Verdict::not_described;
     out.why = "it is an OAuth token, which the forge does not describe";
     break;
@@ -65,10 +66,10 @@ TokenCheck verdict_of(Forge forge, const oauth::TokenInfo& info) {
 TokenCheck check_new_token(const Config& config, store::Record& record,
                            const Credential& request, Timeouts timeouts) {
   const std::string url = credential_url(request);
-  const oauth::HttpSettings settings = http_settings(config, url, timeouts);
-  Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
-  std::optional<oauth::TokenInfo> answer;
-  if (forge.kind == ForgeKind::none) {
+  const forge::HttpSettings settings = http_settings(config, url, timeouts);
+  forge::Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
+  std::optional<forge::TokenInfo> answer;
+  if (forge.kind == forge::ForgeKind::none) {
     if (!may_ask(config, url, record)) {
       TokenCheck out;
       out.why = config.value("forge", url).empty()
@@ -76,18 +77,22 @@ TokenCheck check_new_token(const Config& config, store::Record& record,
                     : "patrol.forge is none for it";
       return out;
     }
-    ProbeResult probe = probe_forge(record.protocol, record.host, record.secret, settings);
+    forge::ProbeResult probe = [&] {
+      const TraceTimer timer("forge detection at " + record.protocol + "://" + record.host);
+      std::unique_ptr<forge::HttpClient> http = forge::make_http_client(settings);
+      return forge::probe_forge(record.protocol, record.host, record.secret, *http, trace);
+    }();
     if (Result<void> kept = remember_host(record.protocol, record.host, probe.answer); !kept) {
       trace("what " + record.host + " answered is not remembered: " + kept.error().message);
     }
-    if (probe.answer == HostAnswer::silent) {
+    if (probe.answer == forge::HostAnswer::silent) {
       TokenCheck out;
       out.verdict = Verdict::unanswered;
       out.why = std::move(probe.failure);
       return out;
     }
     say(found_line(probe.answer, record.host));
-    if (probe.answer == HostAnswer::neither) {
+    if (probe.answer == forge::HostAnswer::neither) {
       TokenCheck out;
       out.why = record.host + " is neither a GitLab nor a GitHub Enterprise";
       return out;
@@ -96,7 +101,7 @@ TokenCheck check_new_token(const Config& config, store::Record& record,
     answer = std::move(probe.info);
   }
   if (!answer) {
-    Result<oauth::TokenInfo> info = look_up(forge, record.secret, settings);
+    Result<forge::TokenInfo> info = look_up(forge, record.secret, settings);
     if (!info) {
       TokenCheck out;
       out.verdict = Verdict::unanswered;

@@ -5,11 +5,11 @@
 // whatever git gives it, `login` refuses a token the forge refused.
 #include <string>
 
+#include "forge/recognise.hpp"
+#include "forge/token_api.hpp"
 #include "helper/config.hpp"
-#include "helper/forge.hpp"
 #include "helper/protocol.hpp"
 #include "helper/token_lookup.hpp"
-#include "oauth/token_api.hpp"
 #include "store/record.hpp"
 
 namespace patrol::helper {
@@ -24,8 +24,8 @@ enum class Verdict {
 
 struct TokenCheck {
   Verdict verdict = Verdict::no_forge;
-  Forge forge;
-  oauth::TokenInfo info;
+  forge::Forge forge;
+  forge::TokenInfo info;
   std::string why;
 };
 

@@ -14,37 +14,36 @@
 
 namespace patrol::helper {
 
-Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
+forge::Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
                 std::string_view host, std::span<const std::string> wwwauth) {
   const std::string configured = config.value("forge", url);
   const std::string configured_api = config.value("apiUrl", url);
-  Forge forge = recognise(protocol, host, configured, configured_api, wwwauth);
-  if (forge.kind != ForgeKind::none || !configured.empty()) {
+  forge::Forge forge = forge::recognise(protocol, host, configured, configured_api, wwwauth);
+  if (forge.kind != forge::ForgeKind::none || !configured.empty()) {
     return forge;
   }
   // What the host said it is when a token was stored for it (forge_probe.hpp): a file
   // read, never the network.
-  const std::optional<HostAnswer> answer = recall_host(protocol, host);
-  if (answer == HostAnswer::gitlab || answer == HostAnswer::github) {
-    const ForgeKind kind = answer == HostAnswer::gitlab ? ForgeKind::gitlab : ForgeKind::github;
-    forge = recognise(protocol, host, to_string(kind), configured_api, wwwauth);
+  const std::optional<forge::HostAnswer> answer = recall_host(protocol, host);
+  if (answer && *answer != forge::HostAnswer::neither && *answer != forge::HostAnswer::silent) {
+    forge = forge::recognise(protocol, host, to_string(*answer), configured_api, wwwauth);
   }
   return forge;
 }
 
 namespace {
 
-std::string_view state_name(oauth::TokenState state) {
+std::string_view state_name(forge::TokenState state) {
   switch (state) {
-  case oauth::TokenState::active:
+  case forge::TokenState::active:
     return "active";
-  case oauth::TokenState::expired:
+  case forge::TokenState::expired:
     return "expired";
-  case oauth::TokenState::revoked:
+  case forge::TokenState::revoked:
     return "revoked";
-  case oauth::TokenState::unknown:
+  case forge::TokenState::unknown:
     return "unknown to the forge";
-  case oauth::TokenState::not_a_pat:
+  case forge::TokenState::not_a_pat:
     return "an OAuth token, not a personal access token";
   }
   return "in an unknown state";
@@ -78,9 +77,9 @@ std::optional<std::string> http_setting(const Config& config, std::string_view k
 
 } // namespace
 
-oauth::HttpSettings http_settings(const Config& config, std::string_view url,
+forge::HttpSettings http_settings(const Config& config, std::string_view url,
                                   Timeouts timeouts) {
-  oauth::HttpSettings settings;
+  forge::HttpSettings settings;
   settings.connect_timeout = timeouts.connect;
   settings.total_timeout = timeouts.total;
   // As git: GIT_SSL_CAINFO over http.<url>.sslCAInfo.
@@ -106,29 +105,28 @@ oauth::HttpSettings http_settings(const Config& config, std::string_view url,
   return settings;
 }
 
-Result<oauth::TokenInfo> look_up(const Forge& forge, const Secret& token,
-                                 const oauth::HttpSettings& settings) {
-  if (forge.kind == ForgeKind::none || forge.api_url.empty()) {
+Result<forge::TokenInfo> look_up(const forge::Forge& forge, const Secret& token,
+                                 const forge::HttpSettings& settings) {
+  const forge::ForgeFacts* row = forge::facts(forge.kind);
+  if (row == nullptr || forge.api_url.empty()) {
     return fail(Errc::unsupported, "no forge API is known for this host");
   }
-  std::unique_ptr<oauth::HttpClient> http = oauth::make_http_client(settings);
+  std::unique_ptr<forge::HttpClient> http = forge::make_http_client(settings);
   trace("forge lookup: asking " + std::string(to_string(forge.kind)) + " at " + forge.api_url +
         " about token " + traced_secret(token.view()));
   const TraceTimer timer("forge lookup at " + forge.api_url);
-  Result<oauth::TokenInfo> info = forge.kind == ForgeKind::gitlab
-                                      ? oauth::gitlab_token_self(*http, forge.api_url, token)
-                                      : oauth::github_token_info(*http, forge.api_url, token);
+  Result<forge::TokenInfo> info = row->look_up(*http, forge.api_url, token);
   trace(info ? "forge lookup: the token is " + std::string(state_name(info->state))
              : "forge lookup failed: " + info.error().message);
   return info;
 }
 
-void learn(store::Record& record, const oauth::TokenInfo& info, std::int64_t now) {
+void learn(store::Record& record, const forge::TokenInfo& info, std::int64_t now) {
   record.checked_at = now;
   switch (info.state) {
-  case oauth::TokenState::active:
+  case forge::TokenState::active:
     break;
-  case oauth::TokenState::expired:
+  case forge::TokenState::expired:
     record.state = store::State::expired;
     // GitLab names no date for an expired token: a date git gave that has not come yet
     // is wrong, and no date is better than a wrong one.
@@ -138,11 +136,11 @@ void learn(store::Record& record, const oauth::TokenInfo& info, std::int64_t now
       record.expires_at.reset();
     }
     return;
-  case oauth::TokenState::revoked:
+  case forge::TokenState::revoked:
     record.state = store::State::revoked;
     return;
-  case oauth::TokenState::unknown:   // a password, or a token deleted: nothing is known
-  case oauth::TokenState::not_a_pat: // an OAuth token: its refresh tells
+  case forge::TokenState::unknown:   // a password, or a token deleted: nothing is known
+  case forge::TokenState::not_a_pat: // an OAuth token: its refresh tells
     return;
   }
   record.state = store::State::active;

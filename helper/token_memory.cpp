@@ -35,8 +35,8 @@ std::string cache_directory(std::string_view leaf) {
 
 std::string directory() { return cache_directory("tokens"); }
 
-constexpr std::array host_answers{HostAnswer::gitlab, HostAnswer::github, HostAnswer::neither,
-                                  HostAnswer::silent};
+constexpr std::array host_answers{forge::HostAnswer::gitlab, forge::HostAnswer::github, forge::HostAnswer::neither,
+                                  forge::HostAnswer::silent};
 
 // Hosts compare case-insensitively; the origin is hashed so any host spelling is a file name.
 std::string host_path(std::string_view protocol, std::string_view host) {
@@ -109,27 +109,27 @@ Result<void> remember(const store::Record& record) {
   return store::write_atomically(path_for(record), text->view());
 }
 
-std::string_view to_string(HostAnswer answer) {
+std::string_view to_string(forge::HostAnswer answer) {
   switch (answer) {
-  case HostAnswer::gitlab:
+  case forge::HostAnswer::gitlab:
     return "gitlab";
-  case HostAnswer::github:
+  case forge::HostAnswer::github:
     return "github";
-  case HostAnswer::neither:
+  case forge::HostAnswer::neither:
     return "neither";
-  case HostAnswer::silent:
+  case forge::HostAnswer::silent:
     break;
   }
   return "silent";
 }
 
-std::optional<HostAnswer> recall_host(std::string_view protocol, std::string_view host) {
+std::optional<forge::HostAnswer> recall_host(std::string_view protocol, std::string_view host) {
   std::optional<std::string> text = read_small(host_path(protocol, host));
   if (!text) {
     return std::nullopt;
   }
   const std::string_view word = std::string_view(*text).substr(0, text->find('\n'));
-  for (const HostAnswer answer : host_answers) {
+  for (const forge::HostAnswer answer : host_answers) {
     if (word == to_string(answer)) {
       return answer;
     }
@@ -137,7 +137,7 @@ std::optional<HostAnswer> recall_host(std::string_view protocol, std::string_vie
   return std::nullopt;
 }
 
-Result<void> remember_host(std::string_view protocol, std::string_view host, HostAnswer answer) {
+Result<void> remember_host(std::string_view protocol, std::string_view host, forge::HostAnswer answer) {
   if (Result<void> made = store::ensure_private_directory(cache_directory("forges")); !made) {
     return made;
   }

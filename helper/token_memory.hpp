@@ -6,13 +6,14 @@
 // the SHA-256 of the token's origin and the token, written atomically. It holds the
 // secret text's lines (store/secret_text.hpp) with "-" in place of the token.
 //
-// What a host said it is, when patrol asked it (helper/forge_probe.hpp), is kept the same
+// What a host said it is, when patrol asked it (forge/probe.hpp), is kept the same
 // way: one small file per origin in $XDG_CACHE_HOME/git-credential-patrol/forges/, so that
 // a host is asked once and `get` reads the answer without the network.
 #include <optional>
 #include <string_view>
 
 #include "common/result.hpp"
+#include "forge/probe.hpp"
 #include "store/record.hpp"
 
 namespace patrol::helper {
@@ -24,15 +25,8 @@ void recall(store::Record& record);
 // Remembers what a lookup taught the record of an environment token.
 Result<void> remember(const store::Record& record);
 
-enum class HostAnswer {
-  gitlab,  // it answered as a GitLab
-  github,  // it answered as a GitHub Enterprise
-  neither, // it answered, as neither
-  silent,  // it did not answer; it is asked again at the next store
-};
-
-std::string_view to_string(HostAnswer answer);
-std::optional<HostAnswer> recall_host(std::string_view protocol, std::string_view host);
-Result<void> remember_host(std::string_view protocol, std::string_view host, HostAnswer answer);
+std::string_view to_string(forge::HostAnswer answer);
+std::optional<forge::HostAnswer> recall_host(std::string_view protocol, std::string_view host);
+Result<void> remember_host(std::string_view protocol, std::string_view host, forge::HostAnswer answer);
 
 } // namespace patrol::helper

@@ -51,14 +51,14 @@ TableRow report_header() {
   return {"URL", "USER", "STORE", "TOKEN", "EXPIRES", "DAYS LEFT", "SCOPES", "CHECKED"};
 }
 
-std::string expiry_reason(const store::Record& record, ForgeKind kind,
-                          std::optional<HostAnswer> answer) {
+std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
+                          std::optional<forge::HostAnswer> answer) {
   // An expired or revoked token needs no reason: what the forge said is shown instead.
   if (record.expires_at || refreshes_itself(record) || record.state != store::State::active) {
     return {};
   }
-  if (kind == ForgeKind::none) {
-    return answer == HostAnswer::silent ? "forge did not answer" : "not a known forge";
+  if (kind == forge::ForgeKind::none) {
+    return answer == forge::HostAnswer::silent ? "forge did not answer" : "not a known forge";
   }
   if (!record.checked_at) {
     return "forge did not answer";
@@ -66,11 +66,12 @@ std::string expiry_reason(const store::Record& record, ForgeKind kind,
   if (record.kind != store::Kind::pat) {
     return record.kind == store::Kind::oauth ? "the forge gave none" : "forge does not know the token";
   }
-  if (kind == ForgeKind::github) {
+  if (kind == forge::ForgeKind::github) {
     // Classic tokens carry X-OAuth-Scopes; fine-grained ones do not.
     return record.scopes.empty() ? "GitHub gave no expiry" : "GitHub classic token has no expiry";
   }
-  return "GitLab token has no expiry";
+  const forge::ForgeFacts* row = forge::facts(kind);
+  return std::string(row != nullptr ? row->title : "forge") + " token has no expiry";
 }
 
 TableRow report_cells(const store::Record& record, std::int64_t now,

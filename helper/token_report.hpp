@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "helper/forge.hpp"
+#include "forge/recognise.hpp"
 #include "helper/token_memory.hpp"
 #include "store/record.hpp"
 
@@ -27,8 +27,8 @@ nlohmann::json report_json(const store::Record& record, std::int64_t now,
 // Why a record shows no expiry date, in a few words ("not a known forge", "forge did not
 // answer", "GitHub classic token has no expiry"); empty when it has one or refreshes
 // itself. kind is the host's forge; answer what the host said when it was asked, if it was.
-std::string expiry_reason(const store::Record& record, ForgeKind kind,
-                          std::optional<HostAnswer> answer);
+std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
+                          std::optional<forge::HostAnswer> answer);
 
 // Columns padded to their widest cell, two spaces apart, one line per row; every cell
 // through shown() (common/text.hpp).

@@ -89,7 +89,7 @@ void note_warning(store::Store& store, const store::Record& record, std::int64_t
   }
 }
 
-void warn(const store::Record& record, ForgeKind kind, std::int64_t now) {
+void warn(const store::Record& record, forge::ForgeKind kind, std::int64_t now) {
   const std::size_t prefix = program_name.size() + std::string_view(": warning: ").size();
   const ExpiryWarning warning = expiry_warning(record, kind, now, warning_width - prefix);
   say_warning(warning.line);
@@ -143,9 +143,9 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
   recall(record);
   const std::string url = credential_url(request);
   const LifecycleSettings settings = lifecycle_settings(config, url);
-  const Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
+  const forge::Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
   // Only tokens a forge can describe are checked again; OAuth tokens refresh otherwise.
-  const bool checkable = forge.kind != ForgeKind::none && record.kind != store::Kind::oauth;
+  const bool checkable = forge.kind != forge::ForgeKind::none && record.kind != store::Kind::oauth;
   const std::int64_t now = now_seconds();
   const Assessment assessment = assess(record, now, settings.warn_days,
                                        checkable ? settings.recheck_seconds : std::nullopt);
@@ -158,7 +158,7 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
     return std::nullopt;
   }
   if (assessment.standing == Standing::expiring && settings.auto_rotate &&
-      forge.kind == ForgeKind::gitlab && can_self_rotate(record.scopes)) {
+      forge::can_self_rotate(forge.kind, record.scopes)) {
     Result<Rotation> rotated =
         rotate_record(config, store, record, default_rotation_expiry(config, url), quick_timeouts);
     if (rotated) {
@@ -218,8 +218,8 @@ void on_erase(const Config& config, store::Store& store, const Credential& reque
     return;
   }
   const std::string url = credential_url(request);
-  const Forge forge = forge_for(config, url, request.protocol, request.host, request.wwwauth);
-  if (forge.kind == ForgeKind::none) {
+  const forge::Forge forge = forge_for(config, url, request.protocol, request.host, request.wwwauth);
+  if (forge.kind == forge::ForgeKind::none) {
     return;
   }
   // Only a token patrol handed out is explained: another helper's is not ours to judge.
@@ -229,7 +229,7 @@ void on_erase(const Config& config, store::Store& store, const Credential& reque
     return;
   }
   const store::Record& record = **found;
-  Result<oauth::TokenInfo> info =
+  Result<forge::TokenInfo> info =
       look_up(forge, record.secret, http_settings(config, url, quick_timeouts));
   if (!info) {
     trace("cannot say why the token was refused: " + info.error().message);

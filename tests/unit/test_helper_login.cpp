@@ -62,9 +62,9 @@ TEST_CASE("logout takes a URL and an optional --username", "[login]") {
 }
 
 TEST_CASE("login's default usernames are the env store's", "[login]") {
-  CHECK(default_username(ForgeKind::gitlab) == "oauth2");
-  CHECK(default_username(ForgeKind::github) == "x-access-token");
-  CHECK(default_username(ForgeKind::none) == std::nullopt);
+  CHECK(default_username(forge::ForgeKind::gitlab) == "oauth2");
+  CHECK(default_username(forge::ForgeKind::github) == "x-access-token");
+  CHECK(default_username(forge::ForgeKind::none) == std::nullopt);
 }
 
 TEST_CASE("a token is the first line without its CR, and a blank line is none", "[login]") {

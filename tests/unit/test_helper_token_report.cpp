@@ -110,23 +110,23 @@ TEST_CASE("a token name from the forge is escaped in the table and ASCII in JSON
 }
 
 TEST_CASE("expiry_reason: why a token shows no expiry", "[token_report]") {
-  using patrol::helper::ForgeKind;
-  using patrol::helper::HostAnswer;
+  using patrol::forge::ForgeKind;
+  using patrol::forge::HostAnswer;
   patrol::store::Record record;
   record.protocol = "https";
   record.host = "code.example";
-  CHECK(patrol::helper::expiry_reason(record, ForgeKind::none, std::nullopt) == "not a known forge");
-  CHECK(patrol::helper::expiry_reason(record, ForgeKind::none, HostAnswer::neither) ==
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, std::nullopt) == "not a known forge");
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::neither) ==
         "not a known forge");
-  CHECK(patrol::helper::expiry_reason(record, ForgeKind::none, HostAnswer::silent) ==
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::silent) ==
         "forge did not answer");
-  CHECK(patrol::helper::expiry_reason(record, ForgeKind::gitlab, std::nullopt) ==
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::gitlab, std::nullopt) ==
         "forge did not answer");
   record.checked_at = 1700000000;
   record.kind = patrol::store::Kind::pat;
   record.scopes = {"repo"};
-  CHECK(patrol::helper::expiry_reason(record, ForgeKind::github, HostAnswer::github) ==
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github) ==
         "GitHub classic token has no expiry");
   record.expires_at = 1800000000;
-  CHECK(patrol::helper::expiry_reason(record, ForgeKind::github, HostAnswer::github).empty());
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github).empty());
 }

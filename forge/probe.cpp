@@ -1,16 +1,13 @@
-#include "helper/forge_probe.hpp"
-
-#include <memory>
+#include "forge/probe.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "common/text.hpp"
-#include "helper/messages.hpp"
 
-namespace patrol::helper {
+namespace patrol::forge {
 namespace {
 
-nlohmann::json body_of(const oauth::HttpResponse& response) {
+nlohmann::json body_of(const HttpResponse& response) {
   const std::string_view text = response.body.view();
   return nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
 }
@@ -31,9 +28,10 @@ ProbeResult silent(const Error& error, const Secret& token) {
 }
 
 // What the forge that answered says of the token; an answer it cannot describe is traced.
-std::optional<oauth::TokenInfo> described(Result<oauth::TokenInfo> info, const Secret& token) {
+std::optional<TokenInfo> described(Result<TokenInfo> info, const Secret& token,
+                                  ProbeNote note) {
   if (!info) {
-    trace("forge detection: the answer does not describe the token: " +
+    note("forge detection: the answer does not describe the token: " +
           without_secret(info.error().message, token));
     return std::nullopt;
   }
@@ -42,7 +40,7 @@ std::optional<oauth::TokenInfo> described(Result<oauth::TokenInfo> info, const S
 
 } // namespace
 
-bool answers_as_gitlab(const oauth::HttpResponse& response) {
+bool answers_as_gitlab(const HttpResponse& response) {
   if (response.header("X-Gitlab-Meta")) {
     return true;
   }
@@ -62,40 +60,38 @@ bool answers_as_gitlab(const oauth::HttpResponse& response) {
   }
 }
 
-bool answers_as_github(const oauth::HttpResponse& response) {
+bool answers_as_github(const HttpResponse& response) {
   return response.header("X-GitHub-Request-Id") || response.header("X-GitHub-Media-Type");
 }
 
 ProbeResult probe_forge(std::string_view protocol, std::string_view host, const Secret& token,
-                        const oauth::HttpSettings& settings) {
+                        HttpClient& http, ProbeNote note) {
   const std::string origin = std::string(protocol) + "://" + std::string(host);
-  std::unique_ptr<oauth::HttpClient> http = oauth::make_http_client(settings);
-  const TraceTimer timer("forge detection at " + origin);
-  trace("forge detection: asking " + origin + " whether it is a GitLab");
-  Result<oauth::HttpResponse> gitlab =
-      http->send(oauth::gitlab_token_self_request(origin + "/api/v4", token));
+  note("forge detection: asking " + origin + " whether it is a GitLab");
+  Result<HttpResponse> gitlab =
+      http.send(gitlab_token_self_request(origin + "/api/v4", token));
   if (!gitlab) {
     return silent(gitlab.error(), token);
   }
   ProbeResult out;
   if (answers_as_gitlab(*gitlab)) {
     out.answer = HostAnswer::gitlab;
-    out.info = described(oauth::parse_gitlab_token_self(*gitlab), token);
+    out.info = described(parse_gitlab_token_self(*gitlab), token, note);
     return out;
   }
-  trace("forge detection: asking " + origin + " whether it is a GitHub Enterprise");
-  Result<oauth::HttpResponse> github =
-      http->send(oauth::github_user_request(origin + "/api/v3", token));
+  note("forge detection: asking " + origin + " whether it is a GitHub Enterprise");
+  Result<HttpResponse> github =
+      http.send(github_user_request(origin + "/api/v3", token));
   if (!github) {
     return silent(github.error(), token);
   }
   if (answers_as_github(*github)) {
     out.answer = HostAnswer::github;
-    out.info = described(oauth::parse_github_user(*github), token);
+    out.info = described(parse_github_user(*github), token, note);
     return out;
   }
-  trace("forge detection: " + origin + " answered as neither");
+  note("forge detection: " + origin + " answered as neither");
   return out;
 }
 
-} // namespace patrol::helper
+} // namespace patrol::forge

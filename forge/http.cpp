@@ -1,13 +1,13 @@
-#include "oauth/http.hpp"
+#include "forge/http.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
 
-#include "oauth/curl_library.hpp"
 #include "common/percent.hpp"
+#include "forge/curl_library.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -117,4 +117,4 @@ std::string form_encode(std::string_view value) {
   return out;
 }
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

@@ -14,7 +14,7 @@
 #include "common/result.hpp"
 #include "common/secret.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 
 struct HttpRequest {
   std::string method = "GET";
@@ -96,4 +96,4 @@ std::string url_authority(std::string_view url);
 // application/x-www-form-urlencoded encoding of one value.
 std::string form_encode(std::string_view value);
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

@@ -3,10 +3,10 @@
 #include <string>
 #include <utility>
 
-#include "oauth/curl_library.hpp"
-#include "oauth/http.hpp"
+#include "forge/curl_library.hpp"
+#include "forge/http.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 namespace {
 
 struct Exchange {
@@ -199,4 +199,4 @@ std::unique_ptr<HttpClient> make_http_client(HttpSettings settings) {
   return std::make_unique<CurlClient>(std::move(settings));
 }
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

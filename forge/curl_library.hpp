@@ -7,7 +7,7 @@
 
 #include "common/result.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 
 struct CurlLibrary {
   decltype(&::curl_global_init) global_init;
@@ -30,4 +30,4 @@ struct CurlLibrary {
 // Errc::unsupported when libcurl 7.85 or newer cannot be loaded.
 Result<const CurlLibrary*> curl_library();
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

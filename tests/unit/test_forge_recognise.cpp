@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "helper/forge.hpp"
+#include "forge/recognise.hpp"
 
-using namespace patrol::helper;
+using namespace patrol::forge;
 
 TEST_CASE("recognise: configuration, then presets, then gitlab. prefix, then realm", "[forge]") {
   struct Row {
@@ -50,13 +50,15 @@ TEST_CASE("recognise: configuration, then presets, then gitlab. prefix, then rea
   }
 }
 
-TEST_CASE("every preset's API URL is https and belongs to its host", "[forge]") {
-  for (const ForgePreset& preset : forge_presets()) {
-    INFO(preset.host);
-    const std::string api(preset.api_url);
-    REQUIRE(api.starts_with("https://"));
-    const std::string api_host = api.substr(8, api.find('/', 8) - 8);
-    const std::string host(preset.host);
-    CHECK((api_host == host || api_host.ends_with("." + host)));
+TEST_CASE("every known host's API URL is https and belongs to its host", "[forge]") {
+  for (const ForgeFacts& row : forges()) {
+    for (const KnownHost& known : row.known_hosts) {
+      INFO(known.host);
+      const std::string api(known.api_url);
+      REQUIRE(api.starts_with("https://"));
+      const std::string api_host = api.substr(8, api.find('/', 8) - 8);
+      const std::string host(known.host);
+      CHECK((api_host == host || api_host.ends_with("." + host)));
+    }
   }
 }

@@ -1,4 +1,4 @@
-#include "oauth/token_api.hpp"
+#include "forge/token_api.hpp"
 
 #include <utility>
 
@@ -7,7 +7,7 @@
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 namespace {
 
 using nlohmann::json;
@@ -329,4 +329,4 @@ Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
   return scrubbed(parse_github_user(*response), token);
 }
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

@@ -1,10 +1,10 @@
-#include "oauth/curl_library.hpp"
+#include "forge/curl_library.hpp"
 
 #include <string>
 
 #include "common/shared_library.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 namespace {
 
 // The SONAME of libcurl 7.x and 8.x; Debian's libcurl4 package provides it.
@@ -47,4 +47,4 @@ Result<const CurlLibrary*> curl_library() {
   return loaded;
 }
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

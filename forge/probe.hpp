@@ -8,26 +8,35 @@
 #include <string_view>
 
 #include "common/secret.hpp"
-#include "helper/token_memory.hpp"
-#include "oauth/http.hpp"
-#include "oauth/token_api.hpp"
+#include "forge/http.hpp"
+#include "forge/token_api.hpp"
 
-namespace patrol::helper {
+namespace patrol::forge {
+
+enum class HostAnswer {
+  gitlab,  // it answered as a GitLab
+  github,  // it answered as a GitHub Enterprise
+  neither, // it answered, as neither
+  silent,  // it did not answer; it is asked again at the next store
+};
 
 struct ProbeResult {
   HostAnswer answer = HostAnswer::neither;
-  std::optional<oauth::TokenInfo> info; // what the forge that answered said of the token
-  std::string failure;                  // silent: why; never the token
+  std::optional<TokenInfo> info; // what the forge that answered said of the token
+  std::string failure;           // silent: why; never the token
 };
 
 // Pure: whether an answer of <origin>/api/v4/personal_access_tokens/self is GitLab's: its
 // token description, or its own words for a refused token.
-bool answers_as_gitlab(const oauth::HttpResponse& response);
+bool answers_as_gitlab(const HttpResponse& response);
 // Pure: whether an answer of <origin>/api/v3/user is GitHub's: GitHub sends
 // X-GitHub-Request-Id (and X-GitHub-Media-Type on its API) with every answer, 401s included.
-bool answers_as_github(const oauth::HttpResponse& response);
+bool answers_as_github(const HttpResponse& response);
+
+// Each step of a probe, for the caller's trace; never holds the token.
+using ProbeNote = void (*)(std::string_view note);
 
 ProbeResult probe_forge(std::string_view protocol, std::string_view host, const Secret& token,
-                        const oauth::HttpSettings& settings);
+                        HttpClient& http, ProbeNote note);
 
-} // namespace patrol::helper
+} // namespace patrol::forge

@@ -2,16 +2,16 @@
 
 #include <string>
 
-#include "helper/forge_probe.hpp"
+#include "forge/probe.hpp"
 
 using namespace patrol;
-using namespace patrol::helper;
+using namespace patrol::forge;
 
 namespace {
 
-oauth::HttpResponse answer(long status, std::string body,
+HttpResponse answer(long status, std::string body,
                            std::vector<std::pair<std::string, std::string>> headers = {}) {
-  oauth::HttpResponse out;
+  HttpResponse out;
   out.status = status;
   out.body = Secret(std::move(body));
   out.headers = std::move(headers);

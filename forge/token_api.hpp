@@ -10,9 +10,9 @@
 
 #include "common/result.hpp"
 #include "common/secret.hpp"
-#include "oauth/http.hpp"
+#include "forge/http.hpp"
 
-namespace patrol::oauth {
+namespace patrol::forge {
 
 enum class TokenState {
   active,
@@ -59,4 +59,4 @@ Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
                                     const Secret& token);
 Result<TokenInfo> parse_github_user(const HttpResponse& response);
 
-} // namespace patrol::oauth
+} // namespace patrol::forge

@@ -1,11 +1,11 @@
 #include <catch2/catch.hpp>
 
-#include "oauth/http.hpp"
+#include "forge/http.hpp"
 
 using patrol::Errc;
-using patrol::oauth::check_url;
-using patrol::oauth::form_encode;
-using patrol::oauth::HttpResponse;
+using patrol::forge::check_url;
+using patrol::forge::form_encode;
+using patrol::forge::HttpResponse;
 
 TEST_CASE("check_url allows https everywhere and http only on loopback", "[oauth][http]") {
   struct Row {

@@ -7,16 +7,16 @@
 #include <vector>
 
 #include "common/civil_time.hpp"
-#include "oauth/token_api.hpp"
+#include "forge/token_api.hpp"
 
 using patrol::Errc;
 using patrol::Result;
 using patrol::Secret;
-using patrol::oauth::HttpClient;
-using patrol::oauth::HttpRequest;
-using patrol::oauth::HttpResponse;
-using patrol::oauth::TokenInfo;
-using patrol::oauth::TokenState;
+using patrol::forge::HttpClient;
+using patrol::forge::HttpRequest;
+using patrol::forge::HttpResponse;
+using patrol::forge::TokenInfo;
+using patrol::forge::TokenState;
 
 namespace {
 
@@ -92,21 +92,21 @@ TEST_CASE("GitLab's personal_access_tokens/self answers become token states",
   for (const Row& row : rows) {
     INFO(row.what);
     const Result<TokenInfo> info =
-        patrol::oauth::parse_gitlab_token_self(answer(row.status, row.body));
+        patrol::forge::parse_gitlab_token_self(answer(row.status, row.body));
     REQUIRE(info.has_value());
     CHECK(info->state == row.state);
   }
 }
 
 TEST_CASE("GitLab's 200 fills id, name, scopes and expiry at 00:00 UTC", "[oauth][token_api]") {
-  const Result<TokenInfo> never = patrol::oauth::parse_gitlab_token_self(answer(200, self_200));
+  const Result<TokenInfo> never = patrol::forge::parse_gitlab_token_self(answer(200, self_200));
   REQUIRE(never.has_value());
   CHECK(never->id == "4");
   CHECK(never->name == "Test Token");
   CHECK(never->scopes == std::vector<std::string>{"api"});
   CHECK_FALSE(never->expires_at.has_value());
 
-  const Result<TokenInfo> dated = patrol::oauth::parse_gitlab_token_self(answer(
+  const Result<TokenInfo> dated = patrol::forge::parse_gitlab_token_self(answer(
       200, R"({"id":7,"name":"ci","revoked":false,"active":true,"expires_at":"2024-03-10",)"
            R"("scopes":["read_repository","write_repository"]})"));
   REQUIRE(dated.has_value());
@@ -133,11 +133,11 @@ TEST_CASE("GitLab answers that make no sense are errors", "[oauth][token_api]") 
   for (const Row& row : rows) {
     INFO(row.what);
     const Result<TokenInfo> info =
-        patrol::oauth::parse_gitlab_token_self(answer(row.status, row.body));
+        patrol::forge::parse_gitlab_token_self(answer(row.status, row.body));
     REQUIRE_FALSE(info.has_value());
     CHECK(info.error().code == Errc::network);
   }
-  const Result<TokenInfo> e500 = patrol::oauth::parse_gitlab_token_self(answer(500, "x"));
+  const Result<TokenInfo> e500 = patrol::forge::parse_gitlab_token_self(answer(500, "x"));
   CHECK(e500.error().message.find("500") != std::string::npos);
 }
 
@@ -145,7 +145,7 @@ TEST_CASE("gitlab_token_self sends a Bearer GET to <api>/personal_access_tokens/
           "[oauth][token_api]") {
   CannedClient http(answer(200, self_200));
   const Result<TokenInfo> info =
-      patrol::oauth::gitlab_token_self(http, "https://gitlab.example.com/api/v4/",
+      patrol::forge::gitlab_token_self(http, "https://gitlab.example.com/api/v4/",
                                        Secret("glpat-abc"));
   REQUIRE(info.has_value());
   REQUIRE(http.sent.size() == 1);
@@ -160,8 +160,8 @@ TEST_CASE("gitlab_token_self sends a Bearer GET to <api>/personal_access_tokens/
 
 TEST_CASE("GitLab's rotation answer gives the new token and its description",
           "[oauth][token_api]") {
-  const Result<patrol::oauth::RotatedToken> rotated =
-      patrol::oauth::parse_gitlab_rotate(answer(200, rotate_200));
+  const Result<patrol::forge::RotatedToken> rotated =
+      patrol::forge::parse_gitlab_rotate(answer(200, rotate_200));
   REQUIRE(rotated.has_value());
   CHECK(rotated->token.view() == "s3cr3t");
   CHECK(rotated->info.state == TokenState::active);
@@ -170,8 +170,8 @@ TEST_CASE("GitLab's rotation answer gives the new token and its description",
   CHECK(rotated->info.scopes == std::vector<std::string>{"api"});
   CHECK(rotated->info.expires_at == patrol::parse_date("2023-08-15"));
 
-  const Result<patrol::oauth::RotatedToken> created =
-      patrol::oauth::parse_gitlab_rotate(answer(201, rotate_200));
+  const Result<patrol::forge::RotatedToken> created =
+      patrol::forge::parse_gitlab_rotate(answer(201, rotate_200));
   REQUIRE(created.has_value());
   CHECK(created->token.view() == "s3cr3t");
 }
@@ -203,8 +203,8 @@ TEST_CASE("GitLab's rotation refusals say what happened and what to do", "[oauth
   };
   for (const Row& row : rows) {
     INFO(row.what);
-    const Result<patrol::oauth::RotatedToken> rotated =
-        patrol::oauth::parse_gitlab_rotate(answer(row.status, row.body));
+    const Result<patrol::forge::RotatedToken> rotated =
+        patrol::forge::parse_gitlab_rotate(answer(row.status, row.body));
     REQUIRE_FALSE(rotated.has_value());
     CHECK(rotated.error().code == row.code);
     CHECK_THAT(rotated.error().message, Catch::Contains(row.says));
@@ -212,7 +212,7 @@ TEST_CASE("GitLab's rotation refusals say what happened and what to do", "[oauth
 }
 
 TEST_CASE("A rotation answer that cannot be used never leaks the token", "[oauth][token_api]") {
-  const Result<patrol::oauth::RotatedToken> rotated = patrol::oauth::parse_gitlab_rotate(
+  const Result<patrol::forge::RotatedToken> rotated = patrol::forge::parse_gitlab_rotate(
       answer(200, R"({"id":42,"token":"s3cr3t-leak","expires_at":"not a date"})"));
   REQUIRE_FALSE(rotated.has_value());
   CHECK(rotated.error().message.find("s3cr3t-leak") == std::string::npos);
@@ -221,9 +221,9 @@ TEST_CASE("A rotation answer that cannot be used never leaks the token", "[oauth
 TEST_CASE("gitlab_rotate_self posts to self/rotate with an optional expires_at",
           "[oauth][token_api]") {
   CannedClient http(answer(200, rotate_200));
-  REQUIRE(patrol::oauth::gitlab_rotate_self(http, "https://gl.example/api/v4", Secret("glpat-old"),
+  REQUIRE(patrol::forge::gitlab_rotate_self(http, "https://gl.example/api/v4", Secret("glpat-old"),
                                             std::nullopt));
-  REQUIRE(patrol::oauth::gitlab_rotate_self(http, "https://gl.example/api/v4", Secret("glpat-old"),
+  REQUIRE(patrol::forge::gitlab_rotate_self(http, "https://gl.example/api/v4", Secret("glpat-old"),
                                             std::string("2024-12-31")));
   REQUIRE(http.sent.size() == 2);
   for (const HttpRequest& request : http.sent) {
@@ -260,7 +260,7 @@ TEST_CASE("GitHub's /user headers give expiry and scopes", "[oauth][token_api]")
   };
   for (const Row& row : rows) {
     INFO(row.what);
-    const Result<TokenInfo> info = patrol::oauth::parse_github_user(answer(200, user, row.headers));
+    const Result<TokenInfo> info = patrol::forge::parse_github_user(answer(200, user, row.headers));
     REQUIRE(info.has_value());
     CHECK(info->state == TokenState::active);
     CHECK(info->expires_at == row.expires_at);
@@ -269,26 +269,26 @@ TEST_CASE("GitHub's /user headers give expiry and scopes", "[oauth][token_api]")
 }
 
 TEST_CASE("GitHub's refusals and odd answers", "[oauth][token_api]") {
-  const Result<TokenInfo> bad = patrol::oauth::parse_github_user(answer(
+  const Result<TokenInfo> bad = patrol::forge::parse_github_user(answer(
       401, R"({"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"})"));
   REQUIRE(bad.has_value());
   CHECK(bad->state == TokenState::unknown);
 
-  CHECK(patrol::oauth::parse_github_user(answer(200, "<html>portal</html>")).error().code ==
+  CHECK(patrol::forge::parse_github_user(answer(200, "<html>portal</html>")).error().code ==
         Errc::network);
-  CHECK(patrol::oauth::parse_github_user(
+  CHECK(patrol::forge::parse_github_user(
             answer(200, R"({"login":"o"})",
                    {{"GitHub-Authentication-Token-Expiration", "next tuesday"}}))
             .error()
             .code == Errc::network);
-  const Result<TokenInfo> limited = patrol::oauth::parse_github_user(answer(403, "{}"));
+  const Result<TokenInfo> limited = patrol::forge::parse_github_user(answer(403, "{}"));
   REQUIRE_FALSE(limited.has_value());
   CHECK_THAT(limited.error().message, Catch::Contains("403"));
 }
 
 TEST_CASE("github_token_info sends a GET to <api>/user", "[oauth][token_api]") {
   CannedClient http(answer(200, R"({"login":"octocat"})"));
-  REQUIRE(patrol::oauth::github_token_info(http, "https://ghe.example/api/v3", Secret("ghp_x")));
+  REQUIRE(patrol::forge::github_token_info(http, "https://ghe.example/api/v3", Secret("ghp_x")));
   REQUIRE(http.sent.size() == 1);
   CHECK(http.sent[0].url == "https://ghe.example/api/v3/user");
   CHECK(http.sent[0].authorization.view() == "Bearer ghp_x");
@@ -304,9 +304,9 @@ std::string env(const char* name) {
 }
 
 std::unique_ptr<HttpClient> live_client() {
-  patrol::oauth::HttpSettings settings;
+  patrol::forge::HttpSettings settings;
   settings.ca_file = env("PATROL_LIVE_CA");
-  return patrol::oauth::make_http_client(settings);
+  return patrol::forge::make_http_client(settings);
 }
 
 } // namespace
@@ -320,7 +320,7 @@ TEST_CASE("live: GitLab test server", "[.][live]") {
   const std::unique_ptr<HttpClient> http = live_client();
   const Secret active(env("PATROL_LIVE_GITLAB_TOKEN"));
 
-  const Result<TokenInfo> self = patrol::oauth::gitlab_token_self(*http, api, active);
+  const Result<TokenInfo> self = patrol::forge::gitlab_token_self(*http, api, active);
   REQUIRE(self.has_value());
   CHECK(self->state == TokenState::active);
   CHECK(self->name == env("PATROL_LIVE_GITLAB_NAME"));
@@ -336,30 +336,30 @@ TEST_CASE("live: GitLab test server", "[.][live]") {
                          Row{"PATROL_LIVE_GITLAB_UNKNOWN", TokenState::unknown}}) {
     INFO(row.variable);
     const Result<TokenInfo> info =
-        patrol::oauth::gitlab_token_self(*http, api, Secret(env(row.variable)));
+        patrol::forge::gitlab_token_self(*http, api, Secret(env(row.variable)));
     REQUIRE(info.has_value());
     CHECK(info->state == row.state);
   }
 
-  const Result<patrol::oauth::RotatedToken> readonly = patrol::oauth::gitlab_rotate_self(
+  const Result<patrol::forge::RotatedToken> readonly = patrol::forge::gitlab_rotate_self(
       *http, api, Secret(env("PATROL_LIVE_GITLAB_READONLY")), std::nullopt);
   REQUIRE_FALSE(readonly.has_value());
   CHECK_THAT(readonly.error().message, Catch::Contains("self_rotate"));
 
-  const Result<patrol::oauth::RotatedToken> rotated =
-      patrol::oauth::gitlab_rotate_self(*http, api, active, std::string("2099-01-02"));
+  const Result<patrol::forge::RotatedToken> rotated =
+      patrol::forge::gitlab_rotate_self(*http, api, active, std::string("2099-01-02"));
   REQUIRE(rotated.has_value());
   CHECK(rotated->info.name == env("PATROL_LIVE_GITLAB_NAME"));
   CHECK(rotated->info.expires_at == patrol::parse_date("2099-01-02"));
   CHECK_FALSE(rotated->token == active);
-  CHECK(patrol::oauth::gitlab_token_self(*http, api, active)->state == TokenState::revoked);
-  CHECK(patrol::oauth::gitlab_token_self(*http, api, rotated->token)->state == TokenState::active);
+  CHECK(patrol::forge::gitlab_token_self(*http, api, active)->state == TokenState::revoked);
+  CHECK(patrol::forge::gitlab_token_self(*http, api, rotated->token)->state == TokenState::active);
 
-  const Result<patrol::oauth::RotatedToken> reused =
-      patrol::oauth::gitlab_rotate_self(*http, api, active, std::nullopt);
+  const Result<patrol::forge::RotatedToken> reused =
+      patrol::forge::gitlab_rotate_self(*http, api, active, std::nullopt);
   REQUIRE_FALSE(reused.has_value());
   CHECK_THAT(reused.error().message, Catch::Contains("already revoked"));
-  CHECK(patrol::oauth::gitlab_token_self(*http, api, rotated->token)->state == TokenState::revoked);
+  CHECK(patrol::forge::gitlab_token_self(*http, api, rotated->token)->state == TokenState::revoked);
 }
 
 TEST_CASE("live: GitHub test server", "[.][live]") {
@@ -370,14 +370,14 @@ TEST_CASE("live: GitHub test server", "[.][live]") {
   }
   const std::unique_ptr<HttpClient> http = live_client();
   const Result<TokenInfo> info =
-      patrol::oauth::github_token_info(*http, api, Secret(env("PATROL_LIVE_GITHUB_TOKEN")));
+      patrol::forge::github_token_info(*http, api, Secret(env("PATROL_LIVE_GITHUB_TOKEN")));
   REQUIRE(info.has_value());
   CHECK(info->state == TokenState::active);
   CHECK(info->expires_at == patrol::parse_timestamp(env("PATROL_LIVE_GITHUB_EXPIRES")));
   CHECK(info->scopes == std::vector<std::string>{"repo", "user"});
 
   const Result<TokenInfo> bad =
-      patrol::oauth::github_token_info(*http, api, Secret("ghp_not_issued"));
+      patrol::forge::github_token_info(*http, api, Secret("ghp_not_issued"));
   REQUIRE(bad.has_value());
   CHECK(bad->state == TokenState::unknown);
 }
@@ -386,14 +386,14 @@ TEST_CASE("a server that echoes the token in its error never gets it printed",
           "[oauth][token_api][trust]") {
   const std::string echo = R"x({"message":"bad token glpat-echoed-secret (glpat-echoed-secret)"})x";
   CannedClient lookup(answer(400, echo));
-  const Result<TokenInfo> info = patrol::oauth::gitlab_token_self(
+  const Result<TokenInfo> info = patrol::forge::gitlab_token_self(
       lookup, "https://gitlab.example.com/api/v4", Secret("glpat-echoed-secret"));
   REQUIRE_FALSE(info);
   CHECK(info.error().message.find("glpat-echoed-secret") == std::string::npos);
   CHECK(info.error().message.find("bad token ********") != std::string::npos);
 
   CannedClient rotation(answer(400, echo));
-  const auto rotated = patrol::oauth::gitlab_rotate_self(
+  const auto rotated = patrol::forge::gitlab_rotate_self(
       rotation, "https://gitlab.example.com/api/v4", Secret("glpat-echoed-secret"), "2030-01-01");
   REQUIRE_FALSE(rotated);
   CHECK(rotated.error().message.find("glpat-echoed-secret") == std::string::npos);
@@ -401,7 +401,7 @@ TEST_CASE("a server that echoes the token in its error never gets it printed",
   CannedClient github(answer(200, R"({"login":"x"})",
                              {{"GitHub-Authentication-Token-Expiration", "ghp_echoed"}}));
   const Result<TokenInfo> user =
-      patrol::oauth::github_token_info(github, "https://api.github.com", Secret("ghp_echoed"));
+      patrol::forge::github_token_info(github, "https://api.github.com", Secret("ghp_echoed"));
   REQUIRE_FALSE(user);
   CHECK(user.error().message.find("ghp_echoed") == std::string::npos);
 }
