@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
 #include "helper/command_line.hpp"
@@ -186,6 +188,12 @@ int run_check(const Parsed& args) {
   }
   const std::string out = options->json ? format_json(all) : lines;
   std::fputs(out.c_str(), stdout);
+  // Quiet when all is fine, as cron wants; a person at a terminal is told so instead of
+  // being left with nothing.
+  if (!options->json && lines.empty() && isatty(STDERR_FILENO) == 1) {
+    say(records->empty() ? "no credentials stored in " + std::string((*store)->name())
+                         : std::to_string(records->size()) + " credential(s) checked: all fine");
+  }
   return worst;
 }
 

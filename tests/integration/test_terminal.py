@@ -111,6 +111,16 @@ class TypedLogin(ForgeTest):
                     env={"GIT_ASKPASS": forbidden})
         self.assertEqual(self.sb.calls(called), [])
 
+        # check is quiet when all is fine (cron mails any output), but a person at a
+        # terminal is told so.
+        quiet = self.sb.helper("check")
+        self.assertEqual((quiet.returncode, quiet.stdout, quiet.stderr), (0, b"", b""))
+        checking = Terminal(self.sb, "check")
+        checking.start([self.sb.patrol, "check"])
+        self.assertEqual(checking.exit_code(), 0, checking.screen())
+        self.assertIn("git-credential-patrol: 1 credential(s) checked: all fine",
+                      checking.screen())
+
     def test_while_the_forge_is_asked_the_terminal_says_so_then_takes_it_back(self):
         held = socket.create_server(("127.0.0.1", 0))  # connections wait, never accepted
         self.addCleanup(held.close)
