@@ -96,6 +96,13 @@ Result<TokenInfo> gitlab_token_fields(const json& body) {
   if (!body.is_object()) {
     return fail(Errc::network, "GitLab's token description is not a JSON object");
   }
+  // GitLab always sends both, expires_at as null when the token never expires: an answer
+  // without them describes something else, and must not read as a token that never expires.
+  const json* scopes = member(body, "scopes");
+  if (member(body, "expires_at") == nullptr || scopes == nullptr || !scopes->is_array()) {
+    return fail(Errc::network, "the answer is not a GitLab token description (no expires_at "
+                               "or scopes)");
+  }
   TokenInfo info;
   if (const json* id = member(body, "id"); id != nullptr && id->is_number_integer()) {
     info.id = std::to_string(id->get<std::int64_t>());
@@ -106,11 +113,9 @@ Result<TokenInfo> gitlab_token_fields(const json& body) {
   if (const json* user = member(body, "user_id"); user != nullptr && user->is_number_integer()) {
     info.user_id = std::to_string(user->get<std::int64_t>());
   }
-  if (const json* scopes = member(body, "scopes"); scopes != nullptr && scopes->is_array()) {
-    for (const json& scope : *scopes) {
-      if (scope.is_string()) {
-        info.scopes.push_back(scope.get<std::string>());
-      }
+  for (const json& scope : *scopes) {
+    if (scope.is_string()) {
+      info.scopes.push_back(scope.get<std::string>());
     }
   }
   if (const json* expires = member(body, "expires_at"); expires != nullptr && !expires->is_null()) {

@@ -37,9 +37,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 Error usage(std::string message) { return Error{Errc::usage, std::move(message)}; }
 
+std::string without_userinfo(std::string_view url);
+
+// An argument as a usage error echoes it. A URL's user and password are left out: a URL
+// typed in the wrong place may carry a token, which must not reach a terminal's scrollback
+// or a cron mail.
 std::string quoted(std::string_view text) {
+  const std::size_t at = text.find('@');
+  const bool userinfo = at != std::string_view::npos &&
+                        (text.find("://") != std::string_view::npos ||
+                         text.substr(0, at).find(':') != std::string_view::npos);
   std::string out = "'";
-  out.append(text).push_back('\'');
+  out.append(userinfo ? without_userinfo(text) : std::string(text)).push_back('\'');
   return out;
 }
 

@@ -115,6 +115,22 @@ class HelpAndUsageErrors(IntegrationTest):
         self.assertEqual(proc.returncode, 129)
         self.assertIn("did you mean check?", proc.stderr)
 
+    def test_a_password_in_a_misplaced_url_is_never_echoed(self):
+        # The URL is right but in the wrong place: every usage error names the argument
+        # without its user and password, so the token is not copied into a terminal's
+        # scrollback or a cron mail.
+        for argv in (["status", "https://alice:tok-echo-1@h.example/g"],
+                     ["configure", "u:tok-echo-2@h.example"],
+                     ["login", "https://h.example", "https://alice:tok-echo-3@h.example"],
+                     ["check", "--days", "https://alice:tok-echo-4@h.example"],
+                     ["https://alice:tok-echo-5@h.example", "--now"]):
+            with self.subTest(argv=argv):
+                proc = self.run_helper(*argv)
+                self.assertEqual(proc.returncode, 129, proc.stderr)
+                line = self.assertOneErrorLine(proc.stderr)
+                self.assertNotIn("tok-echo", line)
+                self.assertIn("h.example", line, "the argument is still named")
+
     def test_gits_operations_and_unknown_ones_with_a_request_stay_silent(self):
         self.sb.secret_service()
         request = credential_input(protocol="https", host="nothing.example")

@@ -123,7 +123,11 @@ TEST_CASE("GitLab answers that make no sense are errors", "[oauth][token_api]") 
   const Row rows[] = {
       {"200 not JSON", 200, "<html>sign in</html>"},
       {"200 JSON array", 200, "[1,2]"},
-      {"200 bad date", 200, R"({"id":1,"active":true,"expires_at":"10/03/2024"})"},
+      {"200 bad date", 200, R"({"id":1,"active":true,"scopes":[],"expires_at":"10/03/2024"})"},
+      // Another kind of server's 200 (a GitHub user): without expires_at it would read as
+      // a token that never expires, checked and fine.
+      {"200 without expires_at", 200, R"({"id":5,"login":"octocat","scopes":["api"]})"},
+      {"200 without scopes", 200, R"({"id":5,"active":true,"expires_at":null})"},
       {"other 400", 400, R"({"message":"400 Bad request - something else"})"},
       {"403", 403, R"({"message":"403 Forbidden"})"},
       {"404 (GitLab before 15.5)", 404, R"({"error":"404 Not Found"})"},
