@@ -1,5 +1,6 @@
 #include "helper/app.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -69,6 +70,27 @@ int usage_failure(const Error& error) {
   return exit_code(error);
 }
 
+// Whether stdin holds something other than blanks, as git's request to an operation newer
+// than this version does. A terminal is never asked: it would wait for a person.
+bool request_on_stdin() {
+  if (isatty(STDIN_FILENO) == 1) {
+    return false;
+  }
+  char byte = 0;
+  for (;;) {
+    const ssize_t got = ::read(STDIN_FILENO, &byte, 1);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      return false;
+    }
+    if (byte != ' ' && byte != '\t' && byte != '\n' && byte != '\r') {
+      return true;
+    }
+  }
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -82,7 +104,7 @@ int run(int argc, char** argv) {
     if (argc > 2 && std::string_view(argv[2]) != "--help" && std::string_view(argv[2]) != "-h") {
       const Command* command = find_command(argv[2]);
       if (command == nullptr) {
-        return usage_failure(*unknown_command(argv[2], true, true));
+        return usage_failure(*unknown_command(argv[2], true, false));
       }
       std::fputs(command_help(*command).c_str(), stdout);
       return 0;
@@ -99,7 +121,8 @@ int run(int argc, char** argv) {
     // git may run operations newer than us, with the request on stdin and nothing after
     // the name: those are ignored silently. Anything that looks like a person's command
     // gets the usage error, even from cron where stdin is no terminal.
-    if (std::optional<Error> error = unknown_command(name, argc > 2, isatty(STDIN_FILENO) == 1)) {
+    if (std::optional<Error> error =
+            unknown_command(name, argc > 2, argc == 2 && request_on_stdin())) {
       return usage_failure(*error);
     }
     trace("git-credential-patrol " PATROL_VERSION ": operation " + std::string(name) +

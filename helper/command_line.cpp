@@ -229,7 +229,7 @@ std::optional<std::string_view> closest(std::string_view word,
 }
 
 std::optional<Error> unknown_command(std::string_view name, bool has_arguments,
-                                     bool stdin_is_terminal) {
+                                     bool request_on_stdin) {
   if (name.starts_with('-')) {
     constexpr std::array<std::string_view, 2> global{"--help", "--version"};
     const std::optional<std::string_view> near = closest(name, global);
@@ -245,7 +245,7 @@ std::optional<Error> unknown_command(std::string_view name, bool has_arguments,
   if (near) {
     return usage("unknown command " + quoted(name) + "; did you mean " + std::string(*near) + "?");
   }
-  if (has_arguments || stdin_is_terminal) {
+  if (has_arguments || !request_on_stdin) {
     return usage("unknown command " + quoted(name) + "; see " + std::string(program) + " --help");
   }
   return std::nullopt;

@@ -39,9 +39,10 @@ std::optional<std::string_view> closest(std::string_view word,
 // What to do with argv[1] when it names no command. nullopt: stay silent, it may be an
 // operation of a newer git (git runs `git-credential-patrol OP` with the request on stdin
 // and nothing after OP). Else the usage error for a person's mistyped command: it has
-// arguments after it, is close to one of the commands, or stdin is a terminal.
+// arguments after it, is close to one of the commands, or there is no request on stdin
+// (a terminal, or nothing at all as from cron's </dev/null).
 std::optional<Error> unknown_command(std::string_view name, bool has_arguments,
-                                     bool stdin_is_terminal);
+                                     bool request_on_stdin);
 
 // A URL given as an argument: one without a scheme ("gitlab.example.com/group") is taken
 // as https://. The same for every command that takes a URL.

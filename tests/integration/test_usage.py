@@ -139,6 +139,11 @@ class HelpAndUsageErrors(IntegrationTest):
         # An operation of a newer git: nothing after its name, the request on stdin.
         proc = self.run_helper("frobnicate", input=request)
         self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, "", ""))
+        # The same name with nothing on stdin (cron's </dev/null) is no git request.
+        proc = self.run_helper("frobnicate", input="")
+        self.assertEqual(proc.returncode, 129, proc.stderr)
+        self.assertIn("unknown command 'frobnicate'; see git credential-patrol --help",
+                      proc.stderr)
 
     def test_status_writes_its_table_on_stdout_without_the_prefix(self):
         self.sb.secret_service()

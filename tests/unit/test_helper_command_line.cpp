@@ -80,17 +80,17 @@ TEST_CASE("a typo is an edit or two away, a swap counting one", "[command_line]"
 TEST_CASE("an unknown name is silent only when it may be a newer git's operation",
           "[command_line]") {
   // A typo of a command, whatever else: cron has no terminal either.
-  std::optional<Error> error = unknown_command("chek", true, false);
+  std::optional<Error> error = unknown_command("chek", true, true);
   REQUIRE(error);
   CHECK(error->code == Errc::usage);
   CHECK(error->message == "unknown command 'chek'; did you mean check?");
-  CHECK(unknown_command("chek", false, false));
-  // Far from every command: silent only with nothing after it and no terminal.
-  CHECK_FALSE(unknown_command("frobnicate", false, false));
-  CHECK(unknown_command("frobnicate", true, false));
-  CHECK(unknown_command("frobnicate", false, true)->message ==
+  CHECK(unknown_command("chek", false, true));
+  // Far from every command: silent only with nothing after it and a request on stdin.
+  CHECK_FALSE(unknown_command("frobnicate", false, true));
+  CHECK(unknown_command("frobnicate", true, true));
+  CHECK(unknown_command("frobnicate", false, false)->message ==
         "unknown command 'frobnicate'; see git credential-patrol --help");
-  CHECK(unknown_command("--verison", false, false)->message ==
+  CHECK(unknown_command("--verison", false, true)->message ==
         "unknown option '--verison'; did you mean --version?");
 }
 
