@@ -57,22 +57,29 @@ void start_refresh(store::Store& store, const store::Record& record,
   trace("started the background refresh of " + url);
 }
 
-// Keeps the date of the warning just said beside the token, so that the next get stays
-// quiet. Only when the warning is due, so a get that does not warn makes no extra call.
-// Under the credential's lock without waiting (a refresh or rotation at work on the token
-// is left alone, and the warning is simply due again next time), the store read again and
-// written by compare-and-swap: what a refresh learnt is never overwritten with an older copy.
-void note_warning(store::Store& store, const store::Record& record, std::int64_t now) {
+// Whether this process is the one to say the due warning, keeping its date beside the
+// token first so that parallel gets (fetch --all, an IDE) say it once between them. Under
+// the credential's lock, the store is read again: when another process has just noted a
+// warning, this one stays quiet; otherwise the date is written by compare-and-swap, so
+// what a refresh learnt is never overwritten with an older copy. When the lock stays busy
+// (a refresh or rotation at work) or the write fails, the warning is said anyway: being
+// told twice beats not being told.
+bool claim_warning(store::Store& store, const store::Record& record, std::int64_t now,
+                   const WarnEvery& every) {
   const std::string url = record_url(record);
-  const Flight flight = board(record, std::chrono::milliseconds(0));
+  const Flight flight = board(record, std::chrono::milliseconds(2000));
   if (flight.busy) {
     trace("the warning's date for " + url + " is not kept: another process holds the token");
-    return;
+    return true;
   }
   Result<std::optional<store::Record>> current = reread(store, record);
   if (!current || !*current || !((*current)->secret == record.secret)) {
     trace("the warning's date for " + url + " is not kept: the token changed meanwhile");
-    return;
+    return true;
+  }
+  if (!warning_due((*current)->warned_at, now, every)) {
+    trace("the warning for " + url + " was just said by another process");
+    return false;
   }
   store::Record next = **current;
   next.warned_at = now;
@@ -80,13 +87,14 @@ void note_warning(store::Store& store, const store::Record& record, std::int64_t
     if (Result<void> kept = remember(next); !kept) {
       trace("the warning's date for " + url + " is not kept: " + kept.error().message);
     }
-    return;
+    return true;
   }
   Result<bool> saved = store.replace(**current, next);
   if (!saved || !*saved) {
     trace("the warning's date for " + url + " is not kept: " +
           (saved ? std::string("another token was stored meanwhile") : saved.error().message));
   }
+  return true;
 }
 
 void warn(const store::Record& record, forge::ForgeKind kind, std::int64_t now) {
@@ -179,8 +187,9 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
   // Before the refresh starts: that takes the credential's lock into the detached process.
   if (assessment.standing == Standing::expiring &&
       warning_due(record.warned_at, now, settings.warn_every)) {
-    warn(record, forge.kind, now);
-    note_warning(store, record, now);
+    if (claim_warning(store, record, now, settings.warn_every)) {
+      warn(record, forge.kind, now);
+    }
     record.warned_at = now;
   }
   if (assessment.stale) {

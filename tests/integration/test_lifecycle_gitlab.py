@@ -3,6 +3,7 @@ expired tokens kept from git, revoked tokens explained, read-only tokens warned 
 
 import json
 import re
+import subprocess
 import time
 import unittest
 from datetime import date, datetime, timedelta, timezone
@@ -86,6 +87,26 @@ class ExpiryWarnings(ForgeTest):
         self.assertEqual(len(self.warning(self.clone())), 2)
         self.assertEqual(self.warning(self.fetch()), [], "today's warning was kept")
         self.assertNotIn(f"patrol_warned_at={yesterday}", self.stored_text())
+
+    def test_parallel_operations_say_the_warning_once_between_them(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=3)
+        self.approve(token)
+        request = f"protocol=https\nhost={self.host}\nusername=alice\n\n".encode()
+        # Twelve gits at once (fetch --all, an IDE): all started before any is fed.
+        procs = [subprocess.Popen(["git", "credential", "fill"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=self.sb.env, cwd=self.sb.root) for _ in range(12)]
+        for proc in procs:
+            proc.stdin.write(request)
+            proc.stdin.close()
+        warned = 0
+        for proc in procs:
+            out, err = proc.stdout.read(), proc.stderr.read()
+            self.assertEqual(proc.wait(timeout=60), 0, err)
+            self.assertIn(f"password={token}\n", self.text(out))
+            warned += self.text(err).count(f"{PREFIX}warning: token 'laptop'")
+        self.assertEqual(warned, 1, "said once between the parallel gets")
+        self.assertEqual(self.stored_text().splitlines()[0], token, "the token is untouched")
 
     def test_warn_every_always_warns_at_every_operation(self):
         token = self.server.issue_token(name="laptop", expires_in_days=3)
