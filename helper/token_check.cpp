@@ -1,6 +1,7 @@
 #include "helper/token_check.hpp"
 
 #include <memory>
+#include <chrono>
 #include <utility>
 
 #include "forge/probe.hpp"
@@ -69,6 +70,13 @@ TokenCheck check_new_token(const Config& config, store::Record& record,
   const forge::HttpSettings settings = http_settings(config, url, timeouts);
   forge::Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
   std::optional<forge::TokenInfo> answer;
+  // One process asks a host what it is; parallel ones (git's store for several new tokens
+  // at once) wait for its answer and use it, so the host is asked, and the finding said, once.
+  std::optional<store::FileLock> asking;
+  if (forge.kind == forge::ForgeKind::none && may_ask(config, url, record)) {
+    asking = lock_host(record.protocol, record.host, 2 * timeouts.total + std::chrono::seconds(1));
+    forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);
+  }
   if (forge.kind == forge::ForgeKind::none) {
     if (!may_ask(config, url, record)) {
       TokenCheck out;

@@ -137,6 +137,16 @@ std::optional<forge::HostAnswer> recall_host(std::string_view protocol, std::str
   return std::nullopt;
 }
 
+std::optional<store::FileLock> lock_host(std::string_view protocol, std::string_view host,
+                                         std::chrono::milliseconds patience) {
+  if (!store::ensure_private_directory(cache_directory("forges"))) {
+    return std::nullopt;
+  }
+  Result<std::optional<store::FileLock>> lock =
+      store::FileLock::try_acquire(host_path(protocol, host) + ".lock", patience);
+  return lock ? std::move(*lock) : std::nullopt;
+}
+
 Result<void> remember_host(std::string_view protocol, std::string_view host, forge::HostAnswer answer) {
   if (Result<void> made = store::ensure_private_directory(cache_directory("forges")); !made) {
     return made;

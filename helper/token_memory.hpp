@@ -9,11 +9,13 @@
 // What a host said it is, when patrol asked it (forge/probe.hpp), is kept the same
 // way: one small file per origin in $XDG_CACHE_HOME/git-credential-patrol/forges/, so that
 // a host is asked once and `get` reads the answer without the network.
+#include <chrono>
 #include <optional>
 #include <string_view>
 
 #include "common/result.hpp"
 #include "forge/probe.hpp"
+#include "store/file_lock.hpp"
 #include "store/record.hpp"
 
 namespace patrol::helper {
@@ -28,5 +30,10 @@ Result<void> remember(const store::Record& record);
 std::string_view to_string(forge::HostAnswer answer);
 std::optional<forge::HostAnswer> recall_host(std::string_view protocol, std::string_view host);
 Result<void> remember_host(std::string_view protocol, std::string_view host, forge::HostAnswer answer);
+// The lock of one host's answer, so one process asks the host and parallel ones wait for
+// what it found; nullopt when it is not had within `patience` (or cannot be made): the
+// caller then asks anyway.
+std::optional<store::FileLock> lock_host(std::string_view protocol, std::string_view host,
+                                         std::chrono::milliseconds patience);
 
 } // namespace patrol::helper

@@ -101,8 +101,8 @@ class ExpiryWarnings(ForgeTest):
             proc.stdin.close()
         warned = 0
         for proc in procs:
-            out, err = proc.stdout.read(), proc.stderr.read()
-            self.assertEqual(proc.wait(timeout=60), 0, err)
+            out, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 0, err)
             self.assertIn(f"password={token}\n", self.text(out))
             warned += self.text(err).count(f"{PREFIX}warning: token 'laptop'")
         self.assertEqual(warned, 1, "said once between the parallel gets")

@@ -303,6 +303,28 @@ class FindsGitHubEnterprise(FindsSelfManagedForges):
         self.assertEqual(len(self.server.api_calls("/api/v3/user")), 2)
         self.assertEqual(set(self.proxy.tunnels), {self.host}, "no other origin was asked")
 
+    def test_parallel_stores_ask_what_the_host_is_once(self):
+        # Ten gits approve ten new tokens at once (submodule update --jobs 10): one asks
+        # the host what it is, the others wait for that answer and use it.
+        tokens = [self.server.issue_token(user=f"user{i}", scopes=("repo",)) for i in range(10)]
+        procs = [subprocess.Popen(["git", "credential", "approve"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=self.sb.env, cwd=self.sb.root) for _ in tokens]
+        for i, (proc, token) in enumerate(zip(procs, tokens)):
+            proc.stdin.write(f"protocol=https\nhost={self.host}\nusername=user{i}\n"
+                             f"password={token}\n\n".encode())
+            proc.stdin.close()
+        found = []
+        for proc in procs:
+            _, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 0, err)
+            found += self.found_lines(subprocess.CompletedProcess([], 0, b"", err))
+        self.assertEqual(len(found), 1, found)
+        self.assertEqual(len(self.server.api_calls("/api/v4/personal_access_tokens/self")), 1,
+                         "the host was asked what it is once")
+        self.assertEqual(len(self.server.api_calls("/api/v3/user")), 10, "each token looked up")
+        self.assertEqual(set(self.proxy.tunnels), {self.host}, "no other origin was asked")
+
 
 class UnknownForge(ForgeTest):
     """A host that answers as neither: stored, said once, and status says why."""
