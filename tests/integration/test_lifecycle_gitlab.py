@@ -98,7 +98,7 @@ class ExpiryWarnings(ForgeTest):
                                   env=self.sb.env, cwd=self.sb.root) for _ in range(12)]
         for proc in procs:
             proc.stdin.write(request)
-            proc.stdin.close()
+            proc.stdin.flush()  # the blank line ends the request; communicate() closes
         warned = 0
         for proc in procs:
             out, err = proc.communicate(timeout=60)

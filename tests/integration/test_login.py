@@ -313,7 +313,7 @@ class FindsGitHubEnterprise(FindsSelfManagedForges):
         for i, (proc, token) in enumerate(zip(procs, tokens)):
             proc.stdin.write(f"protocol=https\nhost={self.host}\nusername=user{i}\n"
                              f"password={token}\n\n".encode())
-            proc.stdin.close()
+            proc.stdin.flush()  # the blank line ends the request; communicate() closes
         found = []
         for proc in procs:
             _, err = proc.communicate(timeout=60)
