@@ -17,7 +17,7 @@
 #include "helper/operations/store_choice.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/commands/token_report.hpp"
-#include "helper/operations/token_watch.hpp"
+#include "helper/lifecycle/lifecycle_settings.hpp"
 
 namespace patrol::helper {
 namespace {

@@ -24,7 +24,7 @@
 #include "helper/lifecycle/token_check.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
-#include "helper/operations/token_watch.hpp"
+#include "helper/lifecycle/lifecycle_settings.hpp"
 #include "store/env.hpp"
 #include "store/tty_prompt.hpp"
 

@@ -14,7 +14,7 @@
 #include "helper/operations/store_choice.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
-#include "helper/operations/token_watch.hpp"
+#include "helper/lifecycle/lifecycle_settings.hpp"
 #include "store/credential_lock.hpp"
 
 namespace patrol::helper {

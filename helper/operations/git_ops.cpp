@@ -125,13 +125,14 @@ int run_get(const Parsed& /*args*/) {
                 : std::string(" has nothing for this request")));
   // OAuth first: it refreshes a dying OAuth token, or signs a person in when nothing is stored.
   std::optional<store::Record> usable =
-      oauth_on_get(config, **store, std::move(*found), *request);
+      refresh_or_sign_in(config, **store, std::move(*found), *request);
   if (!usable) {
     return 0;
   }
   // An expired token is not handed to git: it would only earn a 401.
   const std::optional<store::Record> handed =
-      refreshes_itself(*usable) ? std::move(usable) : on_get(config, **store, *usable, *request);
+      refreshes_itself(*usable) ? std::move(usable)
+                                : check_before_serving(config, **store, *usable, *request);
   if (!handed) {
     return 0;
   }
@@ -198,7 +199,7 @@ int run_store(const Parsed& /*args*/) {
   // A store that cannot even list (no keyring for an environment token's layer, a locked
   // file) will not keep the token either: no forge is asked about it, nothing is said.
   if (!pre_encoded && existing) {
-    on_store(config, record, *request);
+    learn_new_token(config, record, *request);
   }
   Result<void> saved = (*store)->save(record);
   return saved ? 0 : failed(saved.error());
@@ -230,7 +231,7 @@ int run_erase(const Parsed& /*args*/) {
   if (!store) {
     return failed(store.error());
   }
-  on_erase(config, **store, *request);
+  explain_refusal(config, **store, *request);
   Result<bool> erased = (*store)->erase(query);
   return erased ? 0 : failed(erased.error());
 }

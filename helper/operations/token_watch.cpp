@@ -1,6 +1,5 @@
 #include "helper/operations/token_watch.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -10,22 +9,15 @@
 #include "helper/git/credential_url.hpp"
 #include "helper/lifecycle/flight.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
+#include "helper/lifecycle/lifecycle_settings.hpp"
 #include "helper/messages.hpp"
-#include "helper/commands/rotate.hpp"
+#include "helper/lifecycle/rotation.hpp"
 #include "helper/lifecycle/token_check.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
 
 namespace patrol::helper {
 namespace {
-
-template <class T> T setting(Result<T> parsed, T fallback) {
-  if (parsed) {
-    return std::move(*parsed);
-  }
-  say_warning(parsed.error().message + "; using the default");
-  return fallback;
-}
 
 // Starts the background lookup of a stale record, at most one per credential: the
 // credential's lock is taken here, before the fork, without waiting (a held lock means
@@ -100,46 +92,9 @@ void warn(const store::Record& record, forge::ForgeKind kind, std::int64_t now) 
 
 } // namespace
 
-LifecycleSettings lifecycle_settings(const Config& config, std::string_view url) {
-  LifecycleSettings out;
-  if (std::optional<std::string> text = config.get("warnDays", url)) {
-    out.warn_days = setting(parse_warn_days(*text), out.warn_days);
-  }
-  if (std::optional<std::string> text = config.get("recheckInterval", url)) {
-    out.recheck_seconds = setting(parse_interval(*text), out.recheck_seconds);
-  }
-  if (std::optional<std::string> text = config.get("autoRotate", url)) {
-    Result<bool> parsed = parse_bool(*text);
-    if (!parsed) {
-      parsed = fail(Errc::config, "patrol.autoRotate: " + parsed.error().message);
-    }
-    out.auto_rotate = setting(std::move(parsed), false);
-  }
-  if (std::optional<std::string> text = config.get("warnEvery", url)) {
-    out.warn_every = setting(parse_warn_every(*text), out.warn_every);
-  }
-  return out;
-}
-
-Timeouts person_timeouts(const Config& config, std::string_view url) {
-  Timeouts out = patient_timeouts;
-  const std::optional<std::string> text = config.get("forgeTimeout", url);
-  if (!text) {
-    return out;
-  }
-  Result<std::optional<std::int64_t>> parsed = parse_interval(*text);
-  Result<std::int64_t> seconds =
-      parsed && *parsed && **parsed > 0
-          ? Result<std::int64_t>(**parsed)
-          : fail(Errc::config, "patrol.forgeTimeout must be seconds, or a number with s, m or "
-                               "h (like 30s), not '" + *text + "'");
-  out.total = std::chrono::seconds(setting(std::move(seconds), std::int64_t{30}));
-  out.connect = std::min(out.connect, out.total);
-  return out;
-}
-
-std::optional<store::Record> on_get(const Config& config, store::Store& store,
-                                    store::Record record, const Credential& request) {
+std::optional<store::Record> check_before_serving(const Config& config, store::Store& store,
+                                                  store::Record record,
+                                                  const Credential& request) {
   recall(record);
   const std::string url = credential_url(request);
   const LifecycleSettings settings = lifecycle_settings(config, url);
@@ -189,7 +144,7 @@ std::optional<store::Record> on_get(const Config& config, store::Store& store,
   return record;
 }
 
-void on_store(const Config& config, store::Record& record, const Credential& request) {
+void learn_new_token(const Config& config, store::Record& record, const Credential& request) {
   const TokenCheck checked = check_new_token(config, record, request, quick_timeouts);
   switch (checked.verdict) {
   case Verdict::described:
@@ -213,7 +168,7 @@ void on_store(const Config& config, store::Record& record, const Credential& req
   }
 }
 
-void on_erase(const Config& config, store::Store& store, const Credential& request) {
+void explain_refusal(const Config& config, store::Store& store, const Credential& request) {
   if (request.password.empty() || request.protocol.empty() || request.host.empty()) {
     return;
   }

@@ -277,9 +277,9 @@ bool refreshes_itself(const store::Record& record) {
   return record.kind == store::Kind::oauth && !record.refresh_token.empty();
 }
 
-std::optional<store::Record> oauth_on_get(const Config& config, store::Store& store,
-                                          std::optional<store::Record> found,
-                                          const Credential& request) {
+std::optional<store::Record> refresh_or_sign_in(const Config& config, store::Store& store,
+                                                std::optional<store::Record> found,
+                                                const Credential& request) {
   if (!over_https(request)) {
     return found;
   }

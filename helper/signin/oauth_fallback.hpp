@@ -22,9 +22,9 @@ bool refreshes_itself(const store::Record& record);
 // refresh token (invalid_grant) removes the record. With nothing usable left, the device
 // flow runs when OAuth is configured for the URL, patrol.oauth is not never, /dev/tty opens
 // and GIT_TERMINAL_PROMPT is not false; the new tokens are saved before git gets them.
-std::optional<store::Record> oauth_on_get(const Config& config, store::Store& store,
-                                          std::optional<store::Record> found,
-                                          const Credential& request);
+std::optional<store::Record> refresh_or_sign_in(const Config& config, store::Store& store,
+                                                std::optional<store::Record> found,
+                                                const Credential& request);
 
 // login --oauth: the device flow for target (protocol and host, perhaps a username), shown
 // on the terminal, or on stderr when there is none (a person asked for it). The new record
