@@ -1,7 +1,8 @@
 #pragma once
 // patrol's settings: git config section "patrol", URL-scoped exactly like http.<url>.*,
-// read once per process through libgit2 with the answers of
-// `git config --get-urlmatch patrol <url>`, then PATROL_* environment overrides.
+// read once per process (helper/git/config_sources.hpp, config_parameters.hpp) with the
+// answers of `git config --get-urlmatch patrol <url>` (config_urlmatch.hpp), then PATROL_*
+// environment overrides.
 #include <optional>
 #include <span>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "helper/git/config_entry.hpp"
 
 namespace patrol::helper {
 
@@ -82,10 +84,7 @@ public:
   // The text `git config --get-urlmatch http <url>` prints.
   [[nodiscard]] Result<std::string> http_listing_for(std::string_view url) const;
 
-  struct Entry {
-    std::string name;                 // full key, e.g. patrol.https://h.example.store
-    std::optional<std::string> value; // nullopt: written without '=' (an implicit true)
-  };
+  using Entry = ConfigEntry;
 
 private:
   explicit Config(std::vector<Entry> entries) : entries_(std::move(entries)) {}
