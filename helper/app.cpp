@@ -8,9 +8,9 @@
 #include <unistd.h>
 #include <vector>
 
-#include "helper/command_line.hpp"
-#include "helper/commands.hpp"
-#include "helper/config.hpp"
+#include "helper/commands/command_line.hpp"
+#include "helper/commands/commands.hpp"
+#include "helper/git/config.hpp"
 #include "helper/messages.hpp"
 #include "store/registry.hpp"
 

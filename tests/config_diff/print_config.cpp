@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "helper/config.hpp"
-#include "helper/url_match.hpp"
+#include "helper/git/config.hpp"
+#include "helper/git/url_match.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "helper/command_line.hpp"
+#include "helper/commands/command_line.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "helper/config.hpp"
+#include "helper/git/config.hpp"
 
 using patrol::Errc;
 using patrol::Result;

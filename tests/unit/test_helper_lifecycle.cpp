@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/civil_time.hpp"
-#include "helper/lifecycle.hpp"
+#include "helper/lifecycle/lifecycle.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;

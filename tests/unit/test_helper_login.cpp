@@ -3,8 +3,8 @@
 #include <array>
 #include <string_view>
 
-#include "helper/command_line.hpp"
-#include "helper/login.hpp"
+#include "helper/commands/command_line.hpp"
+#include "helper/commands/login.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;

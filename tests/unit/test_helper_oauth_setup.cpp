@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "helper/oauth_setup.hpp"
+#include "helper/signin/oauth_setup.hpp"
 
 using patrol::helper::Config;
 using patrol::helper::oauth_setup;

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "helper/token_lookup.hpp"
+#include "helper/lifecycle/token_lookup.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;

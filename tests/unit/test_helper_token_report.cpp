@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/civil_time.hpp"
-#include "helper/token_report.hpp"
+#include "helper/commands/token_report.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;
