@@ -146,12 +146,12 @@ void settings(std::string& out, const Config& config, const std::string& url) {
     if (env != nullptr && *env != '\0') {
       text = std::string(env) + "  (environment " + std::string(key.env) + ")";
     }
-    if (const std::optional<std::string> refused = config.refusal(key.name, url)) {
+    if (const std::optional<std::string> refused = config.refusal(key.setting, url)) {
       text = "not used: " + *refused;
     } else if (key.secret) {
-      text = config.get(key.name, url) ? "set (not shown)" : "unset";
+      text = config.get(key.setting, url) ? "set (not shown)" : "unset";
     } else if (text.empty()) {
-      text = config.value(key.name, url);
+      text = config.value(key.setting, url);
       text = (text.empty() ? "unset" : text) + "  (default)";
     }
     line(out, "patrol." + std::string(key.name), text);
@@ -171,7 +171,7 @@ std::string unlock_state(const std::string& path) {
 }
 
 void stores(std::string& out, const Config& config, const std::string& url) {
-  const std::string name = config.value("store", url);
+  const std::string name = config.value(Setting::store, url);
   const store::ProbeResult probe = store::probe_secret_service();
   line(out, "secret service", probe.usable ? "reachable, with a default keyring"
                                            : "not usable: " + probe.reason);
@@ -187,7 +187,7 @@ void stores(std::string& out, const Config& config, const std::string& url) {
   }
   line(out, "store", chosen + " (" + why + ")");
   if (chosen == "file") {
-    const std::string path = config.value("filePath", url);
+    const std::string path = config.value(Setting::filePath, url);
     line(out, "file store", (path.empty() ? store::default_file_path() : path) +
                                 (access((path.empty() ? store::default_file_path() : path).c_str(),
                                         F_OK) == 0

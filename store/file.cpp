@@ -535,14 +535,14 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
 
 Result<FileStoreOptions> file_options(const Settings& settings) {
   FileStoreOptions options;
-  const auto get = [&](std::string_view key) {
+  const auto get = [&](StoreSetting key) {
     std::optional<std::string> value = settings ? settings(key) : std::nullopt;
     return value.value_or("");
   };
-  options.path = get("filePath");
-  options.passphrase_file = get("filePassphraseFile");
-  options.credential = get("fileCredential");
-  const std::string timeout = get("fileUnlockTimeout");
+  options.path = get(StoreSetting::filePath);
+  options.passphrase_file = get(StoreSetting::filePassphraseFile);
+  options.credential = get(StoreSetting::fileCredential);
+  const std::string timeout = get(StoreSetting::fileUnlockTimeout);
   if (!timeout.empty()) {
     std::optional<std::chrono::seconds> parsed = parse_duration(timeout);
     if (!parsed) {
@@ -553,7 +553,7 @@ Result<FileStoreOptions> file_options(const Settings& settings) {
   }
   // git's booleans (GIT_TERMINAL_PROMPT=false too), and credential.interactive as git
   // reads it, which the helper passes as the setting "interactive".
-  options.interactive = git_terminal_prompt_allowed() && get("interactive") != "false";
+  options.interactive = git_terminal_prompt_allowed() && get(StoreSetting::interactive) != "false";
   return options;
 }
 

@@ -40,7 +40,7 @@ Result<std::unique_ptr<Store>> open_file_store(FileStoreOptions options);
 
 // Options from the settings filePath, filePassphraseFile, fileCredential and
 // fileUnlockTimeout (seconds, or a number with s, m, h or d); interactive unless git's
-// GIT_TERMINAL_PROMPT is a false boolean or the setting "interactive" is "false" (the
+// GIT_TERMINAL_PROMPT is a false boolean or StoreSetting::interactive is "false" (the
 // helper's credential.interactive). A bad timeout is an Errc::config error.
 Result<FileStoreOptions> file_options(const Settings& settings);
 

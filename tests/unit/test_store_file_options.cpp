@@ -11,6 +11,7 @@
 using patrol::Errc;
 using patrol::store::file_options;
 using patrol::store::parse_duration;
+using patrol::store::StoreSetting;
 using std::chrono::seconds;
 
 TEST_CASE("file store: unlock timeouts in seconds or with a unit") {
@@ -27,11 +28,11 @@ TEST_CASE("file store: unlock timeouts in seconds or with a unit") {
 }
 
 TEST_CASE("file store: options from settings, and a bad timeout is a configuration error") {
-  auto options = file_options([](std::string_view key) -> std::optional<std::string> {
-    if (key == "filePath") {
+  auto options = file_options([](StoreSetting key) -> std::optional<std::string> {
+    if (key == StoreSetting::filePath) {
       return "/tmp/x/creds.enc";
     }
-    if (key == "fileUnlockTimeout") {
+    if (key == StoreSetting::fileUnlockTimeout) {
       return "15m";
     }
     return std::nullopt;
@@ -39,8 +40,9 @@ TEST_CASE("file store: options from settings, and a bad timeout is a configurati
   REQUIRE(options);
   CHECK(options->path == "/tmp/x/creds.enc");
   CHECK(options->unlock_timeout == seconds(900));
-  auto bad = file_options([](std::string_view key) -> std::optional<std::string> {
-    return key == "fileUnlockTimeout" ? std::optional<std::string>("soon") : std::nullopt;
+  auto bad = file_options([](StoreSetting key) -> std::optional<std::string> {
+    return key == StoreSetting::fileUnlockTimeout ? std::optional<std::string>("soon")
+                                                  : std::nullopt;
   });
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == Errc::config);
@@ -66,8 +68,8 @@ TEST_CASE("file store: no passphrase prompt when git's GIT_TERMINAL_PROMPT or "
     } else {
       setenv("GIT_TERMINAL_PROMPT", row.prompt, 1);
     }
-    auto options = file_options([&](std::string_view key) -> std::optional<std::string> {
-      if (key == "interactive" && row.interactive != nullptr) {
+    auto options = file_options([&](StoreSetting key) -> std::optional<std::string> {
+      if (key == StoreSetting::interactive && row.interactive != nullptr) {
         return row.interactive;
       }
       return std::nullopt;
