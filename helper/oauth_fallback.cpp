@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/fd_io.hpp"
 #include "common/git_bool.hpp"
 #include "common/text.hpp"
 #include "helper/credential_url.hpp"
@@ -47,15 +48,8 @@ private:
   int fd_;
 };
 
-void put(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written <= 0) {
-      return;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
+// A terminal that stops taking text leaves nothing to do: what follows says what happened.
+void put(int fd, std::string_view text) { (void)write_all(fd, text); }
 
 
 bool display_present() {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/civil_time.hpp"
+#include "common/fd_io.hpp"
 #include "common/text.hpp"
 #include "helper/command_line.hpp"
 #include "helper/flight.hpp"
@@ -20,17 +21,6 @@
 
 namespace patrol::helper {
 namespace {
-
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written <= 0) {
-      return false;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
 
 // The one place a secret is shown: the terminal when there is one (it does not end up in
 // a log that captures stderr), else stderr, since losing the token is worse.
@@ -51,7 +41,7 @@ void show_once(const store::Record& record, const Error& why) {
     close(tty);
   }
   if (!shown) {
-    write_all(STDERR_FILENO, text);
+    (void)write_all(STDERR_FILENO, text); // nowhere else to show it
   }
   wipe(text);
 }

@@ -9,6 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/fd_io.hpp"
+
 namespace patrol::store {
 namespace {
 
@@ -53,15 +55,8 @@ private:
   bool active_ = false;
 };
 
-void put(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written <= 0) {
-      return;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
+// A terminal that stops taking text leaves nothing to do: the read that follows fails.
+void put(int fd, std::string_view text) { (void)write_all(fd, text); }
 
 } // namespace
 
