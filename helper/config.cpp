@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "common/ascii.hpp"
 #include "common/git_bool.hpp"
 #include "helper/config_file.hpp"
 #include "helper/libgit2_library.hpp"
@@ -35,25 +36,12 @@ using Sections = std::span<const std::string_view>;
 // section names (case-insensitively; libgit2 gives them lower-cased).
 bool in_sections(std::string_view name, Sections sections);
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-std::string lowered(std::string_view text) {
-  std::string out(text);
-  for (char &c : out) {
-    c = lower(c);
-  }
-  return out;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lowered(a) == lowered(b);
-}
 
 bool in_sections(std::string_view name, Sections sections) {
   for (std::string_view section : sections) {
     if (name.size() > section.size() && name[section.size()] == '.' &&
-        equals_ignoring_case(name.substr(0, section.size()), section)) {
+        iequals_ascii(name.substr(0, section.size()), section)) {
       return true;
     }
   }
@@ -84,7 +72,7 @@ std::map<std::string, Candidate> settings_for(const std::vector<Config::Entry> &
   for (const Config::Entry &entry : entries) {
     const std::string_view name = entry.name;
     if (name.size() <= section.size() + 1 || name[section.size()] != '.' ||
-        !equals_ignoring_case(name.substr(0, section.size()), section)) {
+        !iequals_ascii(name.substr(0, section.size()), section)) {
       continue;
     }
     std::string_view key = name.substr(section.size() + 1);
@@ -107,7 +95,7 @@ std::map<std::string, Candidate> settings_for(const std::vector<Config::Entry> &
       scoped_to_host = names_host(*pattern);
       key = key.substr(dot + 1);
     }
-    std::string lower_key = lowered(key);
+    std::string lower_key = to_ascii_lower(key);
     if (only_key && lower_key != *only_key) {
       continue;
     }
@@ -146,7 +134,7 @@ Result<std::string> canonical_key(std::string_view key) {
           (i == last_dot + 1 && std::isalpha(static_cast<unsigned char>(out[i])) == 0)) {
         return fail(Errc::config, "invalid key: " + std::string(key));
       }
-      out[i] = lower(out[i]);
+      out[i] = ascii_lower(out[i]);
     } else if (out[i] == '\n') {
       return fail(Errc::config, "invalid key (newline): " + std::string(key));
     }
@@ -486,7 +474,7 @@ Result<Sources> sources() {
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
-         equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+         iequals_ascii(text.substr(0, prefix.size()), prefix);
 }
 
 // Whether a config file could hold an entry of the sections: a "[patrol" (or "[http")
@@ -661,7 +649,7 @@ std::string listing(const std::vector<Config::Entry> &entries, std::string_view 
 
 std::optional<Setting> setting_named(std::string_view name) {
   for (const ConfigKey &key : config_keys()) {
-    if (equals_ignoring_case(key.name, name)) {
+    if (iequals_ascii(key.name, name)) {
       return key.setting;
     }
   }
@@ -726,7 +714,7 @@ std::optional<std::string> Config::refusal(Setting setting, std::string_view url
   if (set_env(key.env) != nullptr) {
     return std::string(key.env) + " is ignored: applying to every host, it" + advice;
   }
-  const std::string name = lowered(key.name);
+  const std::string name = to_ascii_lower(key.name);
   const auto chosen = settings_for(entries_, patrol_section, url, name);
   const auto it = chosen.find(name);
   if (it != chosen.end() && !it->second.names_host) {
@@ -737,7 +725,7 @@ std::optional<std::string> Config::refusal(Setting setting, std::string_view url
 
 std::optional<std::string> Config::get(Setting setting, std::string_view url) const {
   const ConfigKey &key = config_key(setting);
-  const std::string name = lowered(key.name);
+  const std::string name = to_ascii_lower(key.name);
   if (key.scope == Scope::any) {
     if (const char *override_value = set_env(key.env)) {
       return std::string(override_value);
@@ -782,14 +770,14 @@ std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_vie
 bool Config::interactive() const {
   std::optional<std::string> last;
   for (const Entry &entry : entries_) {
-    if (equals_ignoring_case(entry.name, "credential.interactive")) {
+    if (iequals_ascii(entry.name, "credential.interactive")) {
       last = entry.value.value_or("true");
     }
   }
   if (!last) {
     return true;
   }
-  return lowered(*last) != "never" && parse_git_bool(*last).value_or(true);
+  return to_ascii_lower(*last) != "never" && parse_git_bool(*last).value_or(true);
 }
 
 std::string Config::listing_for(std::string_view url) const {
@@ -810,7 +798,7 @@ Result<std::optional<std::string>> Config::http(std::string_view key,
   if (!entries) {
     return tl::unexpected(entries.error());
   }
-  const std::string name = lowered(key);
+  const std::string name = to_ascii_lower(key);
   std::map<std::string, Candidate> chosen = settings_for(*entries, http_section, url, name);
   const auto it = chosen.find(name);
   if (it == chosen.end()) {

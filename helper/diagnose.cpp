@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <linux/keyctl.h>
-#include <strings.h>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/text.hpp"
 #include "helper/command_line.hpp"
 #include "helper/config.hpp"
@@ -137,8 +137,7 @@ void settings(std::string& out, const Config& config, const std::string& url) {
   for (const ConfigKey& key : config_keys()) {
     std::string text;
     for (const ConfigLine& entry : lines) {
-      if (applies(entry.key, url) && variable_of(entry.key).size() == key.name.size() &&
-          strncasecmp(variable_of(entry.key).c_str(), key.name.data(), key.name.size()) == 0) {
+      if (applies(entry.key, url) && iequals_ascii(variable_of(entry.key), key.name)) {
         text = entry.value + "  (" + entry.origin + " " + entry.key + ")";
       }
     }

@@ -1,9 +1,9 @@
 #include "helper/lifecycle.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
+#include "common/ascii.hpp"
 #include "common/civil_time.hpp"
 #include "common/git_bool.hpp"
 #include "common/text.hpp"
@@ -13,13 +13,6 @@
 
 namespace patrol::helper {
 namespace {
-
-std::string lowered(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::optional<std::int64_t> whole_number(std::string_view text) {
   std::int64_t value = 0;
@@ -158,7 +151,7 @@ Result<std::int64_t> parse_warn_days(std::string_view text) {
 }
 
 Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
-  const std::string value = lowered(text);
+  const std::string value = to_ascii_lower(text);
   if (value == "never" || value == "0") {
     return std::optional<std::int64_t>();
   }
@@ -171,7 +164,7 @@ Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
 }
 
 Result<WarnEvery> parse_warn_every(std::string_view text) {
-  const std::string value = lowered(text);
+  const std::string value = to_ascii_lower(text);
   if (value == "daily") {
     return WarnEvery{};
   }

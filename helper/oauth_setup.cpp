@@ -1,25 +1,12 @@
 #include "helper/oauth_setup.hpp"
 
-#include <algorithm>
-#include <cctype>
-
+#include "common/ascii.hpp"
 #include "helper/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/token_lookup.hpp"
 #include "oauth/presets.hpp"
 
 namespace patrol::helper {
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-} // namespace
-
 const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_view url,
                                            std::string_view protocol, std::string_view host,
                                            std::span<const std::string> wwwauth) {
@@ -29,7 +16,7 @@ const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_vie
 }
 
 bool oauth_off(const Config& config, std::string_view url) {
-  const std::string mode = lower(config.value(Setting::oauth, url));
+  const std::string mode = to_ascii_lower(config.value(Setting::oauth, url));
   if (mode != "auto" && mode != "never") {
     say_warning("patrol.oauth: expected auto or never, not \"" + mode + "\"; using auto");
   }
