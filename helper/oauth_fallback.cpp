@@ -12,6 +12,7 @@
 
 #include "common/fd_io.hpp"
 #include "common/git_bool.hpp"
+#include "common/terminal.hpp"
 #include "common/text.hpp"
 #include "helper/credential_url.hpp"
 #include "helper/flight.hpp"
@@ -31,22 +32,6 @@ namespace {
 
 // Refreshed this long before the access token expires, so git never carries a dying one.
 constexpr std::int64_t refresh_margin_seconds = 60;
-
-class Terminal {
-public:
-  Terminal() : fd_(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) {}
-  Terminal(const Terminal&) = delete;
-  Terminal& operator=(const Terminal&) = delete;
-  ~Terminal() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  [[nodiscard]] int fd() const { return fd_; }
-
-private:
-  int fd_;
-};
 
 // A terminal that stops taking text leaves nothing to do: what follows says what happened.
 void put(int fd, std::string_view text) { (void)write_all(fd, text); }

@@ -9,6 +9,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/fd_io.hpp"
+#include "common/terminal.hpp"
 #include "common/text.hpp"
 #include "helper/command_line.hpp"
 #include "helper/flight.hpp"
@@ -35,10 +36,10 @@ void show_once(const store::Record& record, const Error& why) {
   text += "\n\nKeep it now: once the store works again, give it to git when it asks for the "
           "password of " + url + ", or run\n    git credential approve\nwith the lines "
           "url=" + url + " and password=<the token>.\n";
-  const int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  const bool shown = tty >= 0 && write_all(tty, text);
-  if (tty >= 0) {
-    close(tty);
+  bool shown = false;
+  {
+    const Terminal tty;
+    shown = tty.fd() >= 0 && write_all(tty.fd(), text);
   }
   if (!shown) {
     (void)write_all(STDERR_FILENO, text); // nowhere else to show it
