@@ -5,6 +5,7 @@
 
 #include "common/ascii.hpp"
 #include "common/civil_time.hpp"
+#include "common/duration.hpp"
 #include "common/git_bool.hpp"
 #include "common/text.hpp"
 #include "forge/http.hpp"
@@ -46,38 +47,11 @@ std::string which(const store::Record& record) {
   return text + " for " + account(record);
 }
 
-// Seconds, or a number with s, m, h or d, at most 3650 days; text already lower case.
-std::optional<std::int64_t> duration_seconds(std::string_view digits) {
-  std::int64_t unit = 1;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = seconds_per_day;
-      break;
-    default:
-      unit = 0;
-      break;
-    }
-    if (unit != 0) {
-      digits.remove_suffix(1);
-    } else {
-      unit = 1;
-    }
-  }
-  const std::optional<std::int64_t> count = whole_number(digits);
-  if (!count || *count > 3650 * seconds_per_day / unit) {
-    return std::nullopt;
-  }
-  return *count * unit;
+// A duration as common/duration reads it, at most ten years.
+std::optional<std::int64_t> duration_seconds(std::string_view text) {
+  const std::optional<std::chrono::seconds> parsed =
+      parse_duration(text, std::chrono::seconds(3650 * seconds_per_day));
+  return parsed ? std::optional<std::int64_t>(parsed->count()) : std::nullopt;
 }
 
 std::string in_days(std::int64_t days) {
