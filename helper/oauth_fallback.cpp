@@ -12,6 +12,7 @@
 
 #include "common/fd_io.hpp"
 #include "common/git_bool.hpp"
+#include "common/scope_list.hpp"
 #include "common/terminal.hpp"
 #include "common/text.hpp"
 #include "helper/credential_url.hpp"
@@ -64,25 +65,6 @@ void open_browser(const std::string& url) {
     trace("could not start xdg-open");
   }
   posix_spawn_file_actions_destroy(&actions);
-}
-
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> out;
-  std::string current;
-  for (const char c : text) {
-    if (c == ' ' || c == ',') {
-      if (!current.empty()) {
-        out.push_back(std::move(current));
-        current.clear();
-      }
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) {
-    out.push_back(std::move(current));
-  }
-  return out;
 }
 
 // What a grant teaches a record; a refresh without a new refresh token keeps the old one.
