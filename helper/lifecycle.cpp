@@ -7,6 +7,7 @@
 #include "common/civil_time.hpp"
 #include "common/duration.hpp"
 #include "common/git_bool.hpp"
+#include "common/scope_list.hpp"
 #include "common/text.hpp"
 #include "forge/http.hpp"
 #include "helper/credential_url.hpp"
@@ -23,17 +24,6 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
     return std::nullopt;
   }
   return value;
-}
-
-std::string joined(std::span<const std::string> scopes, std::string_view separator) {
-  std::string out;
-  for (const std::string& scope : scopes) {
-    if (!out.empty()) {
-      out += separator;
-    }
-    out += scope;
-  }
-  return out;
 }
 
 // "alice@gitlab.example.com", or the host alone without a username.
@@ -265,8 +255,8 @@ std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
            " does not know it (deleted, or not a token)" + fix;
   case forge::TokenState::active:
     if (!forge::can_push(kind, info.scopes)) {
-      return which(record) + " is valid but was refused: its scopes (" + joined(info.scopes, ", ") +
-             ") do not allow a push" + fix;
+      return which(record) + " is valid but was refused: its scopes (" +
+             join_scopes(info.scopes, ", ") + ") do not allow a push" + fix;
     }
     return {};
   case forge::TokenState::not_a_pat:
@@ -280,7 +270,7 @@ std::string push_scope_warning(const store::Record& record, forge::ForgeKind kin
     return {};
   }
   const std::string needed = forge::push_scopes_text(kind);
-  return which(record) + " has the scopes " + joined(record.scopes, ", ") +
+  return which(record) + " has the scopes " + join_scopes(record.scopes, ", ") +
          ": pushes will fail (they need " + needed + ")";
 }
 
