@@ -1,21 +1,13 @@
 #include "forge/http.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <memory>
 
+#include "common/ascii.hpp"
 #include "common/percent.hpp"
 #include "forge/curl_library.hpp"
 
 namespace patrol::forge {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 // A dotted IPv4 address in 127.0.0.0/8.
 bool is_loopback_ipv4(std::string_view host) {
@@ -68,8 +60,7 @@ Result<UrlParts> url_parts(std::string_view url) {
     *out = value;
     api.free(value);
   }
-  std::transform(parts.host.begin(), parts.host.end(), parts.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  parts.host = to_ascii_lower(parts.host);
   return parts;
 }
 
@@ -81,7 +72,7 @@ bool same_origin(std::string_view a, std::string_view b) {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (auto it = headers.rbegin(); it != headers.rend(); ++it) {
-    if (iequals(it->first, name)) {
+    if (iequals_ascii(it->first, name)) {
       return it->second;
     }
   }

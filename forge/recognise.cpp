@@ -1,17 +1,11 @@
 #include "forge/recognise.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/ascii.hpp"
 
 namespace patrol::forge {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The row whose host name prefix or realm claims the host, or nullptr.
 const ForgeFacts* claimed(std::string_view name, std::span<const std::string> wwwauth) {
@@ -21,7 +15,7 @@ const ForgeFacts* claimed(std::string_view name, std::span<const std::string> ww
     }
     if (!row.realm.empty() &&
         std::any_of(wwwauth.begin(), wwwauth.end(), [&](const std::string& header) {
-          return lower(header).find(row.realm) != std::string::npos;
+          return to_ascii_lower(header).find(row.realm) != std::string::npos;
         })) {
       return &row;
     }
@@ -32,7 +26,7 @@ const ForgeFacts* claimed(std::string_view name, std::span<const std::string> ww
 } // namespace
 
 std::optional<ForgeKind> forge_from_string(std::string_view text) {
-  const std::string value = lower(text);
+  const std::string value = to_ascii_lower(text);
   if (value == "none") {
     return ForgeKind::none;
   }
@@ -41,7 +35,7 @@ std::optional<ForgeKind> forge_from_string(std::string_view text) {
 }
 
 HostMatch known_host(std::string_view host) {
-  const std::string name = lower(host);
+  const std::string name = to_ascii_lower(host);
   for (const ForgeFacts& row : forges()) {
     for (const KnownHost& known : row.known_hosts) {
       if (known.host == name) {
@@ -60,7 +54,7 @@ Forge recognise(std::string_view protocol, std::string_view host, std::string_vi
     kind = *chosen;
   } else if (known.row != nullptr) {
     kind = known.row->kind;
-  } else if (const ForgeFacts* row = claimed(lower(host), wwwauth)) {
+  } else if (const ForgeFacts* row = claimed(to_ascii_lower(host), wwwauth)) {
     kind = row->kind;
   }
   const ForgeFacts* row = facts(kind);

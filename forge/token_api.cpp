@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/civil_time.hpp"
+#include "common/scope_list.hpp"
 #include "common/text.hpp"
 
 namespace patrol::forge {
@@ -288,21 +289,7 @@ Result<TokenInfo> parse_github_user(const HttpResponse& response) {
       }
     }
     if (const std::optional<std::string> scopes = response.header("X-OAuth-Scopes")) {
-      std::string_view rest = *scopes;
-      while (!rest.empty()) {
-        const std::size_t comma = rest.find(',');
-        std::string_view scope = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-        while (!scope.empty() && scope.front() == ' ') {
-          scope.remove_prefix(1);
-        }
-        while (!scope.empty() && scope.back() == ' ') {
-          scope.remove_suffix(1);
-        }
-        if (!scope.empty()) {
-          info.scopes.emplace_back(scope);
-        }
-      }
+      info.scopes = split_scopes(*scopes);
     }
     return info;
   }

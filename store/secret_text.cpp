@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include "common/scope_list.hpp"
+
 namespace patrol::store::secret_text {
 
 namespace {
@@ -37,19 +39,6 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
   return value;
 }
 
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> scopes;
-  while (!text.empty()) {
-    const std::size_t space = text.find(' ');
-    std::string_view scope = text.substr(0, space);
-    if (!scope.empty()) {
-      scopes.emplace_back(scope);
-    }
-    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-  }
-  return scopes;
-}
-
 } // namespace
 
 Result<Secret> encode(const Record& record) {
@@ -74,12 +63,7 @@ Result<Secret> encode(const Record& record) {
     add_line(text, kind_prefix, to_string(record.kind));
   }
   if (!record.scopes.empty()) {
-    std::string joined;
-    for (const std::string& scope : record.scopes) {
-      joined += joined.empty() ? "" : " ";
-      joined += scope;
-    }
-    add_line(text, scopes_prefix, joined);
+    add_line(text, scopes_prefix, join_scopes(record.scopes, " "));
   }
   if (!record.token_id.empty()) {
     add_line(text, token_id_prefix, record.token_id);

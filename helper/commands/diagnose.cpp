@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <linux/keyctl.h>
-#include <strings.h>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "common/text.hpp"
 #include "helper/commands/command_line.hpp"
 #include "helper/git/config.hpp"
@@ -137,8 +137,7 @@ void settings(std::string& out, const Config& config, const std::string& url) {
   for (const ConfigKey& key : config_keys()) {
     std::string text;
     for (const ConfigLine& entry : lines) {
-      if (applies(entry.key, url) && variable_of(entry.key).size() == key.name.size() &&
-          strncasecmp(variable_of(entry.key).c_str(), key.name.data(), key.name.size()) == 0) {
+      if (applies(entry.key, url) && iequals_ascii(variable_of(entry.key), key.name)) {
         text = entry.value + "  (" + entry.origin + " " + entry.key + ")";
       }
     }
@@ -146,12 +145,12 @@ void settings(std::string& out, const Config& config, const std::string& url) {
     if (env != nullptr && *env != '\0') {
       text = std::string(env) + "  (environment " + std::string(key.env) + ")";
     }
-    if (const std::optional<std::string> refused = config.refusal(key.name, url)) {
+    if (const std::optional<std::string> refused = config.refusal(key.setting, url)) {
       text = "not used: " + *refused;
     } else if (key.secret) {
-      text = config.get(key.name, url) ? "set (not shown)" : "unset";
+      text = config.get(key.setting, url) ? "set (not shown)" : "unset";
     } else if (text.empty()) {
-      text = config.value(key.name, url);
+      text = config.value(key.setting, url);
       text = (text.empty() ? "unset" : text) + "  (default)";
     }
     line(out, "patrol." + std::string(key.name), text);
@@ -171,7 +170,7 @@ std::string unlock_state(const std::string& path) {
 }
 
 void stores(std::string& out, const Config& config, const std::string& url) {
-  const std::string name = config.value("store", url);
+  const std::string name = config.value(Setting::store, url);
   const store::ProbeResult probe = store::probe_secret_service();
   line(out, "secret service", probe.usable ? "reachable, with a default keyring"
                                            : "not usable: " + probe.reason);
@@ -187,7 +186,7 @@ void stores(std::string& out, const Config& config, const std::string& url) {
   }
   line(out, "store", chosen + " (" + why + ")");
   if (chosen == "file") {
-    const std::string path = config.value("filePath", url);
+    const std::string path = config.value(Setting::filePath, url);
     line(out, "file store", (path.empty() ? store::default_file_path() : path) +
                                 (access((path.empty() ? store::default_file_path() : path).c_str(),
                                         F_OK) == 0

@@ -285,7 +285,7 @@ int run_login(const Parsed& args) {
   const std::string plain_url = credential_url(request);
   const forge::Forge known = forge_for(*config, plain_url, request.protocol, request.host);
   const bool asked_before =
-      !config->value("forge", plain_url).empty() ||
+      !config->value(Setting::forge, plain_url).empty() ||
       recall_host(request.protocol, request.host) == forge::HostAnswer::neither;
   if (request.username.empty() && known.kind == forge::ForgeKind::none && asked_before) {
     return failed(Error{Errc::usage,

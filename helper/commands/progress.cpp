@@ -5,25 +5,15 @@
 
 #include <unistd.h>
 
+#include "common/fd_io.hpp"
 #include "common/text.hpp"
 #include "helper/messages.hpp"
 
 namespace patrol::helper {
 namespace {
 
-void write_stderr(const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(STDERR_FILENO, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-}
+// Nothing to do when stderr fails: the wait goes on without its line.
+void write_stderr(const std::string& text) { (void)write_all(STDERR_FILENO, text); }
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/civil_time.hpp"
+#include "common/scope_list.hpp"
 #include "common/text.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
 #include "helper/signin/oauth_fallback.hpp"
@@ -11,11 +12,7 @@ namespace patrol::helper {
 namespace {
 
 std::string scopes_text(const store::Record& record) {
-  std::string out;
-  for (const std::string& scope : record.scopes) {
-    out += (out.empty() ? "" : ",") + scope;
-  }
-  return out.empty() ? "-" : out;
+  return record.scopes.empty() ? "-" : join_scopes(record.scopes, ",");
 }
 
 // A token described by its forge without an expiry never expires; one never described

@@ -5,6 +5,7 @@
 #include <set>
 #include <span>
 
+#include "common/ascii.hpp"
 #include "common/git_bool.hpp"
 #include "helper/git/config_parameters.hpp"
 #include "helper/git/config_sources.hpp"
@@ -21,15 +22,6 @@ constexpr std::string_view http_section = "http";
 constexpr std::string_view load_sections[] = {"patrol", "credential"};
 constexpr std::string_view http_sections[] = {"http"};
 
-const ConfigKey *find_key(std::string_view name) {
-  for (const ConfigKey &key : config_keys()) {
-    if (equals_ignoring_case(key.name, name)) {
-      return &key;
-    }
-  }
-  return nullptr;
-}
-
 // The entries of the sections from the files, then every command-line entry (settings_for
 // picks the section's).
 Result<std::vector<ConfigEntry>> read_all(Sections sections) {
@@ -45,6 +37,15 @@ Result<std::vector<ConfigEntry>> read_all(Sections sections) {
 }
 
 } // namespace
+
+std::optional<Setting> setting_named(std::string_view name) {
+  for (const ConfigKey &key : config_keys()) {
+    if (iequals_ascii(key.name, name)) {
+      return key.setting;
+    }
+  }
+  return std::nullopt;
+}
 
 Result<Config> Config::load() {
   Result<std::vector<Entry>> entries = read_all(load_sections);
@@ -93,39 +94,38 @@ std::string scoped_name(std::string_view key, std::string_view url) {
 
 } // namespace
 
-std::optional<std::string> Config::refusal(std::string_view key, std::string_view url) const {
-  const ConfigKey *known = find_key(key);
-  if (known == nullptr || known->scope != Scope::host) {
+std::optional<std::string> Config::refusal(Setting setting, std::string_view url) const {
+  const ConfigKey &key = config_key(setting);
+  if (key.scope != Scope::host) {
     return std::nullopt;
   }
   const std::string advice = " could send one host's token to another; scope it instead: "
                              "git config --global " +
-                             scoped_name(known->name, url) + " VALUE";
-  if (set_env(known->env) != nullptr) {
-    return std::string(known->env) + " is ignored: applying to every host, it" + advice;
+                             scoped_name(key.name, url) + " VALUE";
+  if (set_env(key.env) != nullptr) {
+    return std::string(key.env) + " is ignored: applying to every host, it" + advice;
   }
-  const std::string name = lowered(key);
+  const std::string name = to_ascii_lower(key.name);
   const auto chosen = settings_for(entries_, patrol_section, url, name);
   const auto it = chosen.find(name);
   if (it != chosen.end() && !it->second.names_host) {
-    return "patrol." + std::string(known->name) +
-           " is ignored: not scoped to one host, it" + advice;
+    return "patrol." + std::string(key.name) + " is ignored: not scoped to one host, it" + advice;
   }
   return std::nullopt;
 }
 
-std::optional<std::string> Config::get(std::string_view key, std::string_view url) const {
-  const std::string name = lowered(key);
-  const ConfigKey *known = find_key(name);
-  if (known != nullptr && known->scope == Scope::any) {
-    if (const char *override_value = set_env(known->env)) {
+std::optional<std::string> Config::get(Setting setting, std::string_view url) const {
+  const ConfigKey &key = config_key(setting);
+  const std::string name = to_ascii_lower(key.name);
+  if (key.scope == Scope::any) {
+    if (const char *override_value = set_env(key.env)) {
       return std::string(override_value);
     }
   }
   std::map<std::string, Candidate> chosen = settings_for(entries_, patrol_section, url, name);
   const auto it = chosen.find(name);
-  if (known != nullptr && known->scope == Scope::host) {
-    if (const std::optional<std::string> refused = refusal(key, url)) {
+  if (key.scope == Scope::host) {
+    if (const std::optional<std::string> refused = refusal(setting, url)) {
       warn_once(*refused);
     }
     if (it == chosen.end() || !it->second.names_host) {
@@ -138,18 +138,16 @@ std::optional<std::string> Config::get(std::string_view key, std::string_view ur
   return it->second.value.value_or("true");
 }
 
-std::string Config::value(std::string_view key, std::string_view url) const {
-  if (std::optional<std::string> found = get(key, url)) {
+std::string Config::value(Setting setting, std::string_view url) const {
+  const ConfigKey &key = config_key(setting);
+  if (std::optional<std::string> found = get(setting, url)) {
     if (tracing()) {
-      const ConfigKey *known = find_key(key);
-      trace("setting patrol." + std::string(key) + "=" +
-            (known != nullptr && known->secret ? traced_secret(*found) : *found) + " for " +
-            std::string(url));
+      trace("setting patrol." + std::string(key.name) + "=" +
+            (key.secret ? traced_secret(*found) : *found) + " for " + std::string(url));
     }
     return *found;
   }
-  const ConfigKey *known = find_key(key);
-  return known != nullptr ? std::string(known->default_value) : std::string();
+  return std::string(key.default_value);
 }
 
 std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_view url) const {
@@ -163,14 +161,14 @@ std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_vie
 bool Config::interactive() const {
   std::optional<std::string> last;
   for (const Entry &entry : entries_) {
-    if (equals_ignoring_case(entry.name, "credential.interactive")) {
+    if (iequals_ascii(entry.name, "credential.interactive")) {
       last = entry.value.value_or("true");
     }
   }
   if (!last) {
     return true;
   }
-  return lowered(*last) != "never" && parse_git_bool(*last).value_or(true);
+  return to_ascii_lower(*last) != "never" && parse_git_bool(*last).value_or(true);
 }
 
 std::string Config::listing_for(std::string_view url) const {
@@ -191,7 +189,7 @@ Result<std::optional<std::string>> Config::http(std::string_view key,
   if (!entries) {
     return tl::unexpected(entries.error());
   }
-  const std::string name = lowered(key);
+  const std::string name = to_ascii_lower(key);
   std::map<std::string, Candidate> chosen = settings_for(*entries, http_section, url, name);
   const auto it = chosen.find(name);
   if (it == chosen.end()) {

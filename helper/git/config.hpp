@@ -20,8 +20,34 @@ namespace patrol::helper {
 // unscoped one, or an environment variable, would send every host's token to one place.
 enum class Scope { any, host };
 
+// Every setting, in the order of the table (helper/config_keys.cpp): code asks for a
+// setting by this handle, so a misspelt one does not compile instead of reading as unset.
+enum class Setting {
+  store,
+  filePath,
+  filePassphraseFile,
+  fileCredential,
+  fileUnlockTimeout,
+  forge,
+  apiUrl,
+  warnDays,
+  warnEvery,
+  recheckInterval,
+  forgeTimeout,
+  autoRotate,
+  oauth,
+  oauthClientId,
+  oauthClientSecret,
+  oauthScopes,
+  oauthDeviceAuthUrl,
+  oauthTokenUrl,
+  oauthRevocationUrl,
+  oauthBrowser,
+};
+
 // The table of settings: code, --help and the docs read it.
 struct ConfigKey {
+  Setting setting;
   std::string_view name;          // as in git config, e.g. "store" for patrol.store
   std::string_view env;           // the overriding environment variable, e.g. PATROL_STORE;
                                   // for Scope::host the variable that is refused
@@ -32,6 +58,10 @@ struct ConfigKey {
 };
 
 std::span<const ConfigKey> config_keys();
+// The setting's row in the table.
+const ConfigKey& config_key(Setting setting);
+// The setting a user's name stands for, compared as git compares names (case-insensitively).
+std::optional<Setting> setting_named(std::string_view name);
 
 class Config {
 public:
@@ -50,17 +80,16 @@ public:
 
   // patrol.<key> for this URL as `git config --get-urlmatch patrol.<key> <url>` answers,
   // overridden by the key's environment variable when set and non-empty; else nullopt (no
-  // default). The key is case-insensitive. A key written without '=' reads as "true", as
+  // default). A key written without '=' reads as "true", as
   // git reads it as a boolean. A URL git cannot parse matches only unscoped settings.
   // A Scope::host key answers only from a setting scoped to a host without '*' wildcards;
   // anything else set for it is refused with one warning line (see refusal()).
-  [[nodiscard]] std::optional<std::string> get(std::string_view key, std::string_view url) const;
+  [[nodiscard]] std::optional<std::string> get(Setting key, std::string_view url) const;
   // For a Scope::host key: the one line saying why what is set for url is not used (its
   // environment variable, or a setting not scoped to a host), or nullopt.
-  [[nodiscard]] std::optional<std::string> refusal(std::string_view key,
-                                                   std::string_view url) const;
+  [[nodiscard]] std::optional<std::string> refusal(Setting key, std::string_view url) const;
   // Like get(), falling back to the table's default.
-  [[nodiscard]] std::string value(std::string_view key, std::string_view url) const;
+  [[nodiscard]] std::string value(Setting key, std::string_view url) const;
   // Every patrol.* setting in effect for url, as `git config --get-urlmatch patrol <url>`
   // lists them (names lower-cased as git prints them), without environment overrides.
   // A key written without '=' has the value "" here.

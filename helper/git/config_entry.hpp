@@ -17,10 +17,6 @@ struct ConfigEntry {
 // Section names, lower-case: {"patrol", "credential"}.
 using Sections = std::span<const std::string_view>;
 
-char lower(char c);
-std::string lowered(std::string_view text);
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 // Whether name ("section.rest") is in one of the sections, compared as git compares
 // section names (case-insensitively; libgit2 gives them lower-cased).
 bool in_sections(std::string_view name, Sections sections);

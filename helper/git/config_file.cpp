@@ -6,6 +6,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "common/ascii.hpp"
+
 namespace patrol::helper {
 namespace {
 
@@ -14,7 +16,6 @@ constexpr int max_include_depth = 10;
 bool is_space(int c) { return std::isspace(c) != 0; }
 bool is_alpha(int c) { return std::isalpha(c) != 0; }
 bool is_key_char(int c) { return std::isalnum(c) != 0 || c == '-'; }
-char lower(int c) { return static_cast<char>(std::tolower(c)); }
 
 // The file's bytes, or nullopt when it cannot be opened (git skips such files).
 
@@ -110,7 +111,7 @@ public:
         return ConfigFileRead::ask_git;
       }
       std::string name = section;
-      name += lower(c);
+      name += ascii_lower(static_cast<char>(c));
       if (const ConfigFileRead read = entry(source, name); read != ConfigFileRead::done) {
         return read;
       }
@@ -134,7 +135,7 @@ private:
       if (!is_key_char(c) && c != '.') {
         return false;
       }
-      name += lower(c);
+      name += ascii_lower(static_cast<char>(c));
     }
   }
 
@@ -176,7 +177,7 @@ private:
       if (source.eof() || !is_key_char(c)) {
         break;
       }
-      name += lower(c);
+      name += ascii_lower(static_cast<char>(c));
     }
     while (c == ' ' || c == '\t') {
       c = source.next();

@@ -1,4 +1,5 @@
 #include "helper/git/config_parameters.hpp"
+#include "common/ascii.hpp"
 
 #include <cctype>
 #include <cerrno>
@@ -38,7 +39,7 @@ Result<std::string> canonical_key(std::string_view key) {
           (i == last_dot + 1 && std::isalpha(static_cast<unsigned char>(out[i])) == 0)) {
         return fail(Errc::config, "invalid key: " + std::string(key));
       }
-      out[i] = lower(out[i]);
+      out[i] = ascii_lower(out[i]);
     } else if (out[i] == '\n') {
       return fail(Errc::config, "invalid key (newline): " + std::string(key));
     }

@@ -1,4 +1,5 @@
 #include "helper/git/config_sources.hpp"
+#include "common/ascii.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -218,7 +219,7 @@ Result<Sources> sources() {
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
-         equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+         iequals_ascii(text.substr(0, prefix.size()), prefix);
 }
 
 // Whether a config file could hold an entry of the sections: a "[patrol" (or "[http")

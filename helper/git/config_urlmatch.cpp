@@ -1,4 +1,5 @@
 #include "helper/git/config_urlmatch.hpp"
+#include "common/ascii.hpp"
 
 #include <utility>
 
@@ -21,7 +22,7 @@ std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry> &en
   for (const ConfigEntry &entry : entries) {
     const std::string_view name = entry.name;
     if (name.size() <= section.size() + 1 || name[section.size()] != '.' ||
-        !equals_ignoring_case(name.substr(0, section.size()), section)) {
+        !iequals_ascii(name.substr(0, section.size()), section)) {
       continue;
     }
     std::string_view key = name.substr(section.size() + 1);
@@ -44,7 +45,7 @@ std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry> &en
       scoped_to_host = names_host(*pattern);
       key = key.substr(dot + 1);
     }
-    std::string lower_key = lowered(key);
+    std::string lower_key = to_ascii_lower(key);
     if (only_key && lower_key != *only_key) {
       continue;
     }

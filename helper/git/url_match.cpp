@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/ascii.hpp"
 #include "common/host_port.hpp"
 #include "common/percent.hpp"
 
@@ -20,7 +21,6 @@ bool is_scheme_char(char c) { return is_alpha(c) || in(digits, c) || in("+.-", c
 bool is_host_char(char c, bool allow_globs) {
   return is_alpha(c) || in(digits, c) || in(".-_[:]", c) || (allow_globs && c == '*');
 }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Appends `from`, decoding %XX escapes that need not be escaped and escaping what must
 // be; escaped reserved characters stay escaped so delimiters keep their meaning.
@@ -77,7 +77,7 @@ Result<NormalizedUrl> normalize(std::string_view input, bool allow_globs) {
     return bad_url("invalid URL scheme name or missing '://' suffix");
   }
   for (std::size_t i = 0; i < scheme_len + 3; ++i) {
-    norm += lower(url[i]);
+    norm += ascii_lower(url[i]);
   }
   out.scheme_len = scheme_len;
   std::size_t pos = scheme_len + 3;
@@ -135,7 +135,7 @@ Result<NormalizedUrl> normalize(std::string_view input, bool allow_globs) {
     }
   }
   for (; pos < colon; ++pos) {
-    norm += lower(url[pos]);
+    norm += ascii_lower(url[pos]);
   }
 
   if (colon < slash) {

@@ -1,11 +1,13 @@
 #include "helper/lifecycle/lifecycle.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
+#include "common/ascii.hpp"
 #include "common/civil_time.hpp"
+#include "common/duration.hpp"
 #include "common/git_bool.hpp"
+#include "common/scope_list.hpp"
 #include "common/text.hpp"
 #include "forge/http.hpp"
 #include "helper/git/credential_url.hpp"
@@ -13,13 +15,6 @@
 
 namespace patrol::helper {
 namespace {
-
-std::string lowered(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::optional<std::int64_t> whole_number(std::string_view text) {
   std::int64_t value = 0;
@@ -29,17 +24,6 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
     return std::nullopt;
   }
   return value;
-}
-
-std::string joined(std::span<const std::string> scopes, std::string_view separator) {
-  std::string out;
-  for (const std::string& scope : scopes) {
-    if (!out.empty()) {
-      out += separator;
-    }
-    out += scope;
-  }
-  return out;
 }
 
 // "alice@gitlab.example.com", or the host alone without a username.
@@ -53,38 +37,11 @@ std::string which(const store::Record& record) {
   return text + " for " + account(record);
 }
 
-// Seconds, or a number with s, m, h or d, at most 3650 days; text already lower case.
-std::optional<std::int64_t> duration_seconds(std::string_view digits) {
-  std::int64_t unit = 1;
-  if (!digits.empty()) {
-    switch (digits.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = seconds_per_day;
-      break;
-    default:
-      unit = 0;
-      break;
-    }
-    if (unit != 0) {
-      digits.remove_suffix(1);
-    } else {
-      unit = 1;
-    }
-  }
-  const std::optional<std::int64_t> count = whole_number(digits);
-  if (!count || *count > 3650 * seconds_per_day / unit) {
-    return std::nullopt;
-  }
-  return *count * unit;
+// A duration as common/duration reads it, at most ten years.
+std::optional<std::int64_t> duration_seconds(std::string_view text) {
+  const std::optional<std::chrono::seconds> parsed =
+      parse_duration(text, std::chrono::seconds(3650 * seconds_per_day));
+  return parsed ? std::optional<std::int64_t>(parsed->count()) : std::nullopt;
 }
 
 std::string in_days(std::int64_t days) {
@@ -158,7 +115,7 @@ Result<std::int64_t> parse_warn_days(std::string_view text) {
 }
 
 Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
-  const std::string value = lowered(text);
+  const std::string value = to_ascii_lower(text);
   if (value == "never" || value == "0") {
     return std::optional<std::int64_t>();
   }
@@ -171,7 +128,7 @@ Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
 }
 
 Result<WarnEvery> parse_warn_every(std::string_view text) {
-  const std::string value = lowered(text);
+  const std::string value = to_ascii_lower(text);
   if (value == "daily") {
     return WarnEvery{};
   }
@@ -298,8 +255,8 @@ std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,
            " does not know it (deleted, or not a token)" + fix;
   case forge::TokenState::active:
     if (!forge::can_push(kind, info.scopes)) {
-      return which(record) + " is valid but was refused: its scopes (" + joined(info.scopes, ", ") +
-             ") do not allow a push" + fix;
+      return which(record) + " is valid but was refused: its scopes (" +
+             join_scopes(info.scopes, ", ") + ") do not allow a push" + fix;
     }
     return {};
   case forge::TokenState::not_a_pat:
@@ -313,7 +270,7 @@ std::string push_scope_warning(const store::Record& record, forge::ForgeKind kin
     return {};
   }
   const std::string needed = forge::push_scopes_text(kind);
-  return which(record) + " has the scopes " + joined(record.scopes, ", ") +
+  return which(record) + " has the scopes " + join_scopes(record.scopes, ", ") +
          ": pushes will fail (they need " + needed + ")";
 }
 

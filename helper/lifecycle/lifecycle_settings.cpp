@@ -22,20 +22,20 @@ template <class T> T setting(Result<T> parsed, T fallback) {
 
 LifecycleSettings lifecycle_settings(const Config& config, std::string_view url) {
   LifecycleSettings out;
-  if (std::optional<std::string> text = config.get("warnDays", url)) {
+  if (std::optional<std::string> text = config.get(Setting::warnDays, url)) {
     out.warn_days = setting(parse_warn_days(*text), out.warn_days);
   }
-  if (std::optional<std::string> text = config.get("recheckInterval", url)) {
+  if (std::optional<std::string> text = config.get(Setting::recheckInterval, url)) {
     out.recheck_seconds = setting(parse_interval(*text), out.recheck_seconds);
   }
-  if (std::optional<std::string> text = config.get("autoRotate", url)) {
+  if (std::optional<std::string> text = config.get(Setting::autoRotate, url)) {
     Result<bool> parsed = parse_bool(*text);
     if (!parsed) {
       parsed = fail(Errc::config, "patrol.autoRotate: " + parsed.error().message);
     }
     out.auto_rotate = setting(std::move(parsed), false);
   }
-  if (std::optional<std::string> text = config.get("warnEvery", url)) {
+  if (std::optional<std::string> text = config.get(Setting::warnEvery, url)) {
     out.warn_every = setting(parse_warn_every(*text), out.warn_every);
   }
   return out;
@@ -43,7 +43,7 @@ LifecycleSettings lifecycle_settings(const Config& config, std::string_view url)
 
 Timeouts person_timeouts(const Config& config, std::string_view url) {
   Timeouts out = patient_timeouts;
-  const std::optional<std::string> text = config.get("forgeTimeout", url);
+  const std::optional<std::string> text = config.get(Setting::forgeTimeout, url);
   if (!text) {
     return out;
   }

@@ -8,6 +8,8 @@
 #include <utility>
 
 #include "common/civil_time.hpp"
+#include "common/fd_io.hpp"
+#include "common/terminal.hpp"
 #include "common/text.hpp"
 #include "helper/lifecycle/flight.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
@@ -16,17 +18,6 @@
 
 namespace patrol::helper {
 namespace {
-
-bool write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written <= 0) {
-      return false;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
 
 // The one place a secret is shown: the terminal when there is one (it does not end up in
 // a log that captures stderr), else stderr, since losing the token is worse.
@@ -41,13 +32,13 @@ void show_once(const store::Record& record, const Error& why) {
   text += "\n\nKeep it now: once the store works again, give it to git when it asks for the "
           "password of " + url + ", or run\n    git credential approve\nwith the lines "
           "url=" + url + " and password=<the token>.\n";
-  const int tty = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  const bool shown = tty >= 0 && write_all(tty, text);
-  if (tty >= 0) {
-    close(tty);
+  bool shown = false;
+  {
+    const Terminal tty;
+    shown = tty.fd() >= 0 && write_all(tty.fd(), text);
   }
   if (!shown) {
-    write_all(STDERR_FILENO, text);
+    (void)write_all(STDERR_FILENO, text); // nowhere else to show it
   }
   wipe(text);
 }

@@ -15,7 +15,7 @@ namespace {
 // Whether the host may be asked what it is: nothing configured says, it was not found to
 // be neither before, and its scheme is one a token may be sent over.
 bool may_ask(const Config& config, std::string_view url, const store::Record& record) {
-  if (!config.value("forge", url).empty()) {
+  if (!config.value(Setting::forge, url).empty()) {
     return false;
   }
   if (record.protocol != "https" && record.protocol != "http") {
@@ -80,7 +80,7 @@ TokenCheck check_new_token(const Config& config, store::Record& record,
   if (forge.kind == forge::ForgeKind::none) {
     if (!may_ask(config, url, record)) {
       TokenCheck out;
-      out.why = config.value("forge", url).empty()
+      out.why = config.value(Setting::forge, url).empty()
                     ? record.host + " is neither a GitLab nor a GitHub Enterprise"
                     : "patrol.forge is none for it";
       return out;

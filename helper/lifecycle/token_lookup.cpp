@@ -16,8 +16,8 @@ namespace patrol::helper {
 
 forge::Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
                 std::string_view host, std::span<const std::string> wwwauth) {
-  const std::string configured = config.value("forge", url);
-  const std::string configured_api = config.value("apiUrl", url);
+  const std::string configured = config.value(Setting::forge, url);
+  const std::string configured_api = config.value(Setting::apiUrl, url);
   forge::Forge forge = forge::recognise(protocol, host, configured, configured_api, wwwauth);
   if (forge.kind != forge::ForgeKind::none || !configured.empty()) {
     return forge;

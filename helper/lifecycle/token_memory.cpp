@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/ascii.hpp"
 #include "common/digest.hpp"
 #include "store/file_atomic.hpp"
 #include "store/private_dir.hpp"
@@ -40,9 +40,7 @@ constexpr std::array host_answers{forge::HostAnswer::gitlab, forge::HostAnswer::
 
 // Hosts compare case-insensitively; the origin is hashed so any host spelling is a file name.
 std::string host_path(std::string_view protocol, std::string_view host) {
-  std::string origin = std::string(protocol) + "://" + std::string(host);
-  std::transform(origin.begin(), origin.end(), origin.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string origin = to_ascii_lower(std::string(protocol) + "://" + std::string(host));
   return cache_directory("forges") + "/" + sha256_hex(origin);
 }
 

@@ -9,12 +9,34 @@
 
 namespace patrol::helper {
 
+namespace {
+
+// The setting a backend asks for; nullopt for git's credential.interactive.
+std::optional<Setting> setting_for(store::StoreSetting key) {
+  switch (key) {
+  case store::StoreSetting::filePath:
+    return Setting::filePath;
+  case store::StoreSetting::filePassphraseFile:
+    return Setting::filePassphraseFile;
+  case store::StoreSetting::fileCredential:
+    return Setting::fileCredential;
+  case store::StoreSetting::fileUnlockTimeout:
+    return Setting::fileUnlockTimeout;
+  case store::StoreSetting::interactive:
+    break;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
 store::Settings store_settings(const Config& config, std::string_view url) {
-  return [&config, url = std::string(url)](std::string_view key) -> std::optional<std::string> {
-    if (key == "interactive") {
-      return config.interactive() ? "true" : "false"; // git's credential.interactive
+  return [&config, url = std::string(url)](store::StoreSetting key) -> std::optional<std::string> {
+    const std::optional<Setting> setting = setting_for(key);
+    if (!setting) {
+      return config.interactive() ? "true" : "false";
     }
-    std::string value = config.value(key, url);
+    std::string value = config.value(*setting, url);
     if (value.empty()) {
       return std::nullopt;
     }
@@ -24,7 +46,7 @@ store::Settings store_settings(const Config& config, std::string_view url) {
 
 Result<std::unique_ptr<store::Store>> open_persistent_store(const Config& config,
                                                            std::string_view url) {
-  const std::string name = config.value("store", url);
+  const std::string name = config.value(Setting::store, url);
   const store::Settings settings = store_settings(config, url);
   Result<std::unique_ptr<store::Store>> opened =
       name == "auto" ? store::open_auto(settings) : store::open(name, settings);
@@ -41,7 +63,7 @@ Result<std::unique_ptr<store::Store>> open_persistent_store(const Config& config
 Result<std::unique_ptr<store::Store>> open_store(const Config& config, std::string_view url) {
   Result<std::unique_ptr<store::Store>> persistent = open_persistent_store(config, url);
   const store::EnvLookup environment = store::process_environment();
-  if (config.value("store", url) == "env" || !store::env_has_tokens(environment) ||
+  if (config.value(Setting::store, url) == "env" || !store::env_has_tokens(environment) ||
       (!persistent && persistent.error().code == Errc::config)) {
     return persistent;
   }

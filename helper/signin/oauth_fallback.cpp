@@ -10,7 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/fd_io.hpp"
 #include "common/git_bool.hpp"
+#include "common/scope_list.hpp"
+#include "common/terminal.hpp"
 #include "common/text.hpp"
 #include "helper/git/credential_url.hpp"
 #include "helper/lifecycle/flight.hpp"
@@ -31,31 +34,8 @@ namespace {
 // Refreshed this long before the access token expires, so git never carries a dying one.
 constexpr std::int64_t refresh_margin_seconds = 60;
 
-class Terminal {
-public:
-  Terminal() : fd_(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) {}
-  Terminal(const Terminal&) = delete;
-  Terminal& operator=(const Terminal&) = delete;
-  ~Terminal() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  [[nodiscard]] int fd() const { return fd_; }
-
-private:
-  int fd_;
-};
-
-void put(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written <= 0) {
-      return;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
+// A terminal that stops taking text leaves nothing to do: what follows says what happened.
+void put(int fd, std::string_view text) { (void)write_all(fd, text); }
 
 
 bool display_present() {
@@ -85,25 +65,6 @@ void open_browser(const std::string& url) {
     trace("could not start xdg-open");
   }
   posix_spawn_file_actions_destroy(&actions);
-}
-
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> out;
-  std::string current;
-  for (const char c : text) {
-    if (c == ' ' || c == ',') {
-      if (!current.empty()) {
-        out.push_back(std::move(current));
-        current.clear();
-      }
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) {
-    out.push_back(std::move(current));
-  }
-  return out;
 }
 
 // What a grant teaches a record; a refresh without a new refresh token keeps the old one.

@@ -1,25 +1,14 @@
 #include "helper/signin/oauth_setup.hpp"
 
 #include <algorithm>
-#include <cctype>
 
+#include "common/ascii.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "oauth/presets.hpp"
 
 namespace patrol::helper {
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-} // namespace
-
 const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_view url,
                                            std::string_view protocol, std::string_view host,
                                            std::span<const std::string> wwwauth) {
@@ -29,7 +18,7 @@ const oauth::OAuthPreset* oauth_preset_for(const Config& config, std::string_vie
 }
 
 bool oauth_off(const Config& config, std::string_view url) {
-  const std::string mode = lower(config.value("oauth", url));
+  const std::string mode = to_ascii_lower(config.value(Setting::oauth, url));
   if (mode != "auto" && mode != "never") {
     say_warning("patrol.oauth: expected auto or never, not \"" + mode + "\"; using auto");
   }
@@ -44,15 +33,15 @@ std::optional<OAuthSetup> oauth_setup(const Config& config, std::string_view url
   }
   const oauth::OAuthPreset* preset = oauth_preset_for(config, url, protocol, host, wwwauth);
   OAuthSetup setup;
-  setup.client.client_id = config.value("oauthClientId", url);
+  setup.client.client_id = config.value(Setting::oauthClientId, url);
   if (setup.client.client_id.empty() && preset != nullptr) {
     setup.client.client_id = std::string(preset->default_client_id);
   }
   if (setup.client.client_id.empty()) {
     return std::nullopt;
   }
-  setup.client.client_secret = Secret(config.value("oauthClientSecret", url));
-  const auto from = [&](std::string_view key, std::string_view path) {
+  setup.client.client_secret = Secret(config.value(Setting::oauthClientSecret, url));
+  const auto from = [&](Setting key, std::string_view path) {
     if (std::optional<std::string> configured = config.get(key, url)) {
       return *configured;
     }
@@ -60,18 +49,19 @@ std::optional<OAuthSetup> oauth_setup(const Config& config, std::string_view url
                                               : std::string();
   };
   setup.client.endpoints.device_authorization =
-      from("oauthDeviceAuthUrl", preset != nullptr ? preset->device_path : "");
-  setup.client.endpoints.token = from("oauthTokenUrl", preset != nullptr ? preset->token_path : "");
+      from(Setting::oauthDeviceAuthUrl, preset != nullptr ? preset->device_path : "");
+  setup.client.endpoints.token =
+      from(Setting::oauthTokenUrl, preset != nullptr ? preset->token_path : "");
   setup.client.endpoints.revocation =
-      from("oauthRevocationUrl", preset != nullptr ? preset->revocation_path : "");
-  if (std::optional<std::string> scopes = config.get("oauthScopes", url)) {
+      from(Setting::oauthRevocationUrl, preset != nullptr ? preset->revocation_path : "");
+  if (std::optional<std::string> scopes = config.get(Setting::oauthScopes, url)) {
     setup.client.scopes = *scopes;
   } else if (preset != nullptr) {
     setup.client.scopes = std::string(preset->scopes);
   }
   setup.username = preset != nullptr ? std::string(preset->username) : std::string("oauth2");
   setup.discovery_base = std::string(protocol) + "://" + std::string(host);
-  Result<bool> browser = parse_bool(config.value("oauthBrowser", url));
+  Result<bool> browser = parse_bool(config.value(Setting::oauthBrowser, url));
   setup.browser = browser && *browser;
   return setup;
 }
