@@ -7,30 +7,21 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/ascii.hpp"
+
 namespace patrol {
-namespace {
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
-
-} // namespace
 
 std::optional<bool> parse_git_bool(std::string_view value) {
   if (value.empty()) {
     return false;
   }
   for (const std::string_view word : {"true", "yes", "on"}) {
-    if (equals_ignoring_case(value, word)) {
+    if (iequals_ascii(value, word)) {
       return true;
     }
   }
   for (const std::string_view word : {"false", "no", "off"}) {
-    if (equals_ignoring_case(value, word)) {
+    if (iequals_ascii(value, word)) {
       return false;
     }
   }
@@ -48,11 +39,11 @@ std::optional<bool> parse_git_bool(std::string_view value) {
   std::intmax_t factor = 0;
   if (unit.empty()) {
     factor = 1;
-  } else if (equals_ignoring_case(unit, "k")) {
+  } else if (iequals_ascii(unit, "k")) {
     factor = 1024;
-  } else if (equals_ignoring_case(unit, "m")) {
+  } else if (iequals_ascii(unit, "m")) {
     factor = 1024 * 1024;
-  } else if (equals_ignoring_case(unit, "g")) {
+  } else if (iequals_ascii(unit, "g")) {
     factor = 1024 * 1024 * 1024;
   } else {
     return std::nullopt;

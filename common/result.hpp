@@ -10,7 +10,8 @@
 namespace patrol {
 
 enum class Errc {
-  invalid_input,     // malformed protocol input, bad argument
+  usage,             // a command line that is wrong: bad option, missing or extra argument
+  invalid_input,     // malformed protocol input, bad data
   config,            // a bad configuration value
   store_unavailable, // no backend can be reached (no D-Bus, no Secret Service)
   store_locked,      // the store exists but is locked

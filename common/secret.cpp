@@ -1,17 +1,19 @@
 #include "common/secret.hpp"
 
-#include <openssl/crypto.h>
+#include <string.h>
 
 namespace patrol {
 
 void wipe(std::string& buffer) noexcept {
   // Cleanse the whole capacity: short-string storage and earlier, longer contents alike.
   buffer.resize(buffer.capacity());
-  OPENSSL_cleanse(buffer.data(), buffer.size());
+  explicit_bzero(buffer.data(), buffer.size());
   buffer.clear();
 }
 
-void wipe(void* data, std::size_t size) noexcept { OPENSSL_cleanse(data, size); }
+// glibc's explicit_bzero, which the compiler may not drop as a dead store: the wipe needs
+// no cryptography library loaded at start-up.
+void wipe(void* data, std::size_t size) noexcept { explicit_bzero(data, size); }
 
 void Secret::wipe() noexcept { patrol::wipe(value_); }
 
@@ -32,9 +34,18 @@ Secret& Secret::operator=(Secret&& other) noexcept {
   return *this;
 }
 
+// In time that depends on the length only, not on where the first difference is.
 bool Secret::operator==(const Secret& other) const {
-  return value_.size() == other.value_.size() &&
-         CRYPTO_memcmp(value_.data(), other.value_.data(), value_.size()) == 0;
+  if (value_.size() != other.value_.size()) {
+    return false;
+  }
+  const volatile unsigned char* a = reinterpret_cast<const unsigned char*>(value_.data());
+  const volatile unsigned char* b = reinterpret_cast<const unsigned char*>(other.value_.data());
+  unsigned char difference = 0;
+  for (std::size_t i = 0; i < value_.size(); ++i) {
+    difference = static_cast<unsigned char>(difference | (a[i] ^ b[i]));
+  }
+  return difference == 0;
 }
 
 std::string without_secret(std::string text, const Secret& secret) {

@@ -1,20 +1,23 @@
 #include "helper/app.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unistd.h>
 #include <vector>
 
-#include "helper/commands.hpp"
-#include "helper/config.hpp"
+#include "helper/commands/command_line.hpp"
+#include "helper/commands/commands.hpp"
+#include "helper/git/config.hpp"
 #include "helper/messages.hpp"
 #include "store/registry.hpp"
 
 namespace patrol::helper {
 namespace {
 
-void print_help() {
+void print_help(std::FILE* to) {
   std::string text;
   text += "usage: git credential-patrol <command> [<args>]\n"
           "       git credential-patrol --help | --version\n\n"
@@ -42,11 +45,14 @@ void print_help() {
               std::string(key.env) + " is refused)";
     } else {
       text += "  patrol." + std::string(key.name) + " (env " + std::string(key.env) +
-              ", default " + std::string(key.default_value) + ")";
+              (key.default_value.empty() ? "" : ", default " + std::string(key.default_value)) +
+              ")";
     }
     text += "\n      " + std::string(key.help) + '\n';
   }
-  std::fputs(text.c_str(), stdout);
+  text += "\n`git credential-patrol help COMMAND` (or COMMAND --help) shows a command's "
+          "options.\n";
+  std::fputs(text.c_str(), to);
 }
 
 void print_version() {
@@ -59,16 +65,51 @@ void print_version() {
   std::fputs(text.c_str(), stdout);
 }
 
+int usage_failure(const Error& error) {
+  report(error);
+  return exit_code(error);
+}
+
+// Whether stdin holds something other than blanks, as git's request to an operation newer
+// than this version does. A terminal is never asked: it would wait for a person.
+bool request_on_stdin() {
+  if (isatty(STDIN_FILENO) == 1) {
+    return false;
+  }
+  char byte = 0;
+  for (;;) {
+    const ssize_t got = ::read(STDIN_FILENO, &byte, 1);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      return false;
+    }
+    if (byte != ' ' && byte != '\t' && byte != '\n' && byte != '\r') {
+      return true;
+    }
+  }
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
   if (argc < 2) {
-    print_help();
-    return 2;
+    print_help(stderr);
+    return usage_exit_code;
   }
   const std::string_view name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
-    print_help();
+    // `help CMD` is `CMD --help`.
+    if (argc > 2 && std::string_view(argv[2]) != "--help" && std::string_view(argv[2]) != "-h") {
+      const Command* command = find_command(argv[2]);
+      if (command == nullptr) {
+        return usage_failure(*unknown_command(argv[2], true, false));
+      }
+      std::fputs(command_help(*command).c_str(), stdout);
+      return 0;
+    }
+    print_help(stdout);
     return 0;
   }
   if (name == "--version" || name == "version") {
@@ -77,19 +118,30 @@ int run(int argc, char** argv) {
   }
   const Command* command = find_command(name);
   if (command == nullptr) {
-    // git may run operations newer than us: they are ignored silently. A person at a
-    // terminal who mistyped gets told.
-    if (isatty(STDIN_FILENO) == 1) {
-      say_error("unknown command '" + std::string(name) + "'; see git credential-patrol --help");
-      return 2;
+    // git may run operations newer than us, with the request on stdin and nothing after
+    // the name: those are ignored silently. Anything that looks like a person's command
+    // gets the usage error, even from cron where stdin is no terminal.
+    if (std::optional<Error> error =
+            unknown_command(name, argc > 2, argc == 2 && request_on_stdin())) {
+      return usage_failure(*error);
     }
+    trace("git-credential-patrol " PATROL_VERSION ": operation " + std::string(name) +
+          " is unknown; ignored");
     return 0;
   }
   const std::vector<std::string_view> args(argv + 2, argv + argc);
+  Result<Parsed> parsed = parse_command_line(*command, args);
+  if (!parsed) {
+    return usage_failure(parsed.error());
+  }
+  if (parsed->help) {
+    std::fputs(command_help(*command).c_str(), stdout);
+    return 0;
+  }
   trace("git-credential-patrol " PATROL_VERSION ": command " + std::string(name) + " with " +
         std::to_string(args.size()) + " argument(s)");
   const TraceTimer timer("command " + std::string(name));
-  return command->run(args);
+  return command->run(*parsed);
 }
 
 } // namespace patrol::helper

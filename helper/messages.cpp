@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <utility>
 
+#include "common/fd_io.hpp"
 #include "common/private_file.hpp"
 #include "common/text.hpp"
 
@@ -26,21 +27,6 @@ bool colour_wanted() {
   return wanted;
 }
 
-// Whole lines in one write(2), so lines from parallel git processes do not interleave.
-void write_all(int fd, const std::string& line) {
-  std::size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 void emit(int fd, std::string_view kind, std::string_view colour, std::string_view message) {
   std::string line;
   line.reserve(program_name.size() + kind.size() + message.size() + 16);
@@ -53,7 +39,9 @@ void emit(int fd, std::string_view kind, std::string_view colour, std::string_vi
   // One line whatever the message holds, and nothing in it acts on the terminal: a
   // message may carry a server's words (token names, scopes, error descriptions).
   line.append(shown(message)).push_back('\n');
-  write_all(fd, line);
+  // Whole lines in one write(2), so lines from parallel git processes do not interleave;
+  // a message that cannot be written has nowhere else to go.
+  (void)write_all(fd, line);
 }
 
 // Where traces go: -1 nowhere, else a file descriptor (stderr or the PATROL_TRACE file).
@@ -124,7 +112,7 @@ void say_more(std::string_view lines) {
     out.append(shown(lines.substr(0, end))).push_back('\n');
     lines.remove_prefix(std::min(end + 1, lines.size()));
   }
-  write_all(STDERR_FILENO, out);
+  (void)write_all(STDERR_FILENO, out);
 }
 
 bool tracing() { return trace_fd() >= 0; }
@@ -153,7 +141,7 @@ TraceTimer::~TraceTimer() {
   }
 }
 
-int exit_code(const Error& error) { return error.code == Errc::invalid_input ? 2 : 1; }
+int exit_code(const Error& error) { return error.code == Errc::usage ? usage_exit_code : 1; }
 
 void report(const Error& error) { say_error(error.message); }
 

@@ -41,7 +41,10 @@ private:
   std::chrono::steady_clock::time_point start_;
 };
 
-// Exit codes: 0 done (or nothing to do), 1 a failure at run time, 2 bad input or usage.
+// Exit codes, the same for every command: 0 done (or nothing to do), 1 a failure at run
+// time, 129 a usage error (Errc::usage: bad option, missing or extra argument, mistyped
+// command), as git. Only `check` has more: 2 and 3 for what it found.
+inline constexpr int usage_exit_code = 129;
 int exit_code(const Error& error);
 void report(const Error& error);
 

@@ -75,7 +75,7 @@ bool transient(std::string_view error) {
 
 } // namespace
 
-Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& response) {
+Result<DeviceAuthorization> parse_device_authorization(const forge::HttpResponse& response) {
   const json document = parse_body(response.body);
   if (response.status != 200) {
     std::string message = "the device authorization request was refused (HTTP " +
@@ -110,7 +110,7 @@ Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& respo
   return out;
 }
 
-Result<TokenAnswer> parse_token_answer(const HttpResponse& response) {
+Result<TokenAnswer> parse_token_answer(const forge::HttpResponse& response) {
   const json document = parse_body(response.body);
   if (const std::string error = text_member(document, "error"); !error.empty()) {
     TokenError out{word(error), word(text_member(document, "error_description")),
@@ -135,7 +135,7 @@ Result<TokenAnswer> parse_token_answer(const HttpResponse& response) {
   return TokenAnswer(std::move(tokens));
 }
 
-PollOutcome classify(const Result<HttpResponse>& response) {
+PollOutcome classify(const Result<forge::HttpResponse>& response) {
   if (!response) {
     return Unreachable{response.error().message};
   }

@@ -10,7 +10,7 @@
 
 #include "common/result.hpp"
 #include "common/secret.hpp"
-#include "oauth/http.hpp"
+#include "forge/http.hpp"
 
 namespace patrol::oauth {
 
@@ -55,16 +55,16 @@ using PollOutcome = std::variant<Tokens, TokenError, Unreachable>;
 
 // RFC 8628 3.2; a missing device_code, user_code, verification_uri or expires_in is an
 // error. GitHub's form-encoded answer (without Accept: application/json) is not read.
-Result<DeviceAuthorization> parse_device_authorization(const HttpResponse& response);
+Result<DeviceAuthorization> parse_device_authorization(const forge::HttpResponse& response);
 
 // A token endpoint answer: a JSON body with "error" is a TokenError at any status; a 200
 // with access_token is Tokens; anything else is an Errc::network error naming the status.
-Result<TokenAnswer> parse_token_answer(const HttpResponse& response);
+Result<TokenAnswer> parse_token_answer(const forge::HttpResponse& response);
 
 // What polling saw, as the state machine reads it: a 5xx or 429 (with or without an error
 // body) and the errors server_error and temporarily_unavailable count as Unreachable (back
 // off and try again until the code expires), like a failed connection.
-PollOutcome classify(const Result<HttpResponse>& response);
+PollOutcome classify(const Result<forge::HttpResponse>& response);
 
 struct Wait {
   Millis delay; // until the next poll

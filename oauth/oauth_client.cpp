@@ -12,8 +12,8 @@ using nlohmann::json;
 
 constexpr std::string_view device_grant = "urn:ietf:params:oauth:grant-type:device_code";
 
-HttpRequest post(std::string url, Secret body) {
-  HttpRequest request;
+forge::HttpRequest post(std::string url, Secret body) {
+  forge::HttpRequest request;
   request.method = "POST";
   request.url = std::move(url);
   request.headers = {{"Accept", "application/json"}};
@@ -48,16 +48,16 @@ Secret form(std::initializer_list<std::pair<std::string_view, std::string_view>>
     }
     body += name;
     body += '=';
-    body += form_encode(value);
+    body += forge::form_encode(value);
   }
   return Secret(std::move(body));
 }
 
-Result<DeviceAuthorization> request_device_code(HttpClient& http, const OAuthClient& client) {
+Result<DeviceAuthorization> request_device_code(forge::HttpClient& http, const OAuthClient& client) {
   Secret body = client.scopes.empty()
                     ? form({{"client_id", client.client_id}})
                     : form({{"client_id", client.client_id}, {"scope", client.scopes}});
-  Result<HttpResponse> response =
+  Result<forge::HttpResponse> response =
       http.send(post(client.endpoints.device_authorization, std::move(body)));
   if (!response) {
     return tl::unexpected(response.error());
@@ -98,8 +98,8 @@ bool read_alike(std::string_view page) {
 } // namespace
 
 Result<void> check_verification_page(std::string_view page, std::string_view device_endpoint) {
-  const Result<UrlParts> shown = url_parts(page);
-  const Result<UrlParts> asked = url_parts(device_endpoint);
+  const Result<forge::UrlParts> shown = forge::url_parts(page);
+  const Result<forge::UrlParts> asked = forge::url_parts(device_endpoint);
   if (shown && asked && read_alike(page) && shown->scheme == "https" &&
       shown->host == asked->host) {
     return {};
@@ -113,7 +113,7 @@ Result<void> check_verification_page(std::string_view page, std::string_view dev
                              "an https page on " + host + " (it is " + seen + ")");
 }
 
-Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,
+Result<Tokens> poll_for_tokens(forge::HttpClient& http, const OAuthClient& client,
                                const DeviceAuthorization& authorization, const Pacing& pacing,
                                std::string* stopped_with) {
   DeviceFlow flow(authorization, pacing.now());
@@ -129,7 +129,7 @@ Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,
       return fail(Errc::network, stopped->message);
     }
     pacing.sleep(std::get<Wait>(step).delay);
-    Result<HttpResponse> response =
+    Result<forge::HttpResponse> response =
         http.send(post(client.endpoints.token, form({{"grant_type", device_grant},
                                                      {"device_code", authorization.device_code.view()},
                                                      {"client_id", client.client_id}})));
@@ -137,7 +137,7 @@ Result<Tokens> poll_for_tokens(HttpClient& http, const OAuthClient& client,
   }
 }
 
-Result<TokenAnswer> refresh_tokens(HttpClient& http, const OAuthClient& client,
+Result<TokenAnswer> refresh_tokens(forge::HttpClient& http, const OAuthClient& client,
                                    const Secret& refresh_token) {
   Secret body = client.client_secret.empty()
                     ? form({{"grant_type", "refresh_token"},
@@ -147,19 +147,19 @@ Result<TokenAnswer> refresh_tokens(HttpClient& http, const OAuthClient& client,
                             {"refresh_token", refresh_token.view()},
                             {"client_id", client.client_id},
                             {"client_secret", client.client_secret.view()}});
-  Result<HttpResponse> response = http.send(post(client.endpoints.token, std::move(body)));
+  Result<forge::HttpResponse> response = http.send(post(client.endpoints.token, std::move(body)));
   if (!response) {
     return tl::unexpected(response.error());
   }
   return parse_token_answer(*response);
 }
 
-Result<void> revoke_token(HttpClient& http, const OAuthClient& client, const Secret& token,
+Result<void> revoke_token(forge::HttpClient& http, const OAuthClient& client, const Secret& token,
                           std::string_view token_type_hint) {
   if (client.endpoints.revocation.empty()) {
     return fail(Errc::unsupported, "the server offers no token revocation");
   }
-  Result<HttpResponse> response =
+  Result<forge::HttpResponse> response =
       http.send(post(client.endpoints.revocation, form({{"token", token.view()},
                                                         {"token_type_hint", token_type_hint},
                                                         {"client_id", client.client_id}})));
@@ -173,17 +173,17 @@ Result<void> revoke_token(HttpClient& http, const OAuthClient& client, const Sec
   return {};
 }
 
-Result<OAuthEndpoints> discover(HttpClient& http, std::string_view base_url) {
+Result<OAuthEndpoints> discover(forge::HttpClient& http, std::string_view base_url) {
   while (base_url.ends_with('/')) {
     base_url.remove_suffix(1);
   }
   std::string tried;
   for (const std::string_view path :
        {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"}) {
-    HttpRequest request;
+    forge::HttpRequest request;
     request.url = std::string(base_url) + std::string(path);
     request.headers = {{"Accept", "application/json"}};
-    Result<HttpResponse> response = http.send(request);
+    Result<forge::HttpResponse> response = http.send(request);
     if (!response) {
       return tl::unexpected(response.error());
     }
@@ -198,7 +198,7 @@ Result<OAuthEndpoints> discover(HttpClient& http, std::string_view base_url) {
       // would have patrol hand that place a client id, a device code and tokens.
       for (const std::string* endpoint : {&found.device_authorization, &found.token,
                                           &found.revocation}) {
-        if (!endpoint->empty() && !same_origin(*endpoint, base_url)) {
+        if (!endpoint->empty() && !forge::same_origin(*endpoint, base_url)) {
           return fail(Errc::network,
                       "refusing OAuth endpoints from " + request.url + ": " + *endpoint +
                           " is not on " + std::string(base_url) +

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "common/ascii.hpp"
 #include "common/host_port.hpp"
 #include "store/match.hpp"
 
@@ -16,15 +17,6 @@ constexpr std::string_view github_username = github_token_username;
 constexpr std::array token_variables{"CI_JOB_TOKEN",        "GITLAB_TOKEN",
                                      "GH_TOKEN",            "GITHUB_TOKEN",
                                      "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"};
-
-std::string lower(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return text;
-}
 
 std::optional<std::string> first_set(const EnvLookup& lookup,
                                      std::initializer_list<std::string_view> names,
@@ -52,10 +44,10 @@ std::optional<Origin> origin_of(std::string text) {
   Origin origin;
   const std::size_t scheme = text.find("://");
   if (scheme != std::string::npos) {
-    origin.protocol = lower(text.substr(0, scheme));
+    origin.protocol = to_ascii_lower(text.substr(0, scheme));
     text = text.substr(scheme + 3);
   }
-  origin.host = lower(text.substr(0, text.find('/')));
+  origin.host = to_ascii_lower(text.substr(0, text.find('/')));
   if (origin.protocol != "https" || origin.host.empty()) {
     return std::nullopt;
   }

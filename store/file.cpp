@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/duration.hpp"
 #include "common/git_bool.hpp"
 #include "common/test_hooks.hpp"
 #include "store/file_atomic.hpp"
@@ -507,44 +508,20 @@ std::string default_file_path() {
   return data + "/git-credential-patrol/credentials.enc";
 }
 
-std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
-  std::uint64_t unit = 1;
-  if (!text.empty()) {
-    switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: unit = 0; break;
-    }
-    if (unit != 0) {
-      text.remove_suffix(1);
-    } else {
-      unit = 1;
-    }
-  }
-  std::uint64_t count = 0;
-  const char* end = text.data() + text.size();
-  auto [next, error] = std::from_chars(text.data(), end, count);
-  // The kernel takes an unsigned int of seconds; a year is plenty.
-  if (text.empty() || error != std::errc() || next != end || count > 366 * 86400 / unit) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds(static_cast<std::int64_t>(count * unit));
-}
-
 Result<FileStoreOptions> file_options(const Settings& settings) {
   FileStoreOptions options;
-  const auto get = [&](std::string_view key) {
+  const auto get = [&](StoreSetting key) {
     std::optional<std::string> value = settings ? settings(key) : std::nullopt;
     return value.value_or("");
   };
-  options.path = get("filePath");
-  options.passphrase_file = get("filePassphraseFile");
-  options.credential = get("fileCredential");
-  const std::string timeout = get("fileUnlockTimeout");
+  options.path = get(StoreSetting::filePath);
+  options.passphrase_file = get(StoreSetting::filePassphraseFile);
+  options.credential = get(StoreSetting::fileCredential);
+  const std::string timeout = get(StoreSetting::fileUnlockTimeout);
   if (!timeout.empty()) {
-    std::optional<std::chrono::seconds> parsed = parse_duration(timeout);
+    // The kernel keyring takes an unsigned int of seconds; a year is plenty.
+    const std::optional<std::chrono::seconds> parsed =
+        parse_duration(timeout, std::chrono::seconds(366 * 86400));
     if (!parsed) {
       return fail(Errc::config, "patrol.fileUnlockTimeout must be seconds or a number with s, "
                                 "m, h or d (like 8h), not '" + timeout + "'");
@@ -553,7 +530,7 @@ Result<FileStoreOptions> file_options(const Settings& settings) {
   }
   // git's booleans (GIT_TERMINAL_PROMPT=false too), and credential.interactive as git
   // reads it, which the helper passes as the setting "interactive".
-  options.interactive = git_terminal_prompt_allowed() && get("interactive") != "false";
+  options.interactive = git_terminal_prompt_allowed() && get(StoreSetting::interactive) != "false";
   return options;
 }
 

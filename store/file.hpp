@@ -39,13 +39,11 @@ std::string default_file_path();
 Result<std::unique_ptr<Store>> open_file_store(FileStoreOptions options);
 
 // Options from the settings filePath, filePassphraseFile, fileCredential and
-// fileUnlockTimeout (seconds, or a number with s, m, h or d); interactive unless git's
-// GIT_TERMINAL_PROMPT is a false boolean or the setting "interactive" is "false" (the
-// helper's credential.interactive). A bad timeout is an Errc::config error.
+// fileUnlockTimeout (a duration as common/duration.hpp reads it, at most a year);
+// interactive unless git's GIT_TERMINAL_PROMPT is a false boolean or
+// StoreSetting::interactive is "false" (the helper's credential.interactive). A bad
+// timeout is an Errc::config error.
 Result<FileStoreOptions> file_options(const Settings& settings);
-
-// "8h", "30m", "90s", "2d" or plain seconds.
-std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
 struct UnlockOutcome {
   bool created = false; // the file did not exist and was created

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/fd_io.hpp"
 #include "common/test_hooks.hpp"
 
 namespace patrol::store {
@@ -25,20 +26,6 @@ tl::unexpected<Error> write_failed(const std::string& path, int error) {
     cause = "no space left on the device";
   }
   return fail(Errc::io, "cannot write " + path + " (" + cause + "); its previous content is kept");
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
 }
 
 } // namespace

@@ -1,32 +1,46 @@
 #include "store/file_crypto.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <memory>
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
+
+#include "store/crypto_library.hpp"
 
 namespace patrol::store::file_crypto {
 namespace {
 
-struct CipherFree {
-  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
+struct CipherClose {
+  const CryptoLibrary* gcrypt;
+  void operator()(gcry_cipher_hd_t handle) const { gcrypt->cipher_close(handle); }
 };
-using CipherPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherFree>;
-
-const unsigned char* bytes_of(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
-}
-
-unsigned char* bytes_of(std::string& text) { return reinterpret_cast<unsigned char*>(text.data()); }
-
-int int_size(std::size_t size) { return static_cast<int>(size); }
+using CipherPtr = std::unique_ptr<std::remove_pointer_t<gcry_cipher_hd_t>, CipherClose>;
 
 tl::unexpected<Error> crypto_failed(std::string_view what) {
-  return fail(Errc::store_failed, "OpenSSL failed while " + std::string(what));
+  return fail(Errc::store_failed, "libgcrypt failed while " + std::string(what));
 }
 
 // Upper bound on what a file may ask scrypt for: 256 MiB of memory.
 constexpr std::uint64_t max_scrypt_memory = std::uint64_t{256} << 20;
+
+// libgcrypt's scrypt has r fixed at 8, the value this store has always written.
+constexpr std::uint64_t scrypt_block_size = 8;
+
+// An AES-256-GCM handle keyed with key and set to nonce, or nullptr.
+CipherPtr gcm(const CryptoLibrary* gcrypt, const Secret& key, std::string_view nonce) {
+  gcry_cipher_hd_t raw = nullptr;
+  if (gcrypt->cipher_open(&raw, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0) != 0) {
+    return CipherPtr(nullptr, CipherClose{gcrypt});
+  }
+  CipherPtr handle(raw, CipherClose{gcrypt});
+  if (gcrypt->cipher_setkey(raw, key.view().data(), key.view().size()) != 0 ||
+      gcrypt->cipher_setiv(raw, nonce.data(), nonce.size()) != 0) {
+    return CipherPtr(nullptr, CipherClose{gcrypt});
+  }
+  return handle;
+}
 
 } // namespace
 
@@ -41,10 +55,19 @@ bool strong_enough(const ScryptParams& params) {
   return params.n >= defaults.n && params.r >= defaults.r && params.p >= defaults.p;
 }
 
+// The kernel's random bytes (getrandom), which need no library.
 Result<std::string> random_bytes(std::size_t count) {
   std::string bytes(count, '\0');
-  if (RAND_bytes(bytes_of(bytes), int_size(count)) != 1) {
-    return crypto_failed("drawing random bytes");
+  std::size_t filled = 0;
+  while (filled < count) {
+    const ssize_t got = ::getrandom(bytes.data() + filled, count - filled, 0);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      return crypto_failed("drawing random bytes (getrandom)");
+    }
+    filled += static_cast<std::size_t>(got);
   }
   return bytes;
 }
@@ -54,11 +77,19 @@ Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
   if (!acceptable(params)) {
     return fail(Errc::store_failed, "the file asks for scrypt parameters this build refuses");
   }
+  if (params.r != scrypt_block_size) {
+    return fail(Errc::store_failed, "the file asks for scrypt with r=" +
+                                        std::to_string(params.r) +
+                                        ", and this build derives keys with r=8 only");
+  }
+  Result<const CryptoLibrary*> gcrypt = crypto_library();
+  if (!gcrypt) {
+    return tl::unexpected(gcrypt.error());
+  }
   std::string key(key_bytes, '\0');
-  const std::uint64_t memory = 128 * params.r * params.n + (std::uint64_t{1} << 20);
-  if (EVP_PBE_scrypt(passphrase.view().data(), passphrase.view().size(), bytes_of(salt),
-                     salt.size(), params.n, params.r, params.p, memory, bytes_of(key),
-                     key.size()) != 1) {
+  if ((*gcrypt)->kdf_derive(passphrase.view().data(), passphrase.view().size(), GCRY_KDF_SCRYPT,
+                            static_cast<int>(params.n), salt.data(), salt.size(),
+                            static_cast<unsigned long>(params.p), key.size(), key.data()) != 0) {
     wipe(key);
     return crypto_failed("deriving a key from the passphrase (scrypt)");
   }
@@ -69,30 +100,24 @@ Result<std::string> seal(const Secret& key, std::string_view plaintext, std::str
   if (key.view().size() != key_bytes) {
     return fail(Errc::store_failed, "an encryption key of the wrong length");
   }
+  Result<const CryptoLibrary*> loaded = crypto_library();
+  if (!loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  const CryptoLibrary* gcrypt = *loaded;
   Result<std::string> nonce = random_bytes(nonce_bytes);
   if (!nonce) {
     return tl::unexpected(nonce.error());
   }
-  CipherPtr context(EVP_CIPHER_CTX_new());
   std::string sealed = *nonce;
   sealed.resize(nonce_bytes + plaintext.size() + tag_bytes);
-  unsigned char* out = bytes_of(sealed) + nonce_bytes;
-  int written = 0;
-  int final_written = 0;
+  char* out = sealed.data() + nonce_bytes;
+  CipherPtr handle = gcm(gcrypt, key, *nonce);
   const bool ok =
-      context &&
-      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, int_size(nonce_bytes), nullptr) ==
-          1 &&
-      EVP_EncryptInit_ex(context.get(), nullptr, nullptr, bytes_of(key.view()),
-                         bytes_of(*nonce)) == 1 &&
-      EVP_EncryptUpdate(context.get(), nullptr, &written, bytes_of(aad), int_size(aad.size())) ==
-          1 &&
-      EVP_EncryptUpdate(context.get(), out, &written, bytes_of(plaintext),
-                        int_size(plaintext.size())) == 1 &&
-      EVP_EncryptFinal_ex(context.get(), out + written, &final_written) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, int_size(tag_bytes),
-                          out + plaintext.size()) == 1;
+      handle && gcrypt->cipher_authenticate(handle.get(), aad.data(), aad.size()) == 0 &&
+      (plaintext.empty() || gcrypt->cipher_encrypt(handle.get(), out, plaintext.size(),
+                                                   plaintext.data(), plaintext.size()) == 0) &&
+      gcrypt->cipher_gettag(handle.get(), out + plaintext.size(), tag_bytes) == 0;
   if (!ok) {
     return crypto_failed("encrypting");
   }
@@ -103,28 +128,22 @@ Result<Secret> open(const Secret& key, std::string_view sealed, std::string_view
   if (key.view().size() != key_bytes || sealed.size() < nonce_bytes + tag_bytes) {
     return fail(Errc::store_failed, "the encrypted data is too short or the key is wrong");
   }
+  Result<const CryptoLibrary*> loaded = crypto_library();
+  if (!loaded) {
+    return tl::unexpected(loaded.error());
+  }
+  const CryptoLibrary* gcrypt = *loaded;
   const std::size_t length = sealed.size() - nonce_bytes - tag_bytes;
   const std::string_view nonce = sealed.substr(0, nonce_bytes);
   const std::string_view ciphertext = sealed.substr(nonce_bytes, length);
-  std::string tag(sealed.substr(nonce_bytes + length));
+  const std::string_view tag = sealed.substr(nonce_bytes + length);
   std::string plain(length, '\0');
-  CipherPtr context(EVP_CIPHER_CTX_new());
-  int written = 0;
-  int final_written = 0;
+  CipherPtr handle = gcm(gcrypt, key, nonce);
   const bool ok =
-      context &&
-      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_IVLEN, int_size(nonce_bytes), nullptr) ==
-          1 &&
-      EVP_DecryptInit_ex(context.get(), nullptr, nullptr, bytes_of(key.view()), bytes_of(nonce)) ==
-          1 &&
-      EVP_DecryptUpdate(context.get(), nullptr, &written, bytes_of(aad), int_size(aad.size())) ==
-          1 &&
-      EVP_DecryptUpdate(context.get(), bytes_of(plain), &written, bytes_of(ciphertext),
-                        int_size(ciphertext.size())) == 1 &&
-      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, int_size(tag_bytes),
-                          tag.data()) == 1 &&
-      EVP_DecryptFinal_ex(context.get(), bytes_of(plain) + written, &final_written) == 1;
+      handle && gcrypt->cipher_authenticate(handle.get(), aad.data(), aad.size()) == 0 &&
+      (ciphertext.empty() || gcrypt->cipher_decrypt(handle.get(), plain.data(), plain.size(),
+                                                    ciphertext.data(), ciphertext.size()) == 0) &&
+      gcrypt->cipher_checktag(handle.get(), tag.data(), tag.size()) == 0;
   if (!ok) {
     wipe(plain);
     return fail(Errc::store_failed, "the encrypted data does not open with this key");
@@ -132,28 +151,82 @@ Result<Secret> open(const Secret& key, std::string_view sealed, std::string_view
   return Secret(std::move(plain));
 }
 
+// RFC 4648 base64 with padding, here rather than from a library: the file format reads
+// and writes it for fields that need no cryptography.
+namespace {
+
+constexpr std::string_view alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Each byte's value in the alphabet, or -1.
+constexpr std::array<signed char, 256> decoding = [] {
+  std::array<signed char, 256> table{};
+  table.fill(-1);
+  for (std::size_t i = 0; i < alphabet.size(); ++i) {
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+  }
+  return table;
+}();
+
+} // namespace
+
 std::string base64_encode(std::string_view bytes) {
-  std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(bytes_of(text), bytes_of(bytes), int_size(bytes.size()));
-  text.resize(static_cast<std::size_t>(length));
+  std::string text(4 * ((bytes.size() + 2) / 3), '=');
+  char* out = text.data();
+  for (std::size_t at = 0; at < bytes.size(); at += 3) {
+    const std::size_t count = std::min<std::size_t>(3, bytes.size() - at);
+    std::uint32_t group = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+      group = (group << 8) | (i < count ? static_cast<unsigned char>(bytes[at + i]) : 0U);
+    }
+    for (std::size_t i = 0; i <= count; ++i) { // the rest stays '='
+      out[i] = alphabet[(group >> (18 - 6 * i)) & 0x3f];
+    }
+    out += 4;
+  }
   return text;
 }
 
+// Written into a buffer sized once: the file's whole payload passes through here on
+// every read.
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) {
     return std::nullopt;
   }
-  std::string bytes(3 * (text.size() / 4) + 1, '\0');
-  const int length = EVP_DecodeBlock(bytes_of(bytes), bytes_of(text), int_size(text.size()));
-  if (length < 0) {
-    return std::nullopt;
+  // Padding only at the very end: "xx==" or "xxx=".
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') {
+    padding = text[text.size() - 2] == '=' ? 2 : 1;
   }
-  std::size_t size = static_cast<std::size_t>(length);
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) {
-    --size;
+  std::string bytes(3 * (text.size() / 4) - padding, '\0');
+  char* out = bytes.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  // One value of the alphabet, or -1 (which ORed into the others marks the group invalid).
+  const auto value = [&](std::size_t at) -> int { return decoding[in[at]]; };
+  const std::size_t whole = padding != 0 ? text.size() - 4 : text.size();
+  for (std::size_t at = 0; at < whole; at += 4) {
+    const int a = value(at), b = value(at + 1), c = value(at + 2), d = value(at + 3);
+    if ((a | b | c | d) < 0) {
+      return std::nullopt;
+    }
+    const auto group = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6) | d);
+    out[0] = static_cast<char>(group >> 16);
+    out[1] = static_cast<char>((group >> 8) & 0xff);
+    out[2] = static_cast<char>(group & 0xff);
+    out += 3;
   }
-  bytes.resize(size);
+  if (padding != 0) {
+    const std::size_t at = whole;
+    const int a = value(at), b = value(at + 1), c = padding == 1 ? value(at + 2) : 0;
+    if ((a | b | c) < 0) {
+      return std::nullopt;
+    }
+    const auto group = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6));
+    out[0] = static_cast<char>(group >> 16);
+    if (padding == 1) {
+      out[1] = static_cast<char>((group >> 8) & 0xff);
+    }
+  }
   return bytes;
 }
 

@@ -121,6 +121,11 @@ tl::unexpected<Error> corrupt(std::string_view what) {
   return fail(Errc::store_failed, "the credential file is damaged: " + std::string(what));
 }
 
+// Whether file_crypto::open failed on the data itself (a wrong key or changed bytes), not
+// because libgcrypt could not be loaded: only the first says anything about the file, and
+// a file called damaged is moved aside by the next store.
+bool failed_to_open(const Error& error) { return error.code == Errc::store_failed; }
+
 std::optional<std::string> string_field(const json& object, const char* name) {
   auto found = object.find(name);
   if (found == object.end() || !found->is_string()) {
@@ -206,6 +211,9 @@ Result<Secret> unwrap_key(const Envelope& envelope, const Secret& passphrase) {
     return tl::unexpected(kek.error());
   }
   Result<Secret> key = file_crypto::open(*kek, envelope.wrapped_key, key_aad(envelope));
+  if (!key && !failed_to_open(key.error())) {
+    return tl::unexpected(key.error());
+  }
   if (!key || key->view().size() != file_crypto::key_bytes) {
     return fail(Errc::store_locked, "wrong passphrase for the credential file");
   }
@@ -232,6 +240,9 @@ Result<void> rewrap_key(Envelope& envelope, const Secret& data_key, const Secret
   if (!envelope.payload.empty()) {
     Result<Secret> plain = file_crypto::open(data_key, envelope.payload, payload_aad(envelope));
     if (!plain) {
+      if (!failed_to_open(plain.error())) {
+        return tl::unexpected(plain.error());
+      }
       return corrupt("its contents do not decrypt (changed or truncated)");
     }
     changed.version = format_version;
@@ -248,6 +259,9 @@ Result<void> rewrap_key(Envelope& envelope, const Secret& data_key, const Secret
 Result<std::vector<Record>> open_payload(const Envelope& envelope, const Secret& data_key) {
   Result<Secret> plain = file_crypto::open(data_key, envelope.payload, payload_aad(envelope));
   if (!plain) {
+    if (!failed_to_open(plain.error())) {
+      return tl::unexpected(plain.error());
+    }
     return corrupt("its contents do not decrypt (changed or truncated)");
   }
   return parse_records(plain->view());
@@ -362,6 +376,9 @@ Secret serialize_records(const std::vector<Record>& records) {
     if (record.checked_at) {
       item["checked_at"] = *record.checked_at;
     }
+    if (record.warned_at) {
+      item["warned_at"] = *record.warned_at;
+    }
     if (record.state != State::active) { // absent means active, as in files written before
       item["state"] = std::string(to_string(record.state));
     }
@@ -403,6 +420,7 @@ Result<std::vector<Record>> parse_records(std::string_view text) {
     }
     record.expires_at = time_field(item, "expires_at");
     record.checked_at = time_field(item, "checked_at");
+    record.warned_at = time_field(item, "warned_at");
     record.state =
         state_from_string(string_field(item, "state").value_or("")).value_or(State::active);
     auto scopes = item.find("scopes");

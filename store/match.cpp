@@ -44,23 +44,41 @@ bool matches(const Query& query, const Record& record) {
   return !query.password || *query.password == record.secret;
 }
 
+bool usable(const Record& record, std::int64_t now) {
+  if (record.state != State::active) {
+    return false;
+  }
+  const bool renews = record.kind == Kind::oauth && !record.refresh_token.empty();
+  return renews || !record.expires_at || now < *record.expires_at;
+}
+
 // Several records answer a request without a username when one host has tokens for
 // several accounts. The keyring returns them in no fixed order, so git would otherwise
 // get a different account from one call to the next: the rule is a pre-encoded credential
 // (authtype) first, since only a caller that can use one sees it, then a record without a
 // path, then the smallest username compared bytewise, then the smallest path.
-std::optional<Record> pick(std::vector<Record> candidates) {
-  if (candidates.empty()) {
-    return std::nullopt;
-  }
+std::vector<Record> ranked(std::vector<Record> candidates) {
   const auto order = [](const Record& a, const Record& b) {
     return std::make_tuple(a.authtype.empty(), !a.path.empty(), std::string_view(a.username),
                            std::string_view(a.path)) <
            std::make_tuple(b.authtype.empty(), !b.path.empty(), std::string_view(b.username),
                            std::string_view(b.path));
   };
-  auto best = std::min_element(candidates.begin(), candidates.end(), order);
-  return std::move(*best);
+  std::stable_sort(candidates.begin(), candidates.end(), order);
+  return candidates;
+}
+
+// A usable record before a dead one: after a new token is stored for another account of
+// the same host, an expired token that sorts first would otherwise be chosen by every get
+// and git would keep failing.
+std::optional<Record> pick(std::vector<Record> candidates, std::int64_t now) {
+  if (candidates.empty()) {
+    return std::nullopt;
+  }
+  std::vector<Record> ordered = ranked(std::move(candidates));
+  auto best = std::find_if(ordered.begin(), ordered.end(),
+                           [now](const Record& record) { return usable(record, now); });
+  return std::move(best == ordered.end() ? ordered.front() : *best);
 }
 
 } // namespace patrol::store

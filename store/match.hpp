@@ -1,5 +1,6 @@
 #pragma once
 // The one definition of "this record answers that query", shared by every backend.
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -14,9 +15,19 @@ namespace patrol::store {
 // A query without protocol, host, path and username matches every record (listing).
 [[nodiscard]] bool matches(const Query& query, const Record& record);
 
+// Whether git could use the record at `now` (Unix seconds), by what the record itself
+// says: not called expired or revoked by its forge, and not past its expiry, unless it
+// renews itself (an OAuth token with a refresh token).
+[[nodiscard]] bool usable(const Record& record, std::int64_t now);
+
+// The records in the order a choice prefers them, before usability: a pre-encoded
+// credential (authtype) first, a record without a path before one with a path, then the
+// smallest username (bytewise), then the smallest path.
+[[nodiscard]] std::vector<Record> ranked(std::vector<Record> candidates);
+
 // When several records answer a query without a username, the choice is deterministic:
-// a pre-encoded credential (authtype) first, a record without a path before one with a
-// path, then the smallest username (bytewise), then the smallest path. Returns nullopt for an empty list.
-[[nodiscard]] std::optional<Record> pick(std::vector<Record> candidates);
+// the first usable record in ranked() order, else the first in that order (get then says
+// why it is not handed to git). Returns nullopt for an empty list.
+[[nodiscard]] std::optional<Record> pick(std::vector<Record> candidates, std::int64_t now);
 
 } // namespace patrol::store

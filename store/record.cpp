@@ -23,6 +23,12 @@ constexpr std::array<std::pair<State, std::string_view>, 3> state_names{{
 
 } // namespace
 
+Query query_for(const Record& record) {
+  Query query{record.protocol, record.host, record.path, record.username, std::nullopt};
+  query.username_given = true;
+  return query;
+}
+
 bool same_credential(const Record& a, const Record& b) {
   return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
          a.username == b.username && a.authtype == b.authtype;

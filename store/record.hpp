@@ -35,6 +35,9 @@ struct Record {
   std::string token_id;
   std::string token_name;
   std::optional<std::int64_t> checked_at; // Unix seconds of the last lookup at the forge
+  // Unix seconds of the last expiry warning get printed for it: the warning is repeated
+  // only per patrol.warnEvery, so it lives beside the token rather than in a file of its own.
+  std::optional<std::int64_t> warned_at;
   State state = State::active;
 
   std::string store; // the backend that served this record (filled in by the backend)
@@ -59,6 +62,11 @@ struct Query {
     return protocol.empty() && host.empty() && path.empty() && username.empty();
   }
 };
+
+// The query that names exactly this record's credential: its protocol, host, path and
+// username, the username given even when empty (so an empty-username record never answers
+// for another account's).
+Query query_for(const Record& record);
 
 // Whether two records are the same credential: protocol, host, path, username and the
 // authtype of a pre-encoded credential.

@@ -13,9 +13,19 @@
 
 namespace patrol::store {
 
-// A backend's settings by name (e.g. "filePath"), already resolved for the URL at hand
-// by whoever reads the configuration; nullopt when not set.
-using Settings = std::function<std::optional<std::string>(std::string_view key)>;
+// What a backend asks of the configuration: the file store's settings of the same names,
+// and git's credential.interactive.
+enum class StoreSetting {
+  filePath,
+  filePassphraseFile,
+  fileCredential,
+  fileUnlockTimeout,
+  interactive
+};
+
+// A backend's settings, already resolved for the URL at hand by whoever reads the
+// configuration; nullopt when not set.
+using Settings = std::function<std::optional<std::string>(StoreSetting key)>;
 
 struct Backend {
   std::string_view name;

@@ -1,11 +1,14 @@
 #include "store/secret_service.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <libsecret/secret.h>
+#include "store/secret_library.hpp"
 
 #include "common/host_port.hpp"
 #include "store/credential_lock.hpp"
@@ -85,22 +88,22 @@ constexpr std::string_view unlock_fix =
     "`gnome-keyring-daemon --unlock`)";
 
 struct GObjectUnref {
-  void operator()(gpointer object) const { g_object_unref(object); }
+  void operator()(gpointer object) const { glib().object_unref(object); }
 };
 struct HashUnref {
-  void operator()(GHashTable* table) const { g_hash_table_unref(table); }
+  void operator()(GHashTable* table) const { glib().hash_table_unref(table); }
 };
 struct ErrorFree {
-  void operator()(GError* error) const { g_error_free(error); }
+  void operator()(GError* error) const { glib().error_free(error); }
 };
 struct VariantUnref {
-  void operator()(GVariant* variant) const { g_variant_unref(variant); }
+  void operator()(GVariant* variant) const { glib().variant_unref(variant); }
 };
 struct ValueUnref {
-  void operator()(SecretValue* value) const { secret_value_unref(value); }
+  void operator()(SecretValue* value) const { glib().value_unref(value); }
 };
 struct ObjectListFree {
-  void operator()(GList* list) const { g_list_free_full(list, g_object_unref); }
+  void operator()(GList* list) const { glib().list_free_full(list, glib().object_unref); }
 };
 
 template <class T> using Owned = std::unique_ptr<T, GObjectUnref>;
@@ -125,7 +128,7 @@ std::string detail(const GError* error) {
 }
 
 bool is_dbus_error(const GError* error, GDBusError code) {
-  return g_error_matches(error, G_DBUS_ERROR, code) != FALSE;
+  return glib().error_matches(error, glib().dbus_error_quark(), code) != FALSE;
 }
 
 bool bus_unreachable(const GError* error) {
@@ -139,13 +142,13 @@ bool bus_unreachable(const GError* error) {
          is_dbus_error(error, G_DBUS_ERROR_SPAWN_EXEC_FAILED) ||
          is_dbus_error(error, G_DBUS_ERROR_SPAWN_CHILD_EXITED) ||
          is_dbus_error(error, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND) ||
-         g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED) != FALSE;
+         glib().error_matches(error, glib().io_error_quark(), G_IO_ERROR_CLOSED) != FALSE;
 }
 
 bool no_such_object(const GError* error) {
   return is_dbus_error(error, G_DBUS_ERROR_UNKNOWN_METHOD) ||
          is_dbus_error(error, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
-         g_error_matches(error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) != FALSE;
+         glib().error_matches(error, glib().error_get_quark(), SECRET_ERROR_NO_SUCH_OBJECT) != FALSE;
 }
 
 tl::unexpected<Error> locked_error() {
@@ -161,7 +164,7 @@ tl::unexpected<Error> no_default_keyring(const GError* error) {
 
 // One sentence for a failed Secret Service call; `what` names the call ("searching").
 tl::unexpected<Error> translate(const GError* error, std::string_view what) {
-  if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) != FALSE) {
+  if (glib().error_matches(error, glib().error_get_quark(), SECRET_ERROR_IS_LOCKED) != FALSE) {
     return locked_error();
   }
   if (bus_unreachable(error)) {
@@ -175,14 +178,14 @@ tl::unexpected<Error> translate(const GError* error, std::string_view what) {
 
 std::string_view secrets_bus_name() {
   // libsecret reads the same variable, so both speak to the same service.
-  const char* name = g_getenv("SECRET_SERVICE_BUS_NAME");
+  const char* name = std::getenv("SECRET_SERVICE_BUS_NAME");
   return name != nullptr && *name != '\0' ? name : "org.freedesktop.secrets";
 }
 
 Result<VariantPtr> call_bus(GDBusConnection* bus, const char* method, GVariant* arguments,
                             const GVariantType* reply) {
   GError* raw = nullptr;
-  GVariant* result = g_dbus_connection_call_sync(
+  GVariant* result = glib().dbus_connection_call_sync(
       bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", method,
       arguments, reply, G_DBUS_CALL_FLAGS_NONE, -1, nullptr, &raw);
   ErrorPtr error(raw);
@@ -197,38 +200,38 @@ Result<VariantPtr> call_bus(GDBusConnection* bus, const char* method, GVariant* 
 // True when something owns the Secret Service name or the bus can start it on demand;
 // without this check libsecret would only report a failed activation.
 Result<bool> service_on_bus(GDBusConnection* bus, const std::string& name) {
-  Result<VariantPtr> owned = call_bus(bus, "NameHasOwner", g_variant_new("(s)", name.c_str()),
-                                      G_VARIANT_TYPE("(b)"));
+  Result<VariantPtr> owned = call_bus(bus, "NameHasOwner", glib().variant_new("(s)", name.c_str()),
+                                      variant_type("(b)"));
   if (!owned) {
     return tl::unexpected(owned.error());
   }
   gboolean has_owner = FALSE;
-  g_variant_get(owned->get(), "(b)", &has_owner);
+  glib().variant_get(owned->get(), "(b)", &has_owner);
   if (has_owner != FALSE) {
     return true;
   }
   Result<VariantPtr> activatable =
-      call_bus(bus, "ListActivatableNames", nullptr, G_VARIANT_TYPE("(as)"));
+      call_bus(bus, "ListActivatableNames", nullptr, variant_type("(as)"));
   if (!activatable) {
     return tl::unexpected(activatable.error());
   }
   GVariantIter* names = nullptr;
-  g_variant_get(activatable->get(), "(as)", &names);
+  glib().variant_get(activatable->get(), "(as)", &names);
   bool found = false;
   const gchar* each = nullptr;
-  while (g_variant_iter_loop(names, "&s", &each) != FALSE) {
+  while (glib().variant_iter_loop(names, "&s", &each) != FALSE) {
     found = found || name == each;
   }
-  g_variant_iter_free(names);
+  glib().variant_iter_free(names);
   return found;
 }
 
 Result<Owned<GDBusConnection>> connect_session_bus() {
   GError* raw = nullptr;
-  GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &raw);
+  GDBusConnection* bus = glib().bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &raw);
   ErrorPtr error(raw);
   if (bus == nullptr) {
-    const char* address = g_getenv("DBUS_SESSION_BUS_ADDRESS");
+    const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
     if (address == nullptr || *address == '\0') {
       return fail(Errc::store_unavailable,
                   "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no Secret "
@@ -240,7 +243,7 @@ Result<Owned<GDBusConnection>> connect_session_bus() {
                     std::string(start_fix) + detail(error.get()));
   }
   // A bus that goes away must end in an error here, not in GLib exiting the process.
-  g_dbus_connection_set_exit_on_close(bus, FALSE);
+  glib().dbus_connection_set_exit_on_close(bus, FALSE);
   return Owned<GDBusConnection>(bus);
 }
 
@@ -273,11 +276,11 @@ HostPort split_host(std::string_view host) {
 }
 
 HashPtr new_attributes() {
-  return HashPtr(g_hash_table_new_full(g_str_hash, g_str_equal, nullptr, g_free));
+  return HashPtr(glib().hash_table_new_full(glib().str_hash, glib().str_equal, nullptr, glib().free));
 }
 
 void put(GHashTable* attributes, const char* name, const std::string& value) {
-  g_hash_table_insert(attributes, const_cast<char*>(name), g_strdup(value.c_str()));
+  glib().hash_table_insert(attributes, const_cast<char*>(name), glib().strdup(value.c_str()));
 }
 
 const char* server_attribute(bool pre_encoded) { return pre_encoded ? "patrol_server" : "server"; }
@@ -339,7 +342,7 @@ std::string item_label(const Record& record) {
 }
 
 std::string attribute(GHashTable* attributes, const char* name) {
-  const auto* value = static_cast<const char*>(g_hash_table_lookup(attributes, name));
+  const auto* value = static_cast<const char*>(glib().hash_table_lookup(attributes, name));
   return value != nullptr ? value : "";
 }
 
@@ -350,7 +353,7 @@ std::string attribute(GHashTable* attributes, const char* name) {
 // without the NetworkPassword attributes git never sets (domain, authtype: gvfs and other
 // GNOME programs share that schema), and with a port that is a number.
 std::optional<Record> keys_of(SecretItem* item) {
-  HashPtr attributes(secret_item_get_attributes(item));
+  HashPtr attributes(glib().item_get_attributes(item));
   if (!attributes) {
     return std::nullopt;
   }
@@ -360,8 +363,8 @@ std::optional<Record> keys_of(SecretItem* item) {
   for (std::string_view name : git_schema_names) {
     known_schema = known_schema || schema == name;
   }
-  const bool foreign = g_hash_table_contains(attributes.get(), "domain") != FALSE ||
-                       g_hash_table_contains(attributes.get(), "authtype") != FALSE;
+  const bool foreign = glib().hash_table_contains(attributes.get(), "domain") != FALSE ||
+                       glib().hash_table_contains(attributes.get(), "authtype") != FALSE;
   Record record;
   record.protocol = attribute(attributes.get(), "protocol");
   record.host = attribute(attributes.get(), server_attribute(pre_encoded));
@@ -386,7 +389,7 @@ std::optional<Record> keys_of(SecretItem* item) {
 
 void read_secret(SecretValue* value, Record& record) {
   gsize length = 0;
-  const gchar* bytes = secret_value_get(value, &length);
+  const gchar* bytes = glib().value_get(value, &length);
   std::string text(bytes, length);
   Record fields = secret_text::decode(text);
   wipe(text);
@@ -398,11 +401,12 @@ void read_secret(SecretValue* value, Record& record) {
   record.token_id = std::move(fields.token_id);
   record.token_name = std::move(fields.token_name);
   record.checked_at = fields.checked_at;
+  record.warned_at = fields.warned_at;
   record.state = fields.state;
 }
 
 bool valid_utf8(const std::string& text) {
-  return g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr) != FALSE;
+  return glib().utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr) != FALSE;
 }
 
 bool valid_keys(const std::string& protocol, const std::string& host, const std::string& path,
@@ -424,12 +428,11 @@ class SecretServiceStore final : public Store {
 public:
   explicit SecretServiceStore(Owned<GDBusConnection> bus) : bus_(std::move(bus)) {}
 
-  ~SecretServiceStore() override {
-    service_.reset();
-    bus_.reset();
-    // Drop libsecret's shared proxy too, so a later store in this process connects anew.
-    secret_service_disconnect();
-  }
+  // libsecret's shared service proxy and GLib's shared connection stay (they hold their
+  // own references): this store goes away when the process exits, and tearing them down
+  // there costs a round of RemoveMatch calls on the bus for nothing. Every call was
+  // synchronous, so nothing is left to flush.
+  ~SecretServiceStore() override = default;
 
   SecretServiceStore(const SecretServiceStore&) = delete;
   SecretServiceStore& operator=(const SecretServiceStore&) = delete;
@@ -450,7 +453,9 @@ public:
   }
 
   // The best item chosen by its attributes, then only its secret loaded: loading every
-  // matching item's secret costs a round trip and a decryption each.
+  // matching item's secret costs a round trip and a decryption each. Whether a token is
+  // usable is in its secret text, so when several items answer, the next one in pick()'s
+  // order is loaded only while the ones before it are dead.
   Result<std::optional<Record>> find(const Query& query) override {
     if (query.password) {
       return Store::find(query);
@@ -475,29 +480,34 @@ public:
     for (const Found& each : *found) {
       keys.push_back(each.record);
     }
-    std::optional<Record> best = pick(std::move(keys));
-    if (!best) {
-      return std::optional<Record>();
-    }
-    for (Found& each : *found) {
-      if (same_keys(each.record, *best)) {
-        GError* raw = nullptr;
-        const bool loaded =
-            secret_item_load_secret_sync(each.item.get(), nullptr, &raw) != FALSE;
-        ErrorPtr error(raw);
-        if (!loaded) {
-          vanished = no_such_object(error.get());
-          return translate(error.get(), "reading the credential");
-        }
-        ValuePtr value(secret_item_get_secret(each.item.get()));
-        if (!value) {
-          return locked_error();
-        }
-        read_secret(value.get(), each.record);
-        return std::optional<Record>(std::move(each.record));
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    std::optional<Record> first;
+    for (const Record& next : ranked(std::move(keys))) {
+      auto each = std::find_if(found->begin(), found->end(),
+                               [&](const Found& f) { return same_keys(f.record, next); });
+      if (each == found->end()) {
+        continue;
+      }
+      GError* raw = nullptr;
+      const bool loaded = glib().item_load_secret_sync(each->item.get(), nullptr, &raw) != FALSE;
+      ErrorPtr error(raw);
+      if (!loaded) {
+        vanished = no_such_object(error.get());
+        return translate(error.get(), "reading the credential");
+      }
+      ValuePtr value(glib().item_get_secret(each->item.get()));
+      if (!value) {
+        return locked_error();
+      }
+      read_secret(value.get(), each->record);
+      if (usable(each->record, now)) {
+        return std::optional<Record>(std::move(each->record));
+      }
+      if (!first) {
+        first = std::move(each->record);
       }
     }
-    return std::optional<Record>();
+    return first;
   }
 
   // The Secret Service has no transactions: every write of patrol's, and every
@@ -520,7 +530,7 @@ public:
       return tl::unexpected(lock.error());
     }
     Result<std::vector<Found>> found =
-        search(Query{expected.protocol, expected.host, expected.path, expected.username, {}});
+        search(query_for(expected));
     if (!found) {
       return tl::unexpected(found.error());
     }
@@ -567,13 +577,13 @@ public:
     }
     std::vector<Owned<SecretItem>> older = same_key_items(*service, record);
 
-    ValuePtr value(secret_value_new(text->view().data(), static_cast<gssize>(text->view().size()),
+    ValuePtr value(glib().value_new(text->view().data(), static_cast<gssize>(text->view().size()),
                                     "text/plain"));
     HashPtr attributes = item_attributes(record);
     const std::string label = item_label(record);
     GError* raw = nullptr;
     const SecretSchema* schema = record.authtype.empty() ? &write_schema : &authtype_schema;
-    Owned<SecretItem> created(secret_item_create_sync(collection->get(), schema,
+    Owned<SecretItem> created(glib().item_create_sync(collection->get(), schema,
                                                       attributes.get(), label.c_str(),
                                                       value.get(), SECRET_ITEM_CREATE_NONE,
                                                       nullptr, &raw));
@@ -587,7 +597,7 @@ public:
     const std::string created_path = object_path(created.get());
     for (Owned<SecretItem>& item : older) {
       if (object_path(item.get()) != created_path) {
-        secret_item_delete_sync(item.get(), nullptr, nullptr);
+        glib().item_delete_sync(item.get(), nullptr, nullptr);
       }
     }
     return {};
@@ -604,7 +614,7 @@ public:
     }
     for (Found& each : *found) {
       GError* raw = nullptr;
-      const bool deleted = secret_item_delete_sync(each.item.get(), nullptr, &raw) != FALSE;
+      const bool deleted = glib().item_delete_sync(each.item.get(), nullptr, &raw) != FALSE;
       ErrorPtr error(raw);
       if (!deleted) {
         return translate(error.get(), "erasing the credential");
@@ -615,14 +625,14 @@ public:
 
 private:
   static std::string object_path(SecretItem* item) {
-    const gchar* path = g_dbus_proxy_get_object_path(G_DBUS_PROXY(item));
+    const gchar* path = glib().dbus_proxy_get_object_path(reinterpret_cast<GDBusProxy*>(item));
     return path != nullptr ? path : "";
   }
 
   Result<SecretService*> connect(SecretServiceFlags flags) {
     if (!service_) {
       GError* raw = nullptr;
-      service_.reset(secret_service_get_sync(flags, nullptr, &raw));
+      service_.reset(glib().service_get_sync(flags, nullptr, &raw));
       ErrorPtr error(raw);
       if (!service_) {
         return fail(Errc::store_unavailable, "the Secret Service could not be started; " +
@@ -631,7 +641,7 @@ private:
     }
     if ((flags & SECRET_SERVICE_OPEN_SESSION) != 0) {
       GError* raw = nullptr;
-      const bool opened = secret_service_ensure_session_sync(service_.get(), nullptr, &raw) != FALSE;
+      const bool opened = glib().service_ensure_session_sync(service_.get(), nullptr, &raw) != FALSE;
       ErrorPtr error(raw);
       if (!opened) {
         return translate(error.get(), "opening a session");
@@ -713,14 +723,14 @@ private:
         continue;
       }
       if (!load_secrets) {
-        found.push_back(Found{Owned<SecretItem>(static_cast<SecretItem*>(g_object_ref(item))),
+        found.push_back(Found{Owned<SecretItem>(static_cast<SecretItem*>(glib().object_ref(item))),
                               std::move(*record)});
         continue;
       }
-      ValuePtr value(secret_item_get_secret(item));
+      ValuePtr value(glib().item_get_secret(item));
       if (!value) {
         // Still there and locked, or gone since the search.
-        if (secret_item_get_locked(item) == FALSE) {
+        if (glib().item_get_locked(item) == FALSE) {
           vanished = true;
         }
         locked = true;
@@ -728,7 +738,7 @@ private:
       }
       read_secret(value.get(), *record);
       if (matches(query, *record)) {
-        found.push_back(Found{Owned<SecretItem>(static_cast<SecretItem*>(g_object_ref(item))),
+        found.push_back(Found{Owned<SecretItem>(static_cast<SecretItem*>(glib().object_ref(item))),
                               std::move(*record)});
       }
     }
@@ -744,7 +754,7 @@ private:
                                        bool* vanished = nullptr) {
     GError* raw = nullptr;
     ObjectList items(
-        secret_service_search_sync(service, schema, attributes, flags, nullptr, &raw));
+        glib().service_search_sync(service, schema, attributes, flags, nullptr, &raw));
     ErrorPtr error(raw);
     if (error) {
       if (vanished != nullptr) {
@@ -767,7 +777,7 @@ private:
 
   Result<Owned<SecretCollection>> default_collection(SecretService* service) {
     GError* raw = nullptr;
-    Owned<SecretCollection> collection(secret_collection_for_alias_sync(
+    Owned<SecretCollection> collection(glib().collection_for_alias_sync(
         service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, nullptr, &raw));
     ErrorPtr error(raw);
     if (error) {
@@ -779,13 +789,13 @@ private:
     if (!collection) {
       return no_default_keyring(nullptr);
     }
-    if (secret_collection_get_locked(collection.get()) == FALSE) {
+    if (glib().collection_get_locked(collection.get()) == FALSE) {
       return collection;
     }
     GList one{collection.get(), nullptr, nullptr};
     GList* unlocked_raw = nullptr;
     raw = nullptr;
-    const gint count = secret_service_unlock_sync(service, &one, nullptr, &unlocked_raw, &raw);
+    const gint count = glib().service_unlock_sync(service, &one, nullptr, &unlocked_raw, &raw);
     ObjectList unlocked(unlocked_raw);
     ErrorPtr unlock_error(raw);
     if (count < 1) {
@@ -800,14 +810,14 @@ private:
     HashPtr attributes = item_attributes(record);
     GError* raw = nullptr;
     const SecretSchema* schema = record.authtype.empty() ? &search_schema : &authtype_schema;
-    ObjectList items(secret_service_search_sync(service, schema, attributes.get(),
+    ObjectList items(glib().service_search_sync(service, schema, attributes.get(),
                                                 SECRET_SEARCH_ALL, nullptr, &raw));
     ErrorPtr error(raw);
     for (GList* node = items.get(); node != nullptr; node = node->next) {
       auto* item = static_cast<SecretItem*>(node->data);
       std::optional<Record> keys = keys_of(item);
       if (keys && same_keys(*keys, record)) {
-        same.emplace_back(static_cast<SecretItem*>(g_object_ref(item)));
+        same.emplace_back(static_cast<SecretItem*>(glib().object_ref(item)));
       }
     }
     return same;
@@ -820,6 +830,9 @@ private:
 } // namespace
 
 Result<std::unique_ptr<Store>> open_secret_service(bool answered) {
+  if (const Result<const SecretLibrary*>& loaded = secret_library(); !loaded) {
+    return tl::unexpected(loaded.error());
+  }
   Result<Owned<GDBusConnection>> bus = connect_session_bus();
   if (!bus) {
     return tl::unexpected(bus.error());

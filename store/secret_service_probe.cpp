@@ -1,6 +1,11 @@
 #include "store/secret_service_probe.hpp"
 
-#include <gio/gio.h>
+#include <cstdlib>
+#include <string_view>
+
+#include <unistd.h>
+
+#include "store/secret_library.hpp"
 
 namespace patrol::store {
 namespace {
@@ -11,14 +16,17 @@ constexpr int call_timeout_ms = 5000;
 } // namespace
 
 ProbeResult probe_secret_service() {
+  if (const Result<const SecretLibrary*>& loaded = secret_library(); !loaded) {
+    return {false, loaded.error().message};
+  }
   GError* error = nullptr;
-  GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
+  GDBusConnection* bus = glib().bus_get_sync(G_BUS_TYPE_SESSION, nullptr, &error);
   if (bus == nullptr) {
-    g_clear_error(&error);
+    glib().clear_error(&error);
     return {false, "no Secret Service is reachable (no D-Bus session bus answers)"};
   }
-  g_dbus_connection_set_exit_on_close(bus, FALSE);
-  const char* name = g_getenv("SECRET_SERVICE_BUS_NAME");
+  glib().dbus_connection_set_exit_on_close(bus, FALSE);
+  const char* name = std::getenv("SECRET_SERVICE_BUS_NAME");
   if (name == nullptr || *name == '\0') {
     name = "org.freedesktop.secrets";
   }
@@ -28,21 +36,21 @@ ProbeResult probe_secret_service() {
   bool has_default = false;
   for (int attempt = 0; attempt < 5 && !has_default; ++attempt) {
     if (attempt > 0) {
-      g_usleep(40 * 1000);
+      ::usleep(40 * 1000);
     }
-    GVariant* reply = g_dbus_connection_call_sync(
+    GVariant* reply = glib().dbus_connection_call_sync(
         bus, name, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
-        g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE,
+        glib().variant_new("(s)", "default"), variant_type("(o)"), G_DBUS_CALL_FLAGS_NONE,
         call_timeout_ms, nullptr, &error);
     if (reply == nullptr) {
-      g_clear_error(&error);
+      glib().clear_error(&error);
       break;
     }
     answered = true;
     const gchar* path = nullptr;
-    g_variant_get(reply, "(&o)", &path);
+    glib().variant_get(reply, "(&o)", &path);
     has_default = path != nullptr && std::string_view(path) != "/";
-    g_variant_unref(reply);
+    glib().variant_unref(reply);
   }
   // The shared connection is kept (one reference, for the life of the process): the store
   // and libsecret ask g_bus_get for it next, and a new one costs a connection handshake.
@@ -50,7 +58,7 @@ ProbeResult probe_secret_service() {
   if (kept == nullptr) {
     kept = bus;
   } else {
-    g_object_unref(bus);
+    glib().object_unref(bus);
   }
   if (!answered) {
     return {false, "no Secret Service answers on the D-Bus session bus"};

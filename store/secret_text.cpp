@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include "common/scope_list.hpp"
+
 namespace patrol::store::secret_text {
 
 namespace {
@@ -15,6 +17,7 @@ constexpr std::string_view token_id_prefix = "patrol_token_id=";
 constexpr std::string_view token_name_prefix = "patrol_token_name=";
 constexpr std::string_view checked_at_prefix = "patrol_checked_at=";
 constexpr std::string_view state_prefix = "patrol_state=";
+constexpr std::string_view warned_at_prefix = "patrol_warned_at=";
 
 bool one_line(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
@@ -34,19 +37,6 @@ std::optional<std::int64_t> parse_number(std::string_view text) {
     return std::nullopt;
   }
   return value;
-}
-
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> scopes;
-  while (!text.empty()) {
-    const std::size_t space = text.find(' ');
-    std::string_view scope = text.substr(0, space);
-    if (!scope.empty()) {
-      scopes.emplace_back(scope);
-    }
-    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
-  }
-  return scopes;
 }
 
 } // namespace
@@ -73,12 +63,7 @@ Result<Secret> encode(const Record& record) {
     add_line(text, kind_prefix, to_string(record.kind));
   }
   if (!record.scopes.empty()) {
-    std::string joined;
-    for (const std::string& scope : record.scopes) {
-      joined += joined.empty() ? "" : " ";
-      joined += scope;
-    }
-    add_line(text, scopes_prefix, joined);
+    add_line(text, scopes_prefix, join_scopes(record.scopes, " "));
   }
   if (!record.token_id.empty()) {
     add_line(text, token_id_prefix, record.token_id);
@@ -91,6 +76,9 @@ Result<Secret> encode(const Record& record) {
   }
   if (record.state != State::active) {
     add_line(text, state_prefix, to_string(record.state));
+  }
+  if (record.warned_at) {
+    add_line(text, warned_at_prefix, std::to_string(*record.warned_at));
   }
   Secret encoded(text);
   wipe(text);
@@ -121,6 +109,8 @@ Record decode(std::string_view text) {
       record.checked_at = parse_number(line.substr(checked_at_prefix.size()));
     } else if (line.starts_with(state_prefix)) {
       record.state = state_from_string(line.substr(state_prefix.size())).value_or(State::active);
+    } else if (line.starts_with(warned_at_prefix)) {
+      record.warned_at = parse_number(line.substr(warned_at_prefix.size()));
     }
   }
   return record;

@@ -9,6 +9,7 @@
 //   patrol_token_id=<id>
 //   patrol_token_name=<name>
 //   patrol_checked_at=<unix seconds>
+//   patrol_warned_at=<unix seconds>        (the last expiry warning)
 //
 // git's helper takes line 1 as the password and matches later lines by prefix, ignoring
 // the rest; decode() reads the same way, so a plain password (git 2.39) is a valid text.
@@ -26,7 +27,7 @@ namespace patrol::store::secret_text {
 Result<Secret> encode(const Record& record);
 
 // A Record holding only what the text carries (secret, kind, expiry, refresh token,
-// scopes, token id and name, checked_at); protocol, host, path and username stay empty.
+// scopes, token id and name, checked_at, warned_at); protocol, host, path and username stay empty.
 // Unknown lines and malformed numbers are ignored; never fails.
 Record decode(std::string_view text);
 

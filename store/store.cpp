@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include <ctime>
+
 #include "store/match.hpp"
 
 namespace patrol::store {
@@ -9,7 +11,7 @@ Result<std::optional<Record>> Store::find(const Query& query) {
   if (!records) {
     return tl::unexpected(records.error());
   }
-  return pick(std::move(*records));
+  return pick(std::move(*records), static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 Result<bool> Store::erase(const Query& query) {

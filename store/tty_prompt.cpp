@@ -5,70 +5,17 @@
 #include <cstring>
 #include <string>
 
-#include <fcntl.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "common/fd_io.hpp"
+#include "common/terminal.hpp"
+
 namespace patrol::store {
-namespace {
 
-class Tty {
-public:
-  Tty() : fd_(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) {}
-  ~Tty() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  Tty(const Tty&) = delete;
-  Tty& operator=(const Tty&) = delete;
-  [[nodiscard]] int fd() const { return fd_; }
-
-private:
-  int fd_;
-};
-
-// Restores the terminal's echo even when reading fails.
-class EchoOff {
-public:
-  explicit EchoOff(int fd) : fd_(fd) {
-    if (::tcgetattr(fd_, &saved_) == 0) {
-      termios quiet = saved_;
-      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL);
-      quiet.c_lflag |= ICANON;
-      active_ = ::tcsetattr(fd_, TCSAFLUSH, &quiet) == 0;
-    }
-  }
-  ~EchoOff() {
-    if (active_) {
-      ::tcsetattr(fd_, TCSAFLUSH, &saved_);
-    }
-  }
-  EchoOff(const EchoOff&) = delete;
-  EchoOff& operator=(const EchoOff&) = delete;
-
-private:
-  int fd_;
-  termios saved_{};
-  bool active_ = false;
-};
-
-void put(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    if (written <= 0) {
-      return;
-    }
-    text.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
-
-} // namespace
-
-bool terminal_available() { return Tty().fd() >= 0; }
+bool terminal_available() { return Terminal().fd() >= 0; }
 
 Result<std::optional<Secret>> ask_hidden(std::string_view prompt) {
-  Tty tty;
+  const Terminal tty;
   if (tty.fd() < 0) {
     return std::optional<Secret>();
   }
@@ -77,7 +24,7 @@ Result<std::optional<Secret>> ask_hidden(std::string_view prompt) {
   bool ended = false;
   {
     EchoOff quiet(tty.fd());
-    put(tty.fd(), prompt);
+    (void)write_all(tty.fd(), prompt); // a terminal that takes no text fails the read too
     char c = 0;
     while (true) {
       const ssize_t got = ::read(tty.fd(), &c, 1);
@@ -92,7 +39,7 @@ Result<std::optional<Secret>> ask_hidden(std::string_view prompt) {
     }
     c = 0;
   }
-  put(tty.fd(), "\n");
+  (void)write_all(tty.fd(), "\n");
   if (!ended) {
     wipe(line);
     return fail(Errc::invalid_input, "no passphrase was typed");

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "helper/config.hpp"
-#include "helper/url_match.hpp"
+#include "helper/git/config.hpp"
+#include "helper/git/url_match.hpp"
 
 namespace {
 
@@ -63,6 +63,11 @@ int main(int argc, char **argv) {
     }
     return *value ? print(**value + '\n') : 1;
   }
-  const std::optional<std::string> value = config->get(key, url);
+  const std::optional<patrol::helper::Setting> setting = patrol::helper::setting_named(key);
+  if (!setting) {
+    std::fputs("print_config knows only the settings in patrol's table\n", stderr);
+    return 2;
+  }
+  const std::optional<std::string> value = config->get(*setting, url);
   return value ? print(*value + '\n') : 1;
 }

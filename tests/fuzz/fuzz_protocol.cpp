@@ -1,4 +1,4 @@
-// libFuzzer target for helper/protocol: any bytes into parse(); whatever parses must write
+// libFuzzer target for helper/git/protocol: any bytes into parse(); whatever parses must write
 // back without CR, LF or NUL inside a value and parse again to the same credential.
 #include <cstddef>
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "helper/protocol.hpp"
+#include "helper/git/protocol.hpp"
 
 using patrol::helper::Credential;
 

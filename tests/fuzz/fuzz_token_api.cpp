@@ -1,11 +1,11 @@
-// libFuzzer target for oauth/token_api's parsers: any status, header and body from a
+// libFuzzer target for forge/token_api's parsers: any status, header and body from a
 // forge gives a TokenInfo or an error, never a crash or an exception.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "oauth/token_api.hpp"
+#include "forge/token_api.hpp"
 
 using namespace patrol::oauth;
 

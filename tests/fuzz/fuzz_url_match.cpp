@@ -1,4 +1,4 @@
-// libFuzzer target for helper/url_match: any two strings as a URL and a configuration
+// libFuzzer target for helper/git/url_match: any two strings as a URL and a configuration
 // URL. The parts of a normalised URL must lie inside its text with the path at a '/', and
 // matching must not crash. (Normalising is not idempotent in git either: "h::/" becomes
 // "h:/", which git then reads as an empty port; so that is not checked.)
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "helper/url_match.hpp"
+#include "helper/git/url_match.hpp"
 
 using namespace patrol::helper;
 

@@ -90,9 +90,9 @@ class Configure(IntegrationTest):
     def test_bad_arguments_are_one_line_and_change_nothing(self):
         before = self.gitconfig()
         proc = self.sb.helper("configure", "--local", input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         line = self.assertOneErrorLine(proc.stderr)
-        self.assertIn("usage: git credential-patrol configure", line)
+        self.assertIn("unknown option '--local' for configure; did you mean --global?", line)
         self.assertEqual(self.gitconfig(), before)
 
     def test_git_finds_patrol_after_configure(self):

@@ -25,8 +25,8 @@ class Demo(unittest.TestCase):
         self.assertEqual(len(steps), 8, out)
         first, warned, status, check, rotated, revoked = steps[2:]
         self.assertIn("the prompt answered 2 question(s): Username, Password", first)
-        self.assertRegex(warned, r"warning: token 'laptop' for alice@127\.0\.0\.1:\d+ expires on "
-                         r"\S+ \(in 5 days\).*personal_access_tokens\?name=laptop&scopes=api")
+        self.assertRegex(warned, r"warning: token 'laptop' for alice@127\.0\.0\.1:\d+ expires in "
+                         r"5 days.*\n  .*personal_access_tokens\?name=laptop&scopes=api")
         self.assertRegex(status, r"laptop\s+\d{4}-\d\d-\d\d\s+5\s+api")
         self.assertNotIn("unknown", status)
         self.assertIn("(exit status 1)", check)

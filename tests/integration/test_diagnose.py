@@ -89,7 +89,7 @@ class Diagnose(IntegrationTest):
 
     def test_a_bad_url_is_one_line(self):
         proc = self.sb.helper("diagnose", "https://user:pw-secret@exa mple.com/", input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         line = self.assertOneErrorLine(proc.stderr)
         self.assertNotIn("pw-secret", line)
 

@@ -179,10 +179,10 @@ class OnePort(KeyringTest):
         for host in (f"{HOST}:0", f"{HOST}:65536", f"{HOST}:https"):
             proc = self.sb.helper("store", input=credential_input(
                 protocol="https", host=host, username="alice", password="tok-bad"))
-            self.assertEqual(proc.returncode, 2, host)
+            self.assertEqual(proc.returncode, 1, host)
             self.assertIn("port", self.assertOneErrorLine(proc.stderr, host))
             proc = self.sb.helper("get", input=credential_input(protocol="https", host=host))
-            self.assertEqual((proc.returncode, proc.stdout), (2, ""), host)
+            self.assertEqual((proc.returncode, proc.stdout), (1, ""), host)
         self.assertEqual(self.keyring.items(), [])
 
 

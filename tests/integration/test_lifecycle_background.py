@@ -80,7 +80,46 @@ class Check(ForgeTest):
         self.assertEqual(states, {"alice": "ok", "bob": "expiring", "carol": "revoked"})
         for secret in (fine, soon, dead):
             self.assertNotIn(secret, proc.stdout + proc.stderr)
-        self.assertEqual(self.check("--days", "x").returncode, 2)
+        self.assertEqual(self.check("--days", "x").returncode, 129)
+
+    def test_each_state_has_its_code_and_the_worst_wins(self):
+        # A token at a GitLab that does not answer: nothing known, so "unchecked", never "ok".
+        down = "https://127.0.0.1:1"
+        self.sb.git("config", "--global", f"patrol.{down}.forge", "gitlab")
+        self.sb.credential("approve", {"protocol": "https", "host": "127.0.0.1:1",
+                                       "username": "dan", "password": "glpat-unreachable"},
+                           check=True)
+        fine = self.server.issue_token(user="alice", name="fine", expires_in_days=100)
+        self.approve(fine, user="alice")
+        proc = self.check()
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        [line] = self.text(proc.stdout).splitlines()
+        self.assertTrue(line.startswith(f"https://dan@127.0.0.1:1  could not be checked: no "
+                                        "answer from 127.0.0.1:1: "), line)
+        states = {e["username"]: e["state"] for e in json.loads(self.check("--json").stdout)}
+        self.assertEqual(states, {"alice": "ok", "dan": "unchecked"})
+        # A host not known as a forge is unchecked too, and says how to make it known.
+        self.sb.git("config", "--global", "--unset", f"patrol.{down}.forge")
+        proc = self.check()
+        self.assertEqual(proc.returncode, 3)
+        self.assertIn("127.0.0.1:1 is not known as GitLab or GitHub (set "
+                      "patrol.https://127.0.0.1:1.forge if it is one)", self.text(proc.stdout))
+        # Offline, a token its forge never described is unchecked; one it did is judged.
+        proc = self.check("--offline", "--json")
+        self.assertEqual(proc.returncode, 3)
+        self.assertEqual({e["username"]: e["state"] for e in json.loads(proc.stdout)},
+                         {"alice": "ok", "dan": "unchecked"})
+
+        soon = self.server.issue_token(user="bob", name="soon", expires_in_days=5)
+        self.approve(soon, user="bob")
+        self.assertEqual(self.check().returncode, 1, "expiring outranks unchecked")
+        dead = self.server.issue_token(user="carol", name="dead", expires_in_days=100)
+        self.approve(dead, user="carol")
+        self.server.revoke(dead)
+        proc = self.check("--json")
+        self.assertEqual(proc.returncode, 2, "revoked outranks everything")
+        self.assertEqual({e["username"]: e["state"] for e in json.loads(proc.stdout)},
+                         {"alice": "ok", "bob": "expiring", "carol": "revoked", "dan": "unchecked"})
 
     def test_status_table(self):
         token = self.server.issue_token(name="laptop", expires_in_days=10,
@@ -92,7 +131,7 @@ class Check(ForgeTest):
                                             "LEFT", "SCOPES", "CHECKED"])
         row = lines[1].split()
         expiry = (self.server.today() + timedelta(days=10)).isoformat()
-        self.assertEqual(row[:7], [f"https://{self.host}", "alice", "secretservice", "laptop",
+        self.assertEqual(row[:7], [f"https://alice@{self.host}", "alice", "secretservice", "laptop",
                                    expiry, "10", "read_repository,write_repository"])
         self.assertNotIn(token, proc.stdout.decode())
 
@@ -108,7 +147,7 @@ class GitHub(ForgeTest):
         self.assertEqual(record["scopes"], ["repo", "user"])
         self.assertEqual(record["expires_at"], int(self.server.token(token).expires_at.timestamp()))
         _, proc = self.fill(user="octocat")
-        self.assertIn(f"for octocat@{self.host} expires on", proc.stderr)
+        self.assertIn(f"for octocat@{self.host} expires in ", proc.stderr)
         self.assertIn(f"create a new one at {self.server.url}/settings/tokens", proc.stderr)
 
     def test_a_token_without_repo_is_warned_about(self):

@@ -2,6 +2,8 @@
 expired tokens kept from git, revoked tokens explained, read-only tokens warned about."""
 
 import json
+import re
+import subprocess
 import time
 import unittest
 from datetime import date, datetime, timedelta, timezone
@@ -28,12 +30,95 @@ class ExpiryWarnings(ForgeTest):
         self.assertEqual(record["scopes"], ["read_repository", "write_repository"])
 
         proc = self.clone()
-        lines = [l for l in self.text(proc.stderr).splitlines() if l.startswith(PREFIX)]
-        self.assertEqual(lines, [
-            f"{PREFIX}warning: token 'laptop push' for alice@{self.host} expires on "
-            f"{expiry.isoformat()} (in 3 days): create a new one at "
-            f"{self.server.creation_url()}?name=laptop+push&scopes=read_repository,write_repository"])
+        self.assertEqual(self.warning(proc), [
+            f"{PREFIX}warning: token 'laptop push' for alice@{self.host} expires in 3 days",
+            f"  create a new one at {self.server.creation_url()}"
+            "?name=laptop+push&scopes=read_repository,write_repository"])
         self.assertTrue((self.sb.root / "work" / "README").exists())
+
+    def warning(self, proc):
+        """The expiry warning's lines in git's stderr: patrol's line and the one under it."""
+        lines = self.text(proc.stderr).splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith(f"{PREFIX}warning: "):
+                self.assertLessEqual(len(line), 100, line)
+                following = lines[i + 1:i + 2]
+                return [line] + [l for l in following if l.startswith("  ")]
+        return []
+
+    def fetch(self):
+        return self.sb.git("fetch", "-q", "origin", cwd=self.sb.root / "work")
+
+    def stored_text(self):
+        [item] = self.keyring.items()
+        return item.secret
+
+    def test_the_warning_is_shown_once_a_day_and_kept_beside_the_token(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=3, scopes=("api",))
+        self.approve(token)
+        today = date.today()
+        first = self.warning(self.clone())
+        self.assertEqual(first, [
+            f"{PREFIX}warning: token 'laptop' for alice@{self.host} expires in 3 days",
+            f"  run `git credential-patrol rotate https://alice@{self.host}`, or create a new one "
+            f"at {self.server.creation_url()}?name=laptop&scopes=api"])
+        # The date lives in the record beside the token, which is untouched.
+        text = self.stored_text()
+        self.assertEqual(text.splitlines()[0], token)
+        warned = int(re.search(r"^patrol_warned_at=(\d+)$", text, re.M).group(1))
+        self.assertEqual(datetime.fromtimestamp(warned, timezone.utc).date(),
+                         datetime.now(timezone.utc).date())
+        lookups = len(self.server.api_calls())
+        self.assertEqual(self.warning(self.fetch()), [], "said again the same day")
+        self.assertEqual(self.warning(self.fetch()), [])
+        self.assertEqual(len(self.server.api_calls()), lookups, "no network call for it")
+        if date.today() != today:
+            self.skipTest("the day changed during the test")
+
+    def test_a_warning_dated_yesterday_is_due_again(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=3, scopes=("api",))
+        expiry = self.server.today() + timedelta(days=3)
+        yesterday = int(time.time()) - 86400
+        self.keyring.store_raw(
+            f"{token}\npassword_expiry_utc={midnight_utc(expiry)}\npatrol_kind=pat\n"
+            f"patrol_scopes=api\npatrol_token_name=laptop\npatrol_checked_at={int(time.time())}\n"
+            f"patrol_warned_at={yesterday}",
+            user="alice", server="127.0.0.1", port=str(self.server.port), protocol="https")
+        self.assertEqual(len(self.warning(self.clone())), 2)
+        self.assertEqual(self.warning(self.fetch()), [], "today's warning was kept")
+        self.assertNotIn(f"patrol_warned_at={yesterday}", self.stored_text())
+
+    def test_parallel_operations_say_the_warning_once_between_them(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=3)
+        self.approve(token)
+        request = f"protocol=https\nhost={self.host}\nusername=alice\n\n".encode()
+        # Twelve gits at once (fetch --all, an IDE): all started before any is fed.
+        procs = [subprocess.Popen(["git", "credential", "fill"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=self.sb.env, cwd=self.sb.root) for _ in range(12)]
+        for proc in procs:
+            proc.stdin.write(request)
+            proc.stdin.flush()  # the blank line ends the request; communicate() closes
+        warned = 0
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 0, err)
+            self.assertIn(f"password={token}\n", self.text(out))
+            warned += self.text(err).count(f"{PREFIX}warning: token 'laptop'")
+        self.assertEqual(warned, 1, "said once between the parallel gets")
+        self.assertEqual(self.stored_text().splitlines()[0], token, "the token is untouched")
+
+    def test_warn_every_always_warns_at_every_operation(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=3)
+        self.approve(token)
+        self.sb.git("config", "--global", f"patrol.{self.server.url}.warnEvery", "always")
+        self.assertEqual(len(self.warning(self.clone())), 2)
+        self.assertEqual(len(self.warning(self.fetch())), 2)
+        self.assertEqual(len(self.warning(self.fetch())), 2)
+        self.sb.git("config", "--global", f"patrol.{self.server.url}.warnEvery", "weekly")
+        proc = self.fetch()
+        self.assertIn(f"{PREFIX}warning: patrol.warnEvery must be daily, always, or a duration "
+                      "like 12h or 7d, not 'weekly'; using the default", self.text(proc.stderr))
 
     def test_get_hands_git_the_expiry(self):
         token = self.server.issue_token(expires_in_days=30)
@@ -52,7 +137,7 @@ class ExpiryWarnings(ForgeTest):
         _, quiet = self.fill()
         self.assertEqual(self.text(quiet.stderr), "")
         _, warned = self.fill(git_args=("-c", f"patrol.{self.server.url}.warnDays=30"))
-        self.assertIn("(in 20 days)", self.text(warned.stderr))
+        self.assertIn("expires in 20 days", self.text(warned.stderr))
 
 
 class ExpiredToken(ForgeTest):
@@ -87,6 +172,46 @@ class ExpiredToken(ForgeTest):
         self.assertEqual(proc.returncode, 0)
         self.assertEqual(proc.stdout, "")
         self.assertIn("was not given to git", self.text(proc.stderr))
+
+
+class SeveralAccounts(ForgeTest):
+
+    def test_a_fresh_token_of_another_account_is_chosen_over_an_expired_one(self):
+        # alice sorts first, and her token expired: git would be refused with it every time.
+        old = self.server.issue_token(user="alice", name="old", expires_in_days=30)
+        self.keyring.store_raw(
+            f"{old}\npassword_expiry_utc={int(time.time()) - 86400}\npatrol_kind=pat\n"
+            f"patrol_checked_at={int(time.time())}",
+            user="alice", server="127.0.0.1", port=str(self.server.port), protocol="https")
+        fresh = self.server.issue_token(user="bob", name="new", expires_in_days=100)
+        self.approve(fresh, user="bob")
+        self.server.clear_log()
+        askpass, log = self.sb.forbidden_askpass()
+        self.sb.git("clone", self.repo_url, str(self.sb.root / "work"),
+                    env={"GIT_ASKPASS": askpass})
+        self.sb.git("fetch", "-q", "origin", cwd=self.sb.root / "work",
+                    env={"GIT_ASKPASS": askpass})
+        self.assertEqual(self.sb.calls(log), [], "git had to ask")
+        used = {e.token_id for e in self.server.git_calls() if e.token_id is not None}
+        self.assertEqual(used, {self.server.token(fresh).id})
+        self.assertEqual(self.server.git_rejections(), 0)
+        self.assertEqual(len(self.keyring.items()), 2, "the expired record stays, for status")
+
+    def test_a_revoked_token_is_passed_over_and_with_nothing_usable_it_is_explained(self):
+        dead = self.server.issue_token(user="alice", name="dead", expires_in_days=30)
+        self.keyring.store_raw(f"{dead}\npatrol_kind=pat\npatrol_state=revoked\n"
+                               f"patrol_checked_at={int(time.time())}",
+                               user="alice", server="127.0.0.1", port=str(self.server.port),
+                               protocol="https")
+        fresh = self.server.issue_token(user="bob", expires_in_days=100)
+        self.approve(fresh, user="bob")
+        reply, _ = self.sb.fill({"protocol": "https", "host": self.host})
+        self.assertEqual(reply["password"], fresh)
+        self.assertEqual(reply["username"], "bob")
+        # Only alice's: nothing usable, so the one there is refused with the reason.
+        reply, proc = self.fill(user="alice")
+        self.assertNotIn("password", reply)
+        self.assertIn("was revoked and was not given to git", self.text(proc.stderr))
 
 
 class WhatTheForgeSaid(ForgeTest):

@@ -32,6 +32,48 @@ class Rotate(ForgeTest):
         self.assertEqual(used, {new.id})
         self.assertEqual(self.server.git_rejections(), 0)
 
+    def test_rotate_asks_for_autorotates_lifetime_and_says_both_expiries(self):
+        old = self.server.issue_token(name="laptop", expires_in_days=40, scopes=("api",))
+        self.approve(old)
+        proc = self.sb.helper("rotate", f"https://alice@{self.host}", check=True)
+        [new] = self.server.active_tokens("alice")
+        # Twice the 14-day window, at least 30 days, as patrol.autoRotate asks: not GitLab's
+        # week, which would be inside the window, nor shorter than the token it replaces.
+        wanted = self.server.today() + timedelta(days=30)
+        self.assertEqual(new.expires_at, wanted)
+        [rotate] = self.server.api_calls("/self/rotate")
+        was = (self.server.today() + timedelta(days=40)).isoformat()
+        self.assertEqual(self.text(proc.stderr),
+                         f"{PREFIX}rotated token 'laptop' for https://alice@{self.host}: the new "
+                         f"token expires on {wanted.isoformat()}, the old one was to expire on "
+                         f"{was} and no longer works\n")
+        self.assertEqual(self.record()["expires_on"], wanted.isoformat())
+        _, warned = self.fill()
+        self.assertNotIn("warning", self.text(warned.stderr), "the rotation ended the warning")
+
+    def test_a_date_in_the_past_or_beyond_gitlabs_limit_is_refused_before_any_call(self):
+        token = self.server.issue_token(name="laptop", expires_in_days=5, scopes=("api",))
+        self.approve(token)
+        self.server.clear_log()
+        today = self.server.today()
+        cases = {
+            (today - timedelta(days=1)).isoformat(): "is not after today",
+            today.isoformat(): "is not after today",
+            (today + timedelta(days=366)).isoformat():
+                "is more than 365 days away, GitLab's maximum token lifetime: give a date up "
+                f"to {(today + timedelta(days=365)).isoformat()}",
+        }
+        for date, why in cases.items():
+            proc = self.sb.helper("rotate", f"https://alice@{self.host}", "--expires-at", date)
+            self.assertEqual(proc.returncode, 129, proc.stderr)
+            [line] = self.text(proc.stderr).splitlines()
+            self.assertTrue(line.startswith(f"{PREFIX}error: --expires-at {date} {why}"), line)
+        self.assertEqual(self.server.log, [], "the server was called")
+        self.assertEqual(self.server.active_tokens("alice")[0].value, token, "nothing rotated")
+        limit = (today + timedelta(days=365)).isoformat()
+        self.sb.helper("rotate", f"https://alice@{self.host}", "--expires-at", limit, check=True)
+        self.assertEqual(self.server.active_tokens("alice")[0].expires_at.isoformat(), limit)
+
     def test_rotate_errors_are_clear(self):
         reader = self.server.issue_token(expires_in_days=5, scopes=("read_repository",))
         self.approve(reader)
@@ -52,7 +94,7 @@ class Rotate(ForgeTest):
         self.assertEqual(proc.returncode, 1)
         self.assertIn(f"no token is stored for https://nobody@{self.host}", self.text(proc.stderr))
         proc = self.sb.helper("rotate", f"https://alice@{self.host}", "--expires-at", "soon")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
 
     def test_auto_rotate_hands_git_the_new_token_inside_the_window(self):
         old = self.server.issue_token(name="auto", expires_in_days=3, scopes=("api",))

@@ -42,27 +42,27 @@ class Messages(IntegrationTest):
 
     def test_colour_on_a_terminal(self):
         code, text = self.on_a_terminal(["configure", "--bogus"])
-        self.assertEqual(code, 2)
-        self.assertTrue(text.startswith(PREFIX + RED_ERROR + "unexpected argument '--bogus'"),
+        self.assertEqual(code, 129)
+        self.assertTrue(text.startswith(PREFIX + RED_ERROR + "unknown option '--bogus' for configure"),
                         repr(text))
         self.assertEqual(text.count("\n"), 1)
 
     def test_no_colour_with_no_color_even_on_a_terminal(self):
         code, text = self.on_a_terminal(["configure", "--bogus"], env={"NO_COLOR": "1"})
-        self.assertEqual(code, 2)
-        self.assertTrue(text.startswith(PREFIX + "error: unexpected argument"), repr(text))
+        self.assertEqual(code, 129)
+        self.assertTrue(text.startswith(PREFIX + "error: unknown option"), repr(text))
         self.assertNotIn("\033", text)
 
     def test_no_colour_when_stderr_is_not_a_terminal(self):
         proc = self.sb.helper("configure", "--bogus", input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertNotIn("\033", proc.stderr)
         self.assertTrue(self.assertOneErrorLine(proc.stderr).startswith(PREFIX + "error: "))
 
     def test_each_message_is_one_prefixed_line_that_says_what_to_do(self):
         cases = [
             (["diagnose", "--bogus"], "usage: git credential-patrol diagnose"),
-            (["diagnose", "https://exa mple.com/"], "give one like https://"),
+            (["diagnose", "https://exa mple.com/"], "must be a URL like https://"),
             (["unconfigure", "--url"], "usage: git credential-patrol unconfigure"),
             (["get"], "no '=' between key and value"),
         ]
@@ -76,7 +76,7 @@ class Messages(IntegrationTest):
     def test_a_message_holding_a_newline_stays_one_line(self):
         # The bad argument is echoed in the error, its newline as a space.
         proc = self.sb.helper("configure", "--what\nnext", input="")
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 129)
         self.assertOneErrorLine(proc.stderr)
 
 

@@ -250,7 +250,8 @@ class GitLab(EveryForge, ForgeOAuthTest):
         token = self.stored()["password"]
         proc = self.sb.helper("logout", self.server.url)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn(b"revoked", proc.stdout)
+        self.assertIn(b"git-credential-patrol: revoked the OAuth token", proc.stderr)
+        self.assertEqual(proc.stdout, b"")
         self.assertTrue(self.server.token(token).revoked)
         self.assertEqual(self.stored(), {})
 
@@ -374,7 +375,7 @@ class NoClientId(IntegrationTest):
                      ["--oauth", "https://h.example.com", "id", "secret", "more"]):
             with self.subTest(args):
                 proc = self.sb.helper("configure", *args, input="")
-                self.assertEqual(proc.returncode, 2, proc.stderr)
+                self.assertEqual(proc.returncode, 129, proc.stderr)
                 self.assertOneErrorLine(proc.stderr)
         self.assertNotIn("oauth", self.sb.git("config", "--global", "--list",
                                               check=False).stdout.lower())

@@ -117,7 +117,8 @@ class Logout(OidcTest):
         got = self.stored()
         proc = self.sb.helper("logout", self.oidc.url)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn(b"revoked", proc.stdout)
+        self.assertIn(b"git-credential-patrol: revoked the OAuth token", proc.stderr)
+        self.assertEqual(proc.stdout, b"")
         self.assertEqual(self.stored(), {})
         status, document = self.oidc.token(grant_type="refresh_token",
                                            refresh_token=got["oauth_refresh_token"])

@@ -1,6 +1,7 @@
 """A person at a real terminal (tmux): the file store unlocked by typing its passphrase,
 and a token typed into `login`, neither ever shown on the screen."""
 
+import socket
 import subprocess
 import unittest
 from datetime import timedelta
@@ -110,12 +111,40 @@ class TypedLogin(ForgeTest):
                     env={"GIT_ASKPASS": forbidden})
         self.assertEqual(self.sb.calls(called), [])
 
+        # check is quiet when all is fine (cron mails any output), but a person at a
+        # terminal is told so.
+        quiet = self.sb.helper("check")
+        self.assertEqual((quiet.returncode, quiet.stdout, quiet.stderr), (0, b"", b""))
+        checking = Terminal(self.sb, "check")
+        checking.start([self.sb.patrol, "check"])
+        self.assertEqual(checking.exit_code(), 0, checking.screen())
+        self.assertIn("git-credential-patrol: 1 credential(s) checked: all fine",
+                      checking.screen())
+
+    def test_while_the_forge_is_asked_the_terminal_says_so_then_takes_it_back(self):
+        held = socket.create_server(("127.0.0.1", 0))  # connections wait, never accepted
+        self.addCleanup(held.close)
+        host = f"127.0.0.1:{held.getsockname()[1]}"
+        self.sb.git("config", "--global", f"patrol.https://{host}.forge", "gitlab")
+        term = Terminal(self.sb)
+        term.start([self.sb.patrol, "login", f"https://{host}"])
+        term.wait_for(f"Token for https://oauth2@{host}: ")
+        term.type("glpat-held-by-the-forge")
+        term.wait_for(f"git-credential-patrol: checking the token at {host}")
+        held.close()  # the waiting connection is reset: the wait ends now
+        self.assertEqual(term.exit_code(), 0, term.screen())
+        screen = term.screen()
+        self.assertNotIn("checking the token", screen)
+        self.assertIn(f"{host} did not answer", screen)
+        self.assertIn("nothing was lost", screen)
+        self.assertNotIn("glpat-held-by-the-forge", screen)
+
     def test_an_empty_line_stores_nothing(self):
         term = Terminal(self.sb)
         term.start([self.sb.patrol, "login", self.server.url, "--username", "alice"])
         term.wait_for("Token for https://alice@")
         term.type("")
-        self.assertEqual(term.exit_code(), 2, term.screen())
+        self.assertEqual(term.exit_code(), 1, term.screen())
         self.assertIn("no token was given", term.screen())
         self.assertIsNone(self.record(user="alice"))
 

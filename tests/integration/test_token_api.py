@@ -322,7 +322,7 @@ class GitHubTokenApi(Servers):
 
 
 class CppClientAgainstServers(Servers):
-    """Runs the [live] unit tests (oauth/token_api.cpp over libcurl) against both servers."""
+    """Runs the [live] unit tests (forge/token_api.cpp over libcurl) against both servers."""
 
     def test_the_cpp_client_reads_both_servers(self):
         unit = os.environ.get("PATROL_UNIT_TESTS")

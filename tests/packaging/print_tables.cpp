@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <string>
 
-#include "helper/commands.hpp"
-#include "helper/config.hpp"
+#include "helper/commands/commands.hpp"
+#include "helper/git/config.hpp"
 
 int main() {
   std::string out;

@@ -31,7 +31,7 @@ class RpmAndHomebrew(unittest.TestCase):
         formula = (self.build / f"{PACKAGE}.rb").read_text()
         self.assertIn(f'version "{self.version}"', formula)
         self.assertIn(f"{PACKAGE}-{self.version}.tar.gz", formula)
-        self.assertNotIn("@", formula.replace("openssl@3", ""))
+        self.assertNotIn("@", formula)
 
     def test_rpmbuild_builds_the_spec(self):
         with tempfile.TemporaryDirectory(prefix="patrol-rpm-") as tmp:

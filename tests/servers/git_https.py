@@ -188,6 +188,10 @@ class LoopbackHttpsServer:
     def url(self):
         return f"https://127.0.0.1:{self.port}"
 
+    def url_at(self, name="localhost"):
+        """The server under a host name (one its certificate names) rather than its IP."""
+        return f"https://{name}:{self.port}"
+
     def start(self):
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()

@@ -154,14 +154,22 @@ class GitHubServer(ForgeServer):
 
     # API ---------------------------------------------------------------------
 
+    @staticmethod
+    def github_headers():
+        """What GitHub sends with every REST answer, refusals included."""
+        return [("X-GitHub-Request-Id", "C0DE:" + secrets.token_hex(6).upper()),
+                ("X-GitHub-Media-Type", "github.v3; format=json")]
+
     def api(self, handler, method, path, body):
         if path.startswith("/login/"):
             return self.device.serve(handler, method, path, body)
         route = path[len("/api/v3"):] if path.startswith("/api/v3/") else path
         if route != "/user":
-            if path.startswith("/api/v3/"):
+            # GitHub Enterprise Server answers any other /api path itself (a GitLab's
+            # /api/v4 included), with its own headers.
+            if path.startswith(("/api/v3/", "/api/v4/")):
                 self.note("api", method, handler.path, 404)
-                send_json(handler, 404, NOT_FOUND)
+                send_json(handler, 404, NOT_FOUND, self.github_headers())
                 return True
             return False
         if self.answered_failure(handler):
@@ -172,9 +180,9 @@ class GitHubServer(ForgeServer):
         if token is None:
             known = self.token(credentials.strip()) if auth else None
             self.note("api", method, handler.path, 401, known.id if known else None, auth)
-            send_json(handler, 401, BAD_CREDENTIALS)
+            send_json(handler, 401, BAD_CREDENTIALS, self.github_headers())
             return True
-        headers = [("X-GitHub-Media-Type", "github.v3; format=json")]
+        headers = self.github_headers()
         if token.scopes is not None:
             headers.append(("X-OAuth-Scopes", ", ".join(token.scopes)))
             headers.append(("X-Accepted-OAuth-Scopes", ""))

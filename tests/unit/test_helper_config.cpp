@@ -10,13 +10,16 @@
 #include <utility>
 #include <vector>
 
-#include "helper/config.hpp"
+#include "helper/git/config.hpp"
 
 using patrol::Errc;
 using patrol::Result;
 using patrol::helper::Config;
+using patrol::helper::config_key;
 using patrol::helper::config_keys;
 using patrol::helper::ConfigKey;
+using patrol::helper::Setting;
+using patrol::helper::setting_named;
 
 namespace {
 
@@ -120,11 +123,11 @@ TEST_CASE("the most specific URL wins, equal ones by order", "[config]") {
   ScopedEnv env{{"PATROL_STORE", nullptr}};
   for (const Case &c : cases) {
     INFO(c.url);
-    CHECK(sample.get("store", c.url) == std::optional<std::string>(c.store));
+    CHECK(sample.get(Setting::store, c.url) == std::optional<std::string>(c.store));
   }
-  CHECK(sample.get("warnDays", "https://example.com/x") == std::optional<std::string>("7"));
-  CHECK(sample.get("WARNDAYS", "https://example.com/x") == std::optional<std::string>("7"));
-  CHECK_FALSE(sample.get("warndays", "https://gitlab.com").has_value());
+  CHECK(sample.get(Setting::warnDays, "https://example.com/x") == std::optional<std::string>("7"));
+  CHECK(setting_named("WARNDAYS") == Setting::warnDays);
+  CHECK_FALSE(sample.get(Setting::warnDays, "https://gitlab.com").has_value());
 }
 
 TEST_CASE("all_for lists the settings in effect, sorted, names lower-cased", "[config]") {
@@ -138,12 +141,13 @@ TEST_CASE("all_for lists the settings in effect, sorted, names lower-cased", "[c
 TEST_CASE("the environment overrides configuration when set and non-empty", "[config]") {
   {
     ScopedEnv env{{"PATROL_STORE", "memory"}};
-    CHECK(sample.get("store", "https://example.com") == std::optional<std::string>("memory"));
-    CHECK(sample.value("Store", "https://example.com") == "memory");
+    CHECK(sample.get(Setting::store, "https://example.com") ==
+          std::optional<std::string>("memory"));
+    CHECK(sample.value(Setting::store, "https://example.com") == "memory");
   }
   {
     ScopedEnv env{{"PATROL_STORE", ""}};
-    CHECK(sample.get("store", "https://example.com") == std::optional<std::string>("host"));
+    CHECK(sample.get(Setting::store, "https://example.com") == std::optional<std::string>("host"));
   }
 }
 
@@ -158,49 +162,50 @@ TEST_CASE("settings that say where a token goes count only when scoped to one ho
        {"patrol.warnDays", "30"}});
   ScopedEnv env{{"PATROL_API_URL", nullptr}, {"PATROL_OAUTH_CLIENT_ID", nullptr}};
   // Unscoped: refused, with advice spelled for the URL asked about.
-  CHECK_FALSE(config.get("apiUrl", "https://github.com/o/r.git"));
-  CHECK(config.refusal("apiUrl", "https://github.com:8443/o/r.git") ==
+  CHECK_FALSE(config.get(Setting::apiUrl, "https://github.com/o/r.git"));
+  CHECK(config.refusal(Setting::apiUrl, "https://github.com:8443/o/r.git") ==
         std::optional<std::string>(
             "patrol.apiUrl is ignored: not scoped to one host, it could send one host's token "
             "to another; scope it instead: git config --global "
             "patrol.https://github.com:8443.apiUrl VALUE"));
-  CHECK_FALSE(config.get("oauthClientId", "https://gitlab.com/g/r.git"));
+  CHECK_FALSE(config.get(Setting::oauthClientId, "https://gitlab.com/g/r.git"));
   // A wildcard host is not one host.
-  CHECK_FALSE(config.get("apiUrl", "https://git.corp.example/r.git"));
-  CHECK(config.refusal("apiUrl", "https://git.corp.example/r.git"));
+  CHECK_FALSE(config.get(Setting::apiUrl, "https://git.corp.example/r.git"));
+  CHECK(config.refusal(Setting::apiUrl, "https://git.corp.example/r.git"));
   // Scoped to the host (or a path under it): honoured, and nothing to refuse.
-  CHECK(config.get("apiUrl", "https://gl.example/g/r.git") ==
+  CHECK(config.get(Setting::apiUrl, "https://gl.example/g/r.git") ==
         std::optional<std::string>("https://api.gl.example/api/v4"));
-  CHECK_FALSE(config.refusal("apiUrl", "https://gl.example/g/r.git"));
-  CHECK(config.get("oauthTokenUrl", "https://gl.example/group/r.git") ==
+  CHECK_FALSE(config.refusal(Setting::apiUrl, "https://gl.example/g/r.git"));
+  CHECK(config.get(Setting::oauthTokenUrl, "https://gl.example/group/r.git") ==
         std::optional<std::string>("https://gl.example/oauth/token"));
-  CHECK_FALSE(config.get("oauthTokenUrl", "https://gl.example/other/r.git"));
+  CHECK_FALSE(config.get(Setting::oauthTokenUrl, "https://gl.example/other/r.git"));
   // Another scheme or port is another origin: the scoped setting does not follow.
-  CHECK_FALSE(config.get("apiUrl", "http://gl.example/g/r.git"));
-  CHECK_FALSE(config.get("apiUrl", "https://gl.example:8443/g/r.git"));
+  CHECK_FALSE(config.get(Setting::apiUrl, "http://gl.example/g/r.git"));
+  CHECK_FALSE(config.get(Setting::apiUrl, "https://gl.example:8443/g/r.git"));
   // Settings that send nothing anywhere still apply unscoped.
-  CHECK(config.get("warnDays", "https://github.com/o/r.git") == std::optional<std::string>("30"));
+  CHECK(config.get(Setting::warnDays, "https://github.com/o/r.git") ==
+        std::optional<std::string>("30"));
 }
 
 TEST_CASE("environment variables for where a token goes are refused", "[config][trust]") {
   const Config config = Config::from_entries({{"patrol.https://gl.example.apiUrl", "https://gl.example/v4"}});
   ScopedEnv env{{"PATROL_API_URL", "http://127.0.0.1:9/api/v4"},
                 {"PATROL_OAUTH_TOKEN_URL", "https://collector.example/token"}};
-  CHECK_FALSE(config.get("apiUrl", "https://github.com/o/r.git"));
+  CHECK_FALSE(config.get(Setting::apiUrl, "https://github.com/o/r.git"));
   // The scoped setting still holds; the variable is refused, not obeyed.
-  CHECK(config.get("apiUrl", "https://gl.example/r.git") ==
+  CHECK(config.get(Setting::apiUrl, "https://gl.example/r.git") ==
         std::optional<std::string>("https://gl.example/v4"));
-  CHECK(config.refusal("apiUrl", "https://gl.example/r.git")->starts_with(
-      "PATROL_API_URL is ignored: applying to every host, it could send"));
-  CHECK_FALSE(config.get("oauthTokenUrl", "https://gitlab.com/g/r.git"));
+  CHECK(config.refusal(Setting::apiUrl, "https://gl.example/r.git")
+            ->starts_with("PATROL_API_URL is ignored: applying to every host, it could send"));
+  CHECK_FALSE(config.get(Setting::oauthTokenUrl, "https://gitlab.com/g/r.git"));
 }
 
 TEST_CASE("value() falls back to the table's default", "[config]") {
   ScopedEnv env{{"PATROL_STORE", nullptr}};
   const Config empty = Config::from_entries({});
-  CHECK_FALSE(empty.get("store", "https://example.com").has_value());
-  CHECK(empty.value("store", "https://example.com") == "auto");
-  CHECK(empty.value("nosuchkey", "https://example.com").empty());
+  CHECK_FALSE(empty.get(Setting::store, "https://example.com").has_value());
+  CHECK(empty.value(Setting::store, "https://example.com") == "auto");
+  CHECK_FALSE(setting_named("nosuchkey"));
 }
 
 TEST_CASE("the key table names each key once with its variable", "[config]") {
@@ -213,6 +218,16 @@ TEST_CASE("the key table names each key once with its variable", "[config]") {
   CHECK(seen.at("store") == "PATROL_STORE");
 }
 
+TEST_CASE("each setting's handle finds its own row, and its name finds the handle", "[config]") {
+  for (const ConfigKey &key : config_keys()) {
+    INFO(key.name);
+    CHECK(&config_key(key.setting) == &key);
+    CHECK(setting_named(key.name) == key.setting);
+  }
+  CHECK(setting_named("warndays") == Setting::warnDays);
+  CHECK(config_key(Setting::oauthBrowser).name == "oauthBrowser");
+}
+
 TEST_CASE("load() reads a global file and the command line, later wins", "[config]") {
   TempDir dir;
   const std::string global =
@@ -222,9 +237,8 @@ TEST_CASE("load() reads a global file and the command line, later wins", "[confi
   {
     Result<Config> config = Config::load();
     REQUIRE(config);
-    CHECK(config->get("store", "https://gitlab.com") == std::optional<std::string>("file"));
-    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("host"));
-    CHECK(config->get("flag", "https://example.com") == std::optional<std::string>("true"));
+    CHECK(config->get(Setting::store, "https://gitlab.com") == std::optional<std::string>("file"));
+    CHECK(config->get(Setting::store, "https://example.com") == std::optional<std::string>("host"));
     CHECK(config->listing_for("https://gitlab.com") == "patrol.flag\npatrol.store file\n");
   }
   {
@@ -232,8 +246,9 @@ TEST_CASE("load() reads a global file and the command line, later wins", "[confi
                        "'patrol.store'='it'\\''s' 'patrol.https://example.com.store=old=style'"}};
     Result<Config> config = Config::load();
     REQUIRE(config);
-    CHECK(config->get("store", "https://gitlab.com") == std::optional<std::string>("it's"));
-    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("old=style"));
+    CHECK(config->get(Setting::store, "https://gitlab.com") == std::optional<std::string>("it's"));
+    CHECK(config->get(Setting::store, "https://example.com") ==
+          std::optional<std::string>("old=style"));
   }
   {
     ScopedEnv cmdline{{"GIT_CONFIG_COUNT", "1"},
@@ -242,7 +257,8 @@ TEST_CASE("load() reads a global file and the command line, later wins", "[confi
     Result<Config> config = Config::load();
     REQUIRE(config);
     // Section and name are case-insensitive; the URL's host normalises to lower case.
-    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("counted"));
+    CHECK(config->get(Setting::store, "https://example.com") ==
+          std::optional<std::string>("counted"));
   }
 }
 
@@ -291,7 +307,8 @@ TEST_CASE("load() finds patrol sections in any case, and through includes", "[co
     const ScopedEnv env = isolated(global);
     Result<Config> config = Config::load();
     REQUIRE(config);
-    CHECK(config->get("store", "https://example.com") == std::optional<std::string>("included"));
+    CHECK(config->get(Setting::store, "https://example.com") ==
+          std::optional<std::string>("included"));
   }
   {
     const ScopedEnv env = isolated(plain);

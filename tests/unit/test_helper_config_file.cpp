@@ -1,4 +1,4 @@
-#include "helper/config_file.hpp"
+#include "helper/git/config_file.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "helper/import_store_file.hpp"
+#include "helper/commands/import_store_file.hpp"
 
 using patrol::Secret;
 using patrol::helper::parse_store_file;

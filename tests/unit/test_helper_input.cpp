@@ -1,4 +1,4 @@
-#include "helper/input.hpp"
+#include "helper/git/input.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "helper/protocol.hpp"
+#include "helper/git/protocol.hpp"
 
 using patrol::Errc;
 using patrol::helper::max_input_bytes;

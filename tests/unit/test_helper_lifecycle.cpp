@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/civil_time.hpp"
-#include "helper/lifecycle.hpp"
+#include "helper/lifecycle/lifecycle.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;
@@ -129,70 +129,107 @@ TEST_CASE("settings: warnDays, recheckInterval, booleans", "[lifecycle]") {
   CHECK_FALSE(parse_bool("maybe"));
 }
 
-TEST_CASE("renewal links carry the token's name and scopes", "[lifecycle]") {
-  const std::vector<std::string> scopes{"read_repository", "write_repository"};
-  CHECK(renewal_link(ForgeKind::gitlab, "https", "gitlab.example.com", "laptop push", scopes) ==
-        "https://gitlab.example.com/-/user_settings/personal_access_tokens"
-        "?name=laptop+push&scopes=read_repository,write_repository");
-  CHECK(renewal_link(ForgeKind::gitlab, "https", "127.0.0.1:8443", "", {}) ==
-        "https://127.0.0.1:8443/-/user_settings/personal_access_tokens");
-  CHECK(renewal_link(ForgeKind::gitlab, "https", "h", "a&b=c", {}) ==
-        "https://h/-/user_settings/personal_access_tokens?name=a%26b%3Dc");
-  CHECK(renewal_link(ForgeKind::github, "https", "github.com", "x", scopes) ==
-        "https://github.com/settings/tokens");
-  CHECK(renewal_link(ForgeKind::github, "https", "ghe.example.com", "x", scopes) ==
-        "https://ghe.example.com/settings/tokens");
-  CHECK(renewal_link(ForgeKind::none, "https", "git.example.com", "x", scopes).empty());
-}
+// What the prefix "git-credential-patrol: warning: " leaves of a 100-character line.
+constexpr std::size_t room = warning_width - 32;
 
-TEST_CASE("scopes: push and self-rotation", "[lifecycle]") {
-  struct Row {
-    ForgeKind kind;
-    std::vector<std::string> scopes;
-    bool push;
-  };
-  const std::vector<Row> rows = {
-      {ForgeKind::gitlab, {"read_repository"}, false},
-      {ForgeKind::gitlab, {"read_repository", "write_repository"}, true},
-      {ForgeKind::gitlab, {"api"}, true},
-      {ForgeKind::gitlab, {"read_api", "read_user"}, false},
-      {ForgeKind::gitlab, {}, true},
-      {ForgeKind::github, {"repo", "user"}, true},
-      {ForgeKind::github, {"read:user", "gist"}, false},
-      {ForgeKind::none, {"anything"}, true},
-  };
-  for (const Row& row : rows) {
-    CHECK(can_push(row.kind, row.scopes) == row.push);
-  }
-  CHECK(can_self_rotate(std::vector<std::string>{"api"}));
-  CHECK(can_self_rotate(std::vector<std::string>{"self_rotate", "read_repository"}));
-  CHECK_FALSE(can_self_rotate(std::vector<std::string>{"write_repository"}));
-}
-
-TEST_CASE("the expiry warning names token, host, date, days left and the remedy", "[lifecycle]") {
+TEST_CASE("the expiry warning: token, account, days left and date, the remedy below", "[lifecycle]") {
   store::Record record = gitlab_record();
-  CHECK(expiry_warning(record, ForgeKind::gitlab, now) ==
-        "token 'laptop push' for alice@gitlab.example.com expires on 2026-12-02 (in 3 days): "
+  ExpiryWarning warning = expiry_warning(record, forge::ForgeKind::gitlab, now, room);
+  // The date does not fit beside a name and an account of usual lengths: the days left do.
+  CHECK(warning.line == "token 'laptop push' for alice@gitlab.example.com expires in 3 days");
+  CHECK(warning.remedy ==
         "create a new one at https://gitlab.example.com/-/user_settings/personal_access_tokens"
         "?name=laptop+push&scopes=read_repository,write_repository");
   record.scopes = {"api"};
-  CHECK(expiry_warning(record, ForgeKind::gitlab, now) ==
-        "token 'laptop push' for alice@gitlab.example.com expires on 2026-12-02 (in 3 days): "
+  CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now, room).remedy ==
         "run `git credential-patrol rotate https://alice@gitlab.example.com`, or create a new "
         "one at https://gitlab.example.com/-/user_settings/personal_access_tokens"
         "?name=laptop+push&scopes=api");
-  record.token_name.clear();
+  record.token_name = "ci";
+  record.host = "gl.example";
   record.expires_at = day("2026-11-30");
-  CHECK(expiry_warning(record, ForgeKind::none, now) ==
-        "the token for alice@gitlab.example.com expires on 2026-11-30 (in 1 day): renew it "
-        "before then");
+  warning = expiry_warning(record, forge::ForgeKind::none, now, room);
+  CHECK(warning.line == "token 'ci' for alice@gl.example expires in 1 day, on 2026-11-30");
+  CHECK(warning.remedy.empty()); // nothing better to say than the line itself
+  record.token_name.clear();
+  record.expires_at = day("2026-11-29") + 86399;
+  CHECK(expiry_warning(record, forge::ForgeKind::none, now, room).line ==
+        "the token for alice@gl.example expires today, on 2026-11-29");
+}
+
+TEST_CASE("the expiry warning's line drops what it can spare to fit", "[lifecycle]") {
+  store::Record record = gitlab_record();
+  record.token_name = "ci";
+  // The date goes first: the days left say how urgent it is.
+  CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now, room).line ==
+        "token 'ci' for alice@gitlab.example.com expires in 3 days");
+  // Then the token's name: the account says which token.
+  record.username = "firstname.last";
+  record.token_name = "laptop push";
+  CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now, room).line ==
+        "the token for firstname.last@gitlab.example.com expires in 3 days");
+  // Then the account is cut; the second line (the remedy's URL or link) names it whole.
+  record.host = "gitlab.departement-informatique.universite-exemple.example.org";
+  const ExpiryWarning warning = expiry_warning(record, forge::ForgeKind::gitlab, now, room);
+  CHECK(warning.line.size() <= room);
+  CHECK(warning.line.starts_with("the token for firstname.last@gitlab.departement"));
+  CHECK(warning.line.ends_with("... expires in 3 days"));
+  CHECK(warning.remedy.find(record.host) != std::string::npos);
+  // A name full of escapes is measured as it is shown.
+  record = gitlab_record();
+  record.token_name = std::string(30, '\x1b');
+  CHECK(expiry_warning(record, forge::ForgeKind::gitlab, now, room).line ==
+        "the token for alice@gitlab.example.com expires in 3 days");
+}
+
+TEST_CASE("warnEvery: daily by calendar day, always, or a duration", "[lifecycle]") {
+  const WarnEvery daily = parse_warn_every("daily").value();
+  CHECK(daily.daily);
+  CHECK(parse_warn_every("Daily").value().daily);
+  const WarnEvery always = parse_warn_every("always").value();
+  CHECK_FALSE(always.daily);
+  CHECK(always.seconds == 0);
+  CHECK(parse_warn_every("0").value().seconds == 0);
+  CHECK(parse_warn_every("12h").value().seconds == 12 * 3600);
+  CHECK(parse_warn_every("7d").value().seconds == 7 * 86400);
+  for (const char* bad : {"", "weekly", "-1", "1w", "never"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_warn_every(bad));
+  }
+  const std::int64_t today = day("2026-11-29");
+  CHECK(warning_due(std::nullopt, now, daily));
+  CHECK_FALSE(warning_due(today, now, daily));            // earlier today
+  CHECK_FALSE(warning_due(now, now, daily));
+  CHECK(warning_due(today - 1, now, daily));              // yesterday, one second before midnight
+  CHECK(warning_due(now + 60, now, daily));               // a clock set back
+  CHECK(warning_due(now, now, always));
+  const WarnEvery hours = parse_warn_every("12h").value();
+  CHECK_FALSE(warning_due(now - 12 * 3600 + 1, now, hours));
+  CHECK(warning_due(now - 12 * 3600, now, hours));
+}
+
+TEST_CASE("rotate's --expires-at: after today, within GitLab's 365 days", "[lifecycle]") {
+  CHECK(expiry_date_problem(day("2026-11-30"), now).empty());
+  CHECK(expiry_date_problem(day("2027-11-29"), now).empty()); // 365 days
+  CHECK(expiry_date_problem(day("2026-11-29"), now) ==
+        "2026-11-29 is not after today (2026-11-29), and a GitLab token dies at 00:00 UTC on "
+        "its expiry date: give a later date");
+  CHECK(expiry_date_problem(day("2020-01-01"), now).starts_with("2020-01-01 is not after today"));
+  CHECK(expiry_date_problem(day("2027-11-30"), now) ==
+        "2027-11-30 is more than 365 days away, GitLab's maximum token lifetime: give a date "
+        "up to 2027-11-29");
+  // autoRotate's and rotate's default lifetime is always acceptable.
+  for (std::int64_t warn_days : {0, 1, 14, 100, 3650}) {
+    CHECK(expiry_date_problem(now + rotated_lifetime_days(warn_days) * seconds_per_day, now)
+              .empty());
+  }
 }
 
 TEST_CASE("an expired token is refused with its date and a way to renew", "[lifecycle]") {
   store::Record record = gitlab_record();
   record.scopes = {"api"}; // even a token that could rotate cannot once it is dead
   record.expires_at = day("2026-11-20");
-  CHECK(expired_refusal(record, ForgeKind::gitlab, now) ==
+  CHECK(expired_refusal(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com expired on 2026-11-20 and was not "
         "given to git: create a new one at "
         "https://gitlab.example.com/-/user_settings/personal_access_tokens"
@@ -216,17 +253,17 @@ TEST_CASE("a token the forge called expired or revoked is refused in one line", 
   record.state = store::State::expired;
   const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"
                            "?name=laptop+push&scopes=read_repository,write_repository";
-  CHECK(expired_refusal(record, ForgeKind::gitlab, now) ==
+  CHECK(expired_refusal(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com has expired and was not given to "
         "git: create a new one at " + link + ", then give it to git when it asks");
-  CHECK(dead_on_arrival(record, ForgeKind::gitlab) ==
+  CHECK(dead_on_arrival(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com has expired (its forge says so): it "
         "is stored as such and will not be given to git; create a new one at " + link);
   record.state = store::State::revoked;
-  CHECK(revoked_refusal(record, ForgeKind::gitlab) ==
+  CHECK(revoked_refusal(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com was revoked and was not given to "
         "git: create a new one at " + link + ", then give it to git when it asks");
-  CHECK(dead_on_arrival(record, ForgeKind::none) ==
+  CHECK(dead_on_arrival(record, forge::ForgeKind::none) ==
         "token 'laptop push' for alice@gitlab.example.com was revoked (its forge says so): it "
         "is stored as such and will not be given to git; create a new one");
 }
@@ -235,40 +272,40 @@ TEST_CASE("a refusal is explained from the forge's answer", "[lifecycle]") {
   const store::Record record = gitlab_record();
   const std::string link = "https://gitlab.example.com/-/user_settings/personal_access_tokens"
                            "?name=laptop+push&scopes=read_repository,write_repository";
-  oauth::TokenInfo info;
-  info.state = oauth::TokenState::revoked;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now) ==
+  forge::TokenInfo info;
+  info.state = forge::TokenState::revoked;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now) ==
         "token 'laptop push' for alice@gitlab.example.com was refused: it was revoked; "
         "forgetting it: create a new one at " + link);
-  info.state = oauth::TokenState::expired;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, day("2026-12-05")) ==
+  info.state = forge::TokenState::expired;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, day("2026-12-05")) ==
         "token 'laptop push' for alice@gitlab.example.com was refused: it expired on "
         "2026-12-02; forgetting it: create a new one at " + link);
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find("it has expired") !=
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find("it has expired") !=
         std::string::npos);
-  info.state = oauth::TokenState::unknown;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find(
+  info.state = forge::TokenState::unknown;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find(
             "was refused: gitlab.example.com does not know it") != std::string::npos);
-  info.state = oauth::TokenState::active;
+  info.state = forge::TokenState::active;
   info.scopes = {"read_repository"};
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).find(
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find(
             "is valid but was refused: its scopes (read_repository) do not allow a push") !=
         std::string::npos);
   info.scopes = {"api"};
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).empty());
-  info.state = oauth::TokenState::not_a_pat;
-  CHECK(rejection_reason(record, ForgeKind::gitlab, info, now).empty());
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).empty());
+  info.state = forge::TokenState::not_a_pat;
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).empty());
 }
 
 TEST_CASE("a token without the push scope is warned about", "[lifecycle]") {
   store::Record record = gitlab_record();
-  CHECK(push_scope_warning(record, ForgeKind::gitlab).empty());
+  CHECK(push_scope_warning(record, forge::ForgeKind::gitlab).empty());
   record.scopes = {"read_repository"};
-  CHECK(push_scope_warning(record, ForgeKind::gitlab) ==
+  CHECK(push_scope_warning(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com has the scopes read_repository: "
         "pushes will fail (they need write_repository or api)");
   record.scopes = {"read:user"};
-  CHECK(push_scope_warning(record, ForgeKind::github).find("(they need repo)") !=
+  CHECK(push_scope_warning(record, forge::ForgeKind::github).find("(they need repo)") !=
         std::string::npos);
 }
 

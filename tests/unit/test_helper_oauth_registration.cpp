@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "helper/oauth_registration.hpp"
+#include "helper/signin/oauth_registration.hpp"
 #include "oauth/presets.hpp"
 
 using patrol::helper::registration_hint;

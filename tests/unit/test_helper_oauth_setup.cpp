@@ -3,11 +3,12 @@
 #include <optional>
 #include <string>
 
-#include "helper/oauth_setup.hpp"
+#include "helper/signin/oauth_setup.hpp"
 
 using patrol::helper::Config;
 using patrol::helper::oauth_setup;
 using patrol::helper::OAuthSetup;
+using patrol::helper::Setting;
 
 TEST_CASE("oauth setup: no client id, no OAuth", "[helper][oauth_setup]") {
   const Config config = Config::from_entries({});
@@ -105,5 +106,5 @@ TEST_CASE("oauth setup: the client secret counts only scoped to its host",
       oauth_setup(unscoped, "https://github.com/o/r.git", "https", "github.com");
   REQUIRE(refused);
   CHECK(refused->client.client_secret.empty());
-  CHECK(unscoped.refusal("oauthClientSecret", "https://github.com/o/r.git"));
+  CHECK(unscoped.refusal(Setting::oauthClientSecret, "https://github.com/o/r.git"));
 }

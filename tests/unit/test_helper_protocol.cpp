@@ -1,4 +1,4 @@
-#include "helper/protocol.hpp"
+#include "helper/git/protocol.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "helper/qr_code.hpp"
+#include "helper/signin/qr_code.hpp"
 
 using patrol::helper::half_blocks;
 

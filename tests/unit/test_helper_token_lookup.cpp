@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "helper/token_lookup.hpp"
+#include "helper/lifecycle/token_lookup.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;
@@ -12,7 +12,7 @@ using namespace patrol::helper;
 TEST_CASE("learn keeps what the forge says of an active token", "[lookup]") {
   store::Record record;
   record.secret = Secret("t");
-  oauth::TokenInfo info;
+  forge::TokenInfo info;
   info.expires_at = 1796169600;
   info.scopes = {"api"};
   info.id = "42";
@@ -27,12 +27,12 @@ TEST_CASE("learn keeps what the forge says of an active token", "[lookup]") {
 }
 
 TEST_CASE("learn keeps only the time of the check for a refused token", "[lookup]") {
-  for (const oauth::TokenState state : {oauth::TokenState::revoked, oauth::TokenState::expired,
-                                        oauth::TokenState::unknown, oauth::TokenState::not_a_pat}) {
+  for (const forge::TokenState state : {forge::TokenState::revoked, forge::TokenState::expired,
+                                        forge::TokenState::unknown, forge::TokenState::not_a_pat}) {
     store::Record record;
     record.expires_at = 5;
     record.token_name = "kept";
-    oauth::TokenInfo info;
+    forge::TokenInfo info;
     info.state = state;
     learn(record, info, 1000);
     CHECK(record.expires_at == 5);
@@ -47,12 +47,12 @@ TEST_CASE("forge_for reads patrol.<url>.forge and apiUrl", "[lookup]") {
       {"patrol.https://127.0.0.1:8443.forge", "gitlab"},
       {"patrol.https://127.0.0.1:8443.apiUrl", "https://127.0.0.1:8443/gl/api/v4"},
   });
-  const Forge configured = forge_for(config, "https://alice@127.0.0.1:8443/", "https",
+  const forge::Forge configured = forge_for(config, "https://alice@127.0.0.1:8443/", "https",
                                      "127.0.0.1:8443");
-  CHECK(configured.kind == ForgeKind::gitlab);
+  CHECK(configured.kind == forge::ForgeKind::gitlab);
   CHECK(configured.api_url == "https://127.0.0.1:8443/gl/api/v4");
-  const Forge other = forge_for(config, "https://127.0.0.1:9999/", "https", "127.0.0.1:9999");
-  CHECK(other.kind == ForgeKind::none);
+  const forge::Forge other = forge_for(config, "https://127.0.0.1:9999/", "https", "127.0.0.1:9999");
+  CHECK(other.kind == forge::ForgeKind::none);
 }
 
 namespace {
@@ -96,12 +96,12 @@ TEST_CASE("http_settings takes the CA and proxy as git does", "[lookup]") {
   ScopedVar home("HOME", "/home/tester");
   {
     ScopedVar ca("GIT_SSL_CAINFO", nullptr);
-    const oauth::HttpSettings settings =
+    const forge::HttpSettings settings =
         http_settings(config, "https://alice@gitlab.example.com/g/r.git", quick_timeouts);
     CHECK(settings.ca_file == "/home/tester/ca/test.pem");
     CHECK(settings.proxy == "http://proxy.example:3128");
     CHECK(settings.connect_timeout == quick_timeouts.connect);
-    const oauth::HttpSettings other =
+    const forge::HttpSettings other =
         http_settings(config, "https://github.com/x", quick_timeouts);
     CHECK(other.ca_file.empty());
     CHECK_FALSE(other.proxy); // unset: libcurl's environment decides
@@ -120,12 +120,12 @@ TEST_CASE("http_settings: an empty http.proxy is no proxy, http.sslCAPath a CA f
   });
   ScopedVar home("HOME", "/home/tester");
   ScopedVar capath("GIT_SSL_CAPATH", nullptr);
-  const oauth::HttpSettings direct =
+  const forge::HttpSettings direct =
       http_settings(config, "https://direct.example.com/g/r.git", quick_timeouts);
   REQUIRE(direct.proxy);
   CHECK(direct.proxy->empty()); // set and empty: CURLOPT_PROXY "", no proxy at all
   CHECK(direct.ca_path == "/home/tester/certs");
-  const oauth::HttpSettings elsewhere = http_settings(config, "https://other.example.com", quick_timeouts);
+  const forge::HttpSettings elsewhere = http_settings(config, "https://other.example.com", quick_timeouts);
   CHECK(elsewhere.proxy == "http://proxy.example:3128");
   CHECK(elsewhere.ca_path.empty());
   ScopedVar env_path("GIT_SSL_CAPATH", "/env/certs");

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "helper/token_memory.hpp"
+#include "helper/lifecycle/token_memory.hpp"
 
 using patrol::Secret;
 using patrol::helper::recall;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/civil_time.hpp"
-#include "helper/token_report.hpp"
+#include "helper/commands/token_report.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;
@@ -29,15 +29,15 @@ store::Record record() {
 
 TEST_CASE("status cells: token, expiry, days left, scopes, last check", "[report]") {
   CHECK(report_cells(record(), now) ==
-        TableRow{"https://gitlab.example.com", "alice", "secretservice", "ci", "2026-12-02", "3",
-                 "api,read_repository", "2026-11-29 04:35 UTC"});
+        TableRow{"https://alice@gitlab.example.com", "alice", "secretservice", "ci",
+                 "2026-12-02", "3", "api,read_repository", "2026-11-29 04:35 UTC"});
   store::Record unknown = record();
   unknown.kind = store::Kind::password;
   unknown.token_name.clear();
   unknown.scopes.clear();
   unknown.expires_at.reset();
   unknown.checked_at.reset();
-  CHECK(report_cells(unknown, now) == TableRow{"https://gitlab.example.com", "alice",
+  CHECK(report_cells(unknown, now) == TableRow{"https://alice@gitlab.example.com", "alice",
                                                "secretservice", "-", "unknown", "-", "-", "never"});
   store::Record forever = record();
   forever.expires_at.reset();
@@ -107,4 +107,26 @@ TEST_CASE("a token name from the forge is escaped in the table and ASCII in JSON
 
   hostile.token_name = "not UTF-8 \xff";
   CHECK(format_json(report_json(hostile, now)).find("not UTF-8 \\ufffd") != std::string::npos);
+}
+
+TEST_CASE("expiry_reason: why a token shows no expiry", "[token_report]") {
+  using patrol::forge::ForgeKind;
+  using patrol::forge::HostAnswer;
+  patrol::store::Record record;
+  record.protocol = "https";
+  record.host = "code.example";
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, std::nullopt) == "not a known forge");
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::neither) ==
+        "not a known forge");
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::silent) ==
+        "forge did not answer");
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::gitlab, std::nullopt) ==
+        "forge did not answer");
+  record.checked_at = 1700000000;
+  record.kind = patrol::store::Kind::pat;
+  record.scopes = {"repo"};
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github) ==
+        "GitHub classic token has no expiry");
+  record.expires_at = 1800000000;
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github).empty());
 }

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "helper/url_match.hpp"
+#include "helper/git/url_match.hpp"
 
 using patrol::helper::compare_specificity;
 using patrol::helper::match_url;

@@ -11,7 +11,7 @@ using patrol::Secret;
 using patrol::oauth::DeviceAuthorization;
 using patrol::oauth::DeviceFlow;
 using patrol::oauth::Granted;
-using patrol::oauth::HttpResponse;
+using patrol::forge::HttpResponse;
 using patrol::oauth::Millis;
 using patrol::oauth::PollOutcome;
 using patrol::oauth::Step;

@@ -10,9 +10,9 @@
 using patrol::Errc;
 using patrol::Result;
 using patrol::Secret;
-using patrol::oauth::HttpClient;
-using patrol::oauth::HttpRequest;
-using patrol::oauth::HttpResponse;
+using patrol::forge::HttpClient;
+using patrol::forge::HttpRequest;
+using patrol::forge::HttpResponse;
 using patrol::oauth::Millis;
 using patrol::oauth::OAuthClient;
 using patrol::oauth::Pacing;

@@ -2,13 +2,15 @@
 
 #include <string>
 
+#include "forge/forges.hpp"
 #include "oauth/presets.hpp"
 
 using patrol::oauth::endpoint_on;
 using patrol::oauth::OAuthPreset;
 
 TEST_CASE("oauth presets: every endpoint belongs to the forge's own host", "[oauth][presets]") {
-  for (const OAuthPreset& preset : patrol::oauth::oauth_presets()) {
+  for (const patrol::forge::ForgeFacts& row : patrol::forge::forges()) {
+    const OAuthPreset& preset = row.oauth;
     INFO(preset.forge);
     for (const char* host : {"gitlab.com", "github.com", "git.example.org:8443"}) {
       const std::string base = std::string("https://") + host + "/";
@@ -47,7 +49,8 @@ TEST_CASE("oauth presets: the documented paths and scopes", "[oauth][presets]") 
 
 TEST_CASE("oauth presets: no client id is built in unless a packager sets one",
           "[oauth][presets]") {
-  for (const OAuthPreset& preset : patrol::oauth::oauth_presets()) {
+  for (const patrol::forge::ForgeFacts& row : patrol::forge::forges()) {
+    const OAuthPreset& preset = row.oauth;
     CHECK(preset.default_client_id.empty());
   }
 }

@@ -67,6 +67,16 @@ void matching(const Contract& c) {
   http.protocol = "http";
   CHECK_FALSE(c.find(http));
   CHECK(c.find(query(host))->store == c.store.name());
+
+  // query_for names one credential: an empty username is that credential, not "any user",
+  // even when another account's usable token would be preferred.
+  Record anonymous = record(host, "", "anonymous");
+  anonymous.state = patrol::store::State::revoked;
+  REQUIRE(c.store.save(anonymous));
+  const std::optional<Record> exact = c.find(patrol::store::query_for(anonymous));
+  REQUIRE(exact);
+  CHECK(exact->secret.view() == "anonymous");
+  CHECK(c.find(query(host))->secret.view() == "plain");
 }
 
 void save_replaces_by_key(const Contract& c) {

@@ -32,6 +32,7 @@ Record full_record() {
   r.token_id = "42";
   r.token_name = "laptop";
   r.checked_at = 1760000000;
+  r.warned_at = 1760086400;
   r.state = patrol::store::State::expired;
   return r;
 }
@@ -72,6 +73,8 @@ TEST_CASE("file crypto: scrypt matches RFC 7914's test vector") {
     hex += digits[static_cast<unsigned char>(c) & 0xf];
   }
   CHECK(hex == expected_hex);
+  // libgcrypt's scrypt has r fixed at 8: another r is refused, not derived wrongly.
+  CHECK_FALSE(crypto::derive_key(Secret("password"), "NaCl", {1024, 16, 1}));
   CHECK_FALSE(crypto::acceptable({1000, 8, 1}));       // not a power of two
   CHECK_FALSE(crypto::acceptable({1u << 24, 8, 1}));   // gigabytes
 }
@@ -84,6 +87,20 @@ TEST_CASE("file crypto: base64 round trip") {
   }
   CHECK_FALSE(crypto::base64_decode("abc"));
   CHECK_FALSE(crypto::base64_decode("!!!!"));
+}
+
+TEST_CASE("file crypto: base64 is RFC 4648's, padding only at the end") {
+  const std::vector<std::pair<std::string, std::string>> vectors{
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "+/8="}};
+  for (const auto& [bytes, text] : vectors) {
+    CHECK(crypto::base64_encode(bytes) == text);
+    CHECK(crypto::base64_decode(text) == bytes);
+  }
+  CHECK_FALSE(crypto::base64_decode("Zg=a"));
+  CHECK_FALSE(crypto::base64_decode("Zg==Zg=="));
+  CHECK_FALSE(crypto::base64_decode("Z==="));
+  CHECK_FALSE(crypto::base64_decode("Zm9 "));
 }
 
 TEST_CASE("file format: records keep every field through serialisation") {
@@ -109,6 +126,7 @@ TEST_CASE("file format: records keep every field through serialisation") {
   CHECK(r.token_id == "42");
   CHECK(r.token_name == "laptop");
   CHECK(r.checked_at == expected.checked_at);
+  CHECK(r.warned_at == expected.warned_at);
   CHECK(r.state == patrol::store::State::expired);
   CHECK((*parsed)[1].state == patrol::store::State::active);
   // Written for the expired record only: absent means active, as in older files.

@@ -10,28 +10,15 @@
 
 using patrol::Errc;
 using patrol::store::file_options;
-using patrol::store::parse_duration;
+using patrol::store::StoreSetting;
 using std::chrono::seconds;
 
-TEST_CASE("file store: unlock timeouts in seconds or with a unit") {
-  CHECK(parse_duration("8h") == seconds(8 * 3600));
-  CHECK(parse_duration("30m") == seconds(1800));
-  CHECK(parse_duration("90s") == seconds(90));
-  CHECK(parse_duration("2d") == seconds(2 * 86400));
-  CHECK(parse_duration("3600") == seconds(3600));
-  CHECK_FALSE(parse_duration(""));
-  CHECK_FALSE(parse_duration("h"));
-  CHECK_FALSE(parse_duration("-5"));
-  CHECK_FALSE(parse_duration("8 h"));
-  CHECK_FALSE(parse_duration("100000d"));
-}
-
 TEST_CASE("file store: options from settings, and a bad timeout is a configuration error") {
-  auto options = file_options([](std::string_view key) -> std::optional<std::string> {
-    if (key == "filePath") {
+  auto options = file_options([](StoreSetting key) -> std::optional<std::string> {
+    if (key == StoreSetting::filePath) {
       return "/tmp/x/creds.enc";
     }
-    if (key == "fileUnlockTimeout") {
+    if (key == StoreSetting::fileUnlockTimeout) {
       return "15m";
     }
     return std::nullopt;
@@ -39,11 +26,21 @@ TEST_CASE("file store: options from settings, and a bad timeout is a configurati
   REQUIRE(options);
   CHECK(options->path == "/tmp/x/creds.enc");
   CHECK(options->unlock_timeout == seconds(900));
-  auto bad = file_options([](std::string_view key) -> std::optional<std::string> {
-    return key == "fileUnlockTimeout" ? std::optional<std::string>("soon") : std::nullopt;
+  auto bad = file_options([](StoreSetting key) -> std::optional<std::string> {
+    return key == StoreSetting::fileUnlockTimeout ? std::optional<std::string>("soon")
+                                                  : std::nullopt;
   });
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == Errc::config);
+  // At most a year: the kernel keyring takes an unsigned int of seconds.
+  for (const char* text : {"366d", "367d"}) {
+    INFO(text);
+    auto options_for = file_options([&](StoreSetting key) -> std::optional<std::string> {
+      return key == StoreSetting::fileUnlockTimeout ? std::optional<std::string>(text)
+                                                    : std::nullopt;
+    });
+    CHECK(options_for.has_value() == (std::string_view(text) == "366d"));
+  }
 }
 
 TEST_CASE("file store: no passphrase prompt when git's GIT_TERMINAL_PROMPT or "
@@ -66,8 +63,8 @@ TEST_CASE("file store: no passphrase prompt when git's GIT_TERMINAL_PROMPT or "
     } else {
       setenv("GIT_TERMINAL_PROMPT", row.prompt, 1);
     }
-    auto options = file_options([&](std::string_view key) -> std::optional<std::string> {
-      if (key == "interactive" && row.interactive != nullptr) {
+    auto options = file_options([&](StoreSetting key) -> std::optional<std::string> {
+      if (key == StoreSetting::interactive && row.interactive != nullptr) {
         return row.interactive;
       }
       return std::nullopt;

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,8 +12,12 @@ using patrol::store::matches;
 using patrol::store::pick;
 using patrol::store::Query;
 using patrol::store::Record;
+using patrol::store::State;
+using patrol::store::usable;
 
 namespace {
+
+constexpr std::int64_t now = 1760000000;
 
 Record record(std::string protocol, std::string host, std::string path, std::string username,
               std::string secret = "token") {
@@ -95,7 +101,7 @@ TEST_CASE("matches: a record kept with a non-canonical port answers its origin")
   CHECK_FALSE(matches({"https", "d.example", "", "", {}}, http_default));
 }
 
-TEST_CASE("pick: nothing to pick") { CHECK_FALSE(pick({}).has_value()); }
+TEST_CASE("pick: nothing to pick") { CHECK_FALSE(pick({}, now).has_value()); }
 
 TEST_CASE("pick: the smallest username whatever the order") {
   std::vector<Record> candidates = {
@@ -104,7 +110,7 @@ TEST_CASE("pick: the smallest username whatever the order") {
       record("https", "h", "", "bob", "b"),
   };
   for (int turn = 0; turn < 3; ++turn) {
-    std::optional<Record> chosen = pick(candidates);
+    std::optional<Record> chosen = pick(candidates, now);
     REQUIRE(chosen);
     CHECK(chosen->username == "alice");
     CHECK(chosen->secret.view() == "a");
@@ -113,17 +119,64 @@ TEST_CASE("pick: the smallest username whatever the order") {
 }
 
 TEST_CASE("pick: bytewise, so uppercase before lowercase and shorter before longer") {
-  CHECK(pick({record("https", "h", "", "bob"), record("https", "h", "", "Bob")})->username == "Bob");
-  CHECK(pick({record("https", "h", "", "ab"), record("https", "h", "", "a")})->username == "a");
-  CHECK(pick({record("https", "h", "", "\xc3\xa9"), record("https", "h", "", "z")})->username ==
+  CHECK(pick({record("https", "h", "", "bob"), record("https", "h", "", "Bob")}, now)->username == "Bob");
+  CHECK(pick({record("https", "h", "", "ab"), record("https", "h", "", "a")}, now)->username == "a");
+  CHECK(pick({record("https", "h", "", "\xc3\xa9"), record("https", "h", "", "z")}, now)->username ==
         "z");
 }
 
 TEST_CASE("pick: a record without a path first, then the smallest path") {
-  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "", "zed")})->username ==
+  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "", "zed")}, now)->username ==
         "zed");
-  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "a.git", "alice")})
+  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "a.git", "alice")}, now)
             ->path == "a.git");
+}
+
+TEST_CASE("usable: what the record says of its state and expiry") {
+  Record fine = record("https", "h", "", "a");
+  CHECK(usable(fine, now)); // no known expiry
+  fine.expires_at = now + 1;
+  CHECK(usable(fine, now));
+  Record past = fine;
+  past.expires_at = now;
+  CHECK_FALSE(usable(past, now)); // dead at its expiry, as assess() says
+  Record revoked = fine;
+  revoked.state = State::revoked;
+  CHECK_FALSE(usable(revoked, now));
+  Record expired = fine;
+  expired.state = State::expired;
+  CHECK_FALSE(usable(expired, now));
+  Record oauth = past;
+  oauth.kind = patrol::store::Kind::oauth;
+  CHECK_FALSE(usable(oauth, now));
+  oauth.refresh_token = Secret(std::string("refresh"));
+  CHECK(usable(oauth, now)); // get renews it
+  oauth.state = State::revoked;
+  CHECK_FALSE(usable(oauth, now));
+}
+
+TEST_CASE("pick: a usable record before an expired or revoked one, else today's order") {
+  Record alice = record("https", "h", "", "alice", "a");
+  alice.expires_at = now - 60;
+  Record bob = record("https", "h", "", "bob", "b");
+  bob.expires_at = now + 30 * 86400;
+  Record carol = record("https", "h", "", "carol", "c");
+  Record dave = record("https", "h", "", "dave", "d");
+  std::vector<Record> candidates = {dave, carol, bob, alice};
+  for (int turn = 0; turn < 4; ++turn) {
+    CHECK(pick(candidates, now)->username == "bob"); // usable, then the smallest username
+    std::rotate(candidates.begin(), candidates.begin() + 1, candidates.end());
+  }
+  bob.state = State::revoked;
+  CHECK(pick({dave, carol, bob, alice}, now)->username == "carol");
+  carol.state = State::expired;
+  dave.expires_at = now;
+  // Nothing usable: the first in today's order, for get to say why it is withheld.
+  CHECK(pick({dave, carol, bob, alice}, now)->username == "alice");
+  // Among usable ones the order stays: a path-less record before one with a path.
+  Record pathed = record("https", "h", "a.git", "aaron", "p");
+  Record later = record("https", "h", "", "zed", "z");
+  CHECK(pick({pathed, later, alice}, now)->username == "zed");
 }
 
 TEST_CASE("matches: a username given empty matches only the empty username (SSO)") {

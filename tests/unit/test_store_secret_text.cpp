@@ -77,6 +77,18 @@ TEST_CASE("secret text: what the forge said of the token is kept, active by defa
   CHECK(secret_text::decode("t\npatrol_state=bogus").state == patrol::store::State::active);
 }
 
+TEST_CASE("secret text: the last expiry warning's date is kept beside the token") {
+  Record record = full_record();
+  record.warned_at = 1760086400;
+  auto text = secret_text::encode(record);
+  REQUIRE(text);
+  CHECK(text->view().starts_with("glpat-abc\n")); // the token itself is untouched
+  CHECK(text->view().ends_with("\npatrol_checked_at=1760000000\npatrol_warned_at=1760086400"));
+  CHECK(secret_text::decode(text->view()).warned_at == 1760086400);
+  CHECK_FALSE(secret_text::decode("t\npatrol_warned_at=soon").warned_at);
+  CHECK_FALSE(secret_text::decode("t").warned_at);
+}
+
 TEST_CASE("secret text: what git 2.39 and newer git store decodes") {
   const Record old_git = secret_text::decode("hunter2");
   CHECK(old_git.secret.view() == "hunter2");
