@@ -117,7 +117,8 @@ std::string format_date(std::int64_t unix_seconds) {
 }
 
 std::string format_timestamp(std::int64_t unix_seconds) {
-  const std::int64_t in_day = unix_seconds - floor<days>(seconds{unix_seconds}).count() * seconds_per_day;
+  const std::int64_t in_day =
+      unix_seconds - floor<days>(seconds{unix_seconds}).count() * seconds_per_day;
   char text[16];
   std::snprintf(text, sizeof text, " %02d:%02d UTC", static_cast<int>(in_day / 3600),
                 static_cast<int>(in_day % 3600 / 60));

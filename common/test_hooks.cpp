@@ -7,8 +7,8 @@ namespace patrol {
 // function and leave no trace in the installed binary.
 __attribute__((weak)) void test_hook(Hook /*hook*/) {}
 
-__attribute__((weak)) std::chrono::milliseconds test_lock_patience(
-    std::chrono::milliseconds patience) {
+__attribute__((weak)) std::chrono::milliseconds
+test_lock_patience(std::chrono::milliseconds patience) {
   return patience;
 }
 

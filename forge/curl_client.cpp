@@ -78,8 +78,8 @@ std::string describe(const CurlLibrary& api, CURLcode code, const Exchange& exch
                      const HttpRequest& request, const HttpSettings& settings) {
   const std::string where = " (" + request.url + ")";
   if (exchange.headers_too_large) {
-    return "the headers of the answer from " + url_authority(request.url) +
-           " are larger than " + std::to_string(max_header_bytes / 1024) + " KiB" + where;
+    return "the headers of the answer from " + url_authority(request.url) + " are larger than " +
+           std::to_string(max_header_bytes / 1024) + " KiB" + where;
   }
   if (exchange.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
     return "the answer from " + url_authority(request.url) + " is larger than " +
@@ -87,8 +87,8 @@ std::string describe(const CurlLibrary& api, CURLcode code, const Exchange& exch
   }
   switch (code) {
   case CURLE_OPERATION_TIMEDOUT:
-    return "no complete answer within " +
-           std::to_string(settings.total_timeout.count() / 1000) + " s" + where;
+    return "no complete answer within " + std::to_string(settings.total_timeout.count() / 1000) +
+           " s" + where;
   case CURLE_COULDNT_RESOLVE_HOST:
     return "cannot resolve the host" + where;
   case CURLE_COULDNT_RESOLVE_PROXY:
@@ -152,7 +152,7 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
   api.easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
   api.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   api.easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(settings_.connect_timeout.count()));
+                  static_cast<long>(settings_.connect_timeout.count()));
   // The whole transfer, body included, however slowly it arrives.
   api.easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.total_timeout.count()));
   // Refused at once when the Content-Length says more; the write callback bounds the rest.
@@ -172,7 +172,7 @@ Result<HttpResponse> CurlClient::send(const HttpRequest& request) {
     api.easy_setopt(handle, CURLOPT_POST, 1L);
     api.easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.view().data());
     api.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.view().size()));
+                    static_cast<curl_off_t>(request.body.view().size()));
   }
   if (request.method != "GET" && request.method != "POST") {
     api.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());

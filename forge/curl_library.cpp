@@ -31,8 +31,9 @@ Result<const CurlLibrary*> load() {
       lib.bind("curl_url_get", library.url_get) &&
       lib.bind("curl_url_cleanup", library.url_cleanup) && lib.bind("curl_free", library.free);
   if (!bound) {
-    return fail(Errc::unsupported, std::string(soname) +
-                                       " lacks a function patrol needs; install libcurl 7.85 or newer");
+    return fail(Errc::unsupported,
+                std::string(soname) +
+                    " lacks a function patrol needs; install libcurl 7.85 or newer");
   }
   if (library.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     return fail(Errc::network, "cannot initialise libcurl");

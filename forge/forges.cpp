@@ -74,8 +74,8 @@ constexpr std::array rows{
         // GitHub and GHES (docs.github.com, "Authorizing OAuth apps", device flow). GitHub
         // ignores the username when the password is an OAuth token; revocation needs the
         // client secret, which a public client does not have.
-        .oauth = {"github", "/login/device/code", "/login/oauth/access_token", "", "repo",
-                  "oauth2", PATROL_DEFAULT_GITHUB_CLIENT_ID,
+        .oauth = {"github", "/login/device/code", "/login/oauth/access_token", "", "repo", "oauth2",
+                  PATROL_DEFAULT_GITHUB_CLIENT_ID,
                   "GitHub documentation, authorizing OAuth apps: device flow",
                   // Settings > Developer settings > OAuth Apps > New OAuth App. Scopes are
                   // asked for at sign-in, not registered. Refreshing expiring user tokens
@@ -107,14 +107,14 @@ bool holds_one_of(std::span<const std::string> scopes, std::span<const std::stri
 std::span<const ForgeFacts> forges() { return rows; }
 
 const ForgeFacts* facts(ForgeKind kind) {
-  const auto* row = std::find_if(rows.begin(), rows.end(),
-                                 [&](const ForgeFacts& r) { return r.kind == kind; });
+  const auto* row =
+      std::find_if(rows.begin(), rows.end(), [&](const ForgeFacts& r) { return r.kind == kind; });
   return row == rows.end() ? nullptr : &*row;
 }
 
 const ForgeFacts* facts(std::string_view name) {
-  const auto* row = std::find_if(rows.begin(), rows.end(),
-                                 [&](const ForgeFacts& r) { return r.name == name; });
+  const auto* row =
+      std::find_if(rows.begin(), rows.end(), [&](const ForgeFacts& r) { return r.name == name; });
   return row == rows.end() ? nullptr : &*row;
 }
 
@@ -137,8 +137,8 @@ bool can_self_rotate(ForgeKind kind, std::span<const std::string> scopes) {
 std::string push_scopes_text(ForgeKind kind) {
   const ForgeFacts* row = facts(kind);
   std::string out;
-  for (const std::string_view scope : row == nullptr ? std::span<const std::string_view>()
-                                                     : row->push_scopes) {
+  for (const std::string_view scope :
+       row == nullptr ? std::span<const std::string_view>() : row->push_scopes) {
     out += out.empty() ? "" : " or ";
     out += scope;
   }

@@ -57,8 +57,8 @@ using RotateSelf = Result<RotatedToken> (*)(HttpClient& http, std::string_view a
 
 struct ForgeFacts {
   ForgeKind kind;
-  std::string_view name;  // patrol.<url>.forge's value and the trace's word: "gitlab"
-  std::string_view title; // as a message names it: "GitLab"
+  std::string_view name;   // patrol.<url>.forge's value and the trace's word: "gitlab"
+  std::string_view title;  // as a message names it: "GitLab"
   std::string_view source; // where the facts come from
 
   // Recognition, after configuration: an exact host, then a host name prefix, then the
@@ -84,8 +84,8 @@ struct ForgeFacts {
   std::string_view renewal_path;
   bool renewal_prefill;
 
-  LookUp look_up;          // what the forge says of a token
-  RotateSelf rotate_self;  // a new token for the old one; nullptr: the forge has none
+  LookUp look_up;         // what the forge says of a token
+  RotateSelf rotate_self; // a new token for the old one; nullptr: the forge has none
 };
 
 std::span<const ForgeFacts> forges();

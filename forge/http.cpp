@@ -50,9 +50,9 @@ Result<UrlParts> url_parts(std::string_view url) {
     return fail(Errc::invalid_input, "not a valid URL: " + text);
   }
   UrlParts parts;
-  for (auto [part, out] : {std::pair{CURLUPART_SCHEME, &parts.scheme},
-                           std::pair{CURLUPART_HOST, &parts.host},
-                           std::pair{CURLUPART_PORT, &parts.port}}) {
+  for (auto [part, out] :
+       {std::pair{CURLUPART_SCHEME, &parts.scheme}, std::pair{CURLUPART_HOST, &parts.host},
+        std::pair{CURLUPART_PORT, &parts.port}}) {
     char* value = nullptr;
     if (api.url_get(handle.get(), part, &value, CURLU_DEFAULT_PORT) != CURLUE_OK) {
       return fail(Errc::invalid_input, "not a valid URL: " + text);

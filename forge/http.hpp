@@ -20,8 +20,8 @@ struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers; // never confidential
-  Secret authorization;  // the whole Authorization value, e.g. "Bearer <token>"
-  Secret body;           // form or JSON; may hold a token or a refresh token
+  Secret authorization;     // the whole Authorization value, e.g. "Bearer <token>"
+  Secret body;              // form or JSON; may hold a token or a refresh token
   std::string content_type; // of body, e.g. "application/x-www-form-urlencoded"
 };
 
@@ -41,8 +41,8 @@ inline constexpr std::size_t max_header_bytes = 64 * 1024;
 
 // How to reach one URL; the helper fills it from git's http.<url>.* settings.
 struct HttpSettings {
-  std::string ca_file;        // http.sslCAInfo / GIT_SSL_CAINFO; empty: the system bundle
-  std::string ca_path;        // http.sslCAPath / GIT_SSL_CAPATH: a folder of hashed CAs
+  std::string ca_file; // http.sslCAInfo / GIT_SSL_CAINFO; empty: the system bundle
+  std::string ca_path; // http.sslCAPath / GIT_SSL_CAPATH: a folder of hashed CAs
   // http.proxy: unset is libcurl's environment (https_proxy, ...); empty is no proxy at
   // all, as git reads an empty http.proxy.
   std::optional<std::string> proxy;

@@ -28,11 +28,10 @@ ProbeResult silent(const Error& error, const Secret& token) {
 }
 
 // What the forge that answered says of the token; an answer it cannot describe is traced.
-std::optional<TokenInfo> described(Result<TokenInfo> info, const Secret& token,
-                                  ProbeNote note) {
+std::optional<TokenInfo> described(Result<TokenInfo> info, const Secret& token, ProbeNote note) {
   if (!info) {
     note("forge detection: the answer does not describe the token: " +
-          without_secret(info.error().message, token));
+         without_secret(info.error().message, token));
     return std::nullopt;
   }
   return std::move(*info);
@@ -68,8 +67,7 @@ ProbeResult probe_forge(std::string_view protocol, std::string_view host, const 
                         HttpClient& http, ProbeNote note) {
   const std::string origin = std::string(protocol) + "://" + std::string(host);
   note("forge detection: asking " + origin + " whether it is a GitLab");
-  Result<HttpResponse> gitlab =
-      http.send(gitlab_token_self_request(origin + "/api/v4", token));
+  Result<HttpResponse> gitlab = http.send(gitlab_token_self_request(origin + "/api/v4", token));
   if (!gitlab) {
     return silent(gitlab.error(), token);
   }
@@ -80,8 +78,7 @@ ProbeResult probe_forge(std::string_view protocol, std::string_view host, const 
     return out;
   }
   note("forge detection: asking " + origin + " whether it is a GitHub Enterprise");
-  Result<HttpResponse> github =
-      http.send(github_user_request(origin + "/api/v3", token));
+  Result<HttpResponse> github = http.send(github_user_request(origin + "/api/v3", token));
   if (!github) {
     return silent(github.error(), token);
   }

@@ -67,7 +67,8 @@ Forge recognise(std::string_view protocol, std::string_view host, std::string_vi
   if (known.row == row) {
     return Forge{kind, std::string(known.host->api_url)};
   }
-  return Forge{kind, std::string(protocol) + "://" + std::string(host) + std::string(row->api_path)};
+  return Forge{kind,
+               std::string(protocol) + "://" + std::string(host) + std::string(row->api_path)};
 }
 
 } // namespace patrol::forge

@@ -177,8 +177,8 @@ Result<TokenInfo> parse_gitlab_token_self(const HttpResponse& response) {
       info.state = TokenState::not_a_pat;
       return info;
     }
-    return fail(Errc::network, "GitLab rejected the token lookup (HTTP 400): " +
-                                   short_message(body));
+    return fail(Errc::network,
+                "GitLab rejected the token lookup (HTTP 400): " + short_message(body));
   default:
     return unexpected_answer("GitLab's personal_access_tokens/self", response.status);
   }
@@ -232,8 +232,8 @@ Result<RotatedToken> parse_gitlab_rotate(const HttpResponse& response) {
                   "GitLab refused to rotate: the token was already revoked, so GitLab has now "
                   "revoked every token rotated from it; create a new personal access token");
     }
-    return fail(Errc::invalid_input, "GitLab refused to rotate the token (HTTP 400): " +
-                                         short_message(body));
+    return fail(Errc::invalid_input,
+                "GitLab refused to rotate the token (HTTP 400): " + short_message(body));
   case 401:
     return fail(Errc::invalid_input, rejected_401(state_of_401(body)));
   case 403:
@@ -285,7 +285,8 @@ Result<TokenInfo> parse_github_user(const HttpResponse& response) {
       info.expires_at = parse_timestamp(*expiry);
       if (!info.expires_at) {
         return fail(Errc::network, "GitHub's GitHub-Authentication-Token-Expiration header is "
-                                   "not a date: " + *expiry);
+                                   "not a date: " +
+                                       *expiry);
       }
     }
     if (const std::optional<std::string> scopes = response.header("X-OAuth-Scopes")) {

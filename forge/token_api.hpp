@@ -48,8 +48,7 @@ Result<TokenInfo> parse_gitlab_token_self(const HttpResponse& response);
 // GitLab: POST <api>/personal_access_tokens/self/rotate [expires_at=YYYY-MM-DD].
 // 401/400/403/405 are errors whose message says what happened and what to do.
 Result<RotatedToken> gitlab_rotate_self(HttpClient& http, std::string_view api_url,
-                                        const Secret& token,
-                                        std::optional<std::string> expires_at);
+                                        const Secret& token, std::optional<std::string> expires_at);
 Result<RotatedToken> parse_gitlab_rotate(const HttpResponse& response);
 
 // GitHub: GET <api>/user; expiry from GitHub-Authentication-Token-Expiration (both formats),

@@ -60,8 +60,8 @@ int open_trace() {
   Result<int> fd = open_private_append(std::string(value));
   if (!fd) {
     emit(STDERR_FILENO, "warning: ", "\033[1;33m",
-         "cannot write the trace to " + std::string(value) + " (PATROL_TRACE): " +
-             fd.error().message +
+         "cannot write the trace to " + std::string(value) +
+             " (PATROL_TRACE): " + fd.error().message +
              "; give an absolute path to a new file, or to a file of yours that nobody else "
              "may write, not a symbolic link");
     return -1;

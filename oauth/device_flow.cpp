@@ -113,8 +113,7 @@ Result<DeviceAuthorization> parse_device_authorization(const forge::HttpResponse
 Result<TokenAnswer> parse_token_answer(const forge::HttpResponse& response) {
   const json document = parse_body(response.body);
   if (const std::string error = text_member(document, "error"); !error.empty()) {
-    TokenError out{word(error), word(text_member(document, "error_description")),
-                   std::nullopt};
+    TokenError out{word(error), word(text_member(document, "error_description")), std::nullopt};
     if (const std::optional<std::int64_t> interval = number_member(document, "interval");
         interval && *interval > 0) {
       out.interval = std::chrono::seconds(*interval);

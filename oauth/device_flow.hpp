@@ -32,7 +32,7 @@ struct DeviceAuthorization {
 // A successful token response (RFC 6749 5.1).
 struct Tokens {
   Secret access_token;
-  Secret refresh_token;                  // empty when none was issued
+  Secret refresh_token; // empty when none was issued
   std::string token_type;
   std::optional<std::int64_t> expires_in; // seconds; nullopt: the server did not say
   std::string scope;

@@ -53,7 +53,8 @@ Secret form(std::initializer_list<std::pair<std::string_view, std::string_view>>
   return Secret(std::move(body));
 }
 
-Result<DeviceAuthorization> request_device_code(forge::HttpClient& http, const OAuthClient& client) {
+Result<DeviceAuthorization> request_device_code(forge::HttpClient& http,
+                                                const OAuthClient& client) {
   Secret body = client.scopes.empty()
                     ? form({{"client_id", client.client_id}})
                     : form({{"client_id", client.client_id}, {"scope", client.scopes}});
@@ -67,7 +68,8 @@ Result<DeviceAuthorization> request_device_code(forge::HttpClient& http, const O
     return code;
   }
   for (const std::string* page : {&code->verification_uri, &code->verification_uri_complete}) {
-    if (Result<void> checked = check_verification_page(*page, client.endpoints.device_authorization);
+    if (Result<void> checked =
+            check_verification_page(*page, client.endpoints.device_authorization);
         !page->empty() && !checked) {
       return tl::unexpected(checked.error());
     }
@@ -110,7 +112,8 @@ Result<void> check_verification_page(std::string_view page, std::string_view dev
                            : !read_alike(page) ? "a URL a browser could read as another host's"
                                                : shown->scheme + "://" + shown->host;
   return fail(Errc::network, "refusing the sign-in: the page the server asks you to open is not "
-                             "an https page on " + host + " (it is " + seen + ")");
+                             "an https page on " +
+                                 host + " (it is " + seen + ")");
 }
 
 Result<Tokens> poll_for_tokens(forge::HttpClient& http, const OAuthClient& client,
@@ -129,10 +132,10 @@ Result<Tokens> poll_for_tokens(forge::HttpClient& http, const OAuthClient& clien
       return fail(Errc::network, stopped->message);
     }
     pacing.sleep(std::get<Wait>(step).delay);
-    Result<forge::HttpResponse> response =
-        http.send(post(client.endpoints.token, form({{"grant_type", device_grant},
-                                                     {"device_code", authorization.device_code.view()},
-                                                     {"client_id", client.client_id}})));
+    Result<forge::HttpResponse> response = http.send(
+        post(client.endpoints.token, form({{"grant_type", device_grant},
+                                           {"device_code", authorization.device_code.view()},
+                                           {"client_id", client.client_id}})));
     step = flow.on_answer(classify(response), pacing.now());
   }
 }
@@ -167,8 +170,8 @@ Result<void> revoke_token(forge::HttpClient& http, const OAuthClient& client, co
     return tl::unexpected(response.error());
   }
   if (response->status != 200) {
-    return fail(Errc::network, "the revocation endpoint answered HTTP " +
-                                   std::to_string(response->status));
+    return fail(Errc::network,
+                "the revocation endpoint answered HTTP " + std::to_string(response->status));
   }
   return {};
 }
@@ -192,12 +195,11 @@ Result<OAuthEndpoints> discover(forge::HttpClient& http, std::string_view base_u
     OAuthEndpoints found{text_member(document, "device_authorization_endpoint"),
                          text_member(document, "token_endpoint"),
                          text_member(document, "revocation_endpoint")};
-    if (response->status == 200 && !found.device_authorization.empty() &&
-        !found.token.empty()) {
+    if (response->status == 200 && !found.device_authorization.empty() && !found.token.empty()) {
       // A server may only name endpoints on its own origin: one that points elsewhere
       // would have patrol hand that place a client id, a device code and tokens.
-      for (const std::string* endpoint : {&found.device_authorization, &found.token,
-                                          &found.revocation}) {
+      for (const std::string* endpoint :
+           {&found.device_authorization, &found.token, &found.revocation}) {
         if (!endpoint->empty() && !forge::same_origin(*endpoint, base_url)) {
           return fail(Errc::network,
                       "refusing OAuth endpoints from " + request.url + ": " + *endpoint +

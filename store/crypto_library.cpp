@@ -22,22 +22,22 @@ Result<const CryptoLibrary*> load() {
   const SharedLibrary& lib = *handle;
   decltype(&::gcry_check_version) check_version = nullptr;
   decltype(&::gcry_control) control = nullptr;
-  const bool bound =
-      lib.bind("gcry_check_version", check_version) && lib.bind("gcry_control", control) &&
-      lib.bind("gcry_cipher_open", library.cipher_open) &&
-      lib.bind("gcry_cipher_close", library.cipher_close) &&
-      lib.bind("gcry_cipher_setkey", library.cipher_setkey) &&
-      lib.bind("gcry_cipher_setiv", library.cipher_setiv) &&
-      lib.bind("gcry_cipher_authenticate", library.cipher_authenticate) &&
-      lib.bind("gcry_cipher_encrypt", library.cipher_encrypt) &&
-      lib.bind("gcry_cipher_decrypt", library.cipher_decrypt) &&
-      lib.bind("gcry_cipher_gettag", library.cipher_gettag) &&
-      lib.bind("gcry_cipher_checktag", library.cipher_checktag) &&
-      lib.bind("gcry_kdf_derive", library.kdf_derive);
+  const bool bound = lib.bind("gcry_check_version", check_version) &&
+                     lib.bind("gcry_control", control) &&
+                     lib.bind("gcry_cipher_open", library.cipher_open) &&
+                     lib.bind("gcry_cipher_close", library.cipher_close) &&
+                     lib.bind("gcry_cipher_setkey", library.cipher_setkey) &&
+                     lib.bind("gcry_cipher_setiv", library.cipher_setiv) &&
+                     lib.bind("gcry_cipher_authenticate", library.cipher_authenticate) &&
+                     lib.bind("gcry_cipher_encrypt", library.cipher_encrypt) &&
+                     lib.bind("gcry_cipher_decrypt", library.cipher_decrypt) &&
+                     lib.bind("gcry_cipher_gettag", library.cipher_gettag) &&
+                     lib.bind("gcry_cipher_checktag", library.cipher_checktag) &&
+                     lib.bind("gcry_kdf_derive", library.kdf_derive);
   if (!bound) {
-    return fail(Errc::unsupported,
-                std::string(soname) + " lacks a function patrol needs; install libgcrypt " +
-                    oldest_version + " or newer");
+    return fail(Errc::unsupported, std::string(soname) +
+                                       " lacks a function patrol needs; install libgcrypt " +
+                                       oldest_version + " or newer");
   }
   // libgcrypt wants one initialisation per process; libsecret may have done it already
   // (the auto store's probe loads it before the file store is chosen).

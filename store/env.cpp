@@ -14,9 +14,9 @@ constexpr std::string_view ci_username = "gitlab-ci-token";
 constexpr std::string_view gitlab_username = gitlab_token_username;
 constexpr std::string_view github_username = github_token_username;
 
-constexpr std::array token_variables{"CI_JOB_TOKEN",        "GITLAB_TOKEN",
-                                     "GH_TOKEN",            "GITHUB_TOKEN",
-                                     "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"};
+constexpr std::array token_variables{
+    "CI_JOB_TOKEN", "GITLAB_TOKEN",        "GH_TOKEN",
+    "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"};
 
 std::optional<std::string> first_set(const EnvLookup& lookup,
                                      std::initializer_list<std::string_view> names,
@@ -98,7 +98,8 @@ std::vector<Token> all_tokens(const EnvLookup& lookup) {
       }
     }
   }
-  if (std::optional<std::string> value = first_set(lookup, {"GH_TOKEN", "GITHUB_TOKEN"}, &variable)) {
+  if (std::optional<std::string> value =
+          first_set(lookup, {"GH_TOKEN", "GITHUB_TOKEN"}, &variable)) {
     tokens.push_back(token(Origin{"https", "github.com"}, github_username, *value, variable, true));
   }
   if (std::optional<std::string> host = first_set(lookup, {"GH_HOST"})) {

@@ -80,8 +80,9 @@ Result<Secret> read_passphrase_file(const std::string& path, std::string_view wh
     ::close(fd);
     return fail(Errc::config, "refusing the passphrase file " + path + " named by " +
                                   std::string(what) + ": other users may read or change it (mode " +
-                                  mode_text(info.st_mode) + ") or it is not yours; run `chmod 600 " +
-                                  path + "` and think about whether to change the passphrase");
+                                  mode_text(info.st_mode) +
+                                  ") or it is not yours; run `chmod 600 " + path +
+                                  "` and think about whether to change the passphrase");
   }
   std::string text;
   text.reserve(4096);
@@ -96,8 +97,8 @@ Result<Secret> read_passphrase_file(const std::string& path, std::string_view wh
   Secret passphrase(text.substr(0, end));
   wipe(text);
   if (passphrase.empty()) {
-    return fail(Errc::config, "the passphrase file " + path + " named by " + std::string(what) +
-                                  " is empty");
+    return fail(Errc::config,
+                "the passphrase file " + path + " named by " + std::string(what) + " is empty");
   }
   return passphrase;
 }
@@ -130,8 +131,8 @@ public:
       if (errno == ENOENT) {
         return std::optional<std::string>();
       }
-      return fail(Errc::io, "cannot read the credential file " + path() + ": " +
-                                std::strerror(errno));
+      return fail(Errc::io,
+                  "cannot read the credential file " + path() + ": " + std::strerror(errno));
     }
     struct stat info {};
     if (::fstat(fd, &info) != 0 || info.st_uid != ::getuid() || (info.st_mode & 077) != 0) {
@@ -150,8 +151,8 @@ public:
     const int error = errno;
     ::close(fd);
     if (got < 0) {
-      return fail(Errc::io, "cannot read the credential file " + path() + ": " +
-                                std::strerror(error));
+      return fail(Errc::io,
+                  "cannot read the credential file " + path() + ": " + std::strerror(error));
     }
     return std::optional<std::string>(std::move(text));
   }
@@ -365,8 +366,8 @@ public:
     if (!changed && *loaded && !upgrade) {
       return false;
     }
-    Result<void> sealed = file_format::seal_payload(contents.envelope, contents.key,
-                                                    contents.records);
+    Result<void> sealed =
+        file_format::seal_payload(contents.envelope, contents.key, contents.records);
     if (!sealed) {
       return tl::unexpected(sealed.error());
     }
@@ -396,8 +397,8 @@ private:
   tl::unexpected<Error> move_aside(const Error& error) {
     const std::string backup = path() + ".corrupt-" + utc_stamp();
     if (::rename(path().c_str(), backup.c_str()) != 0) {
-      return fail(Errc::io, error.message + "; moving it to " + backup + " failed too: " +
-                                std::strerror(errno));
+      return fail(Errc::io, error.message + "; moving it to " + backup +
+                                " failed too: " + std::strerror(errno));
     }
     forget();
     std::string cause = error.message.substr(0, error.message.find(" ("));
@@ -466,7 +467,8 @@ public:
 
   Result<bool> replace(const Record& expected, const Record& next) override {
     if (!same_credential(expected, next) || next.secret.empty()) {
-      return fail(Errc::invalid_input, "a replacement must be the same credential, with a password");
+      return fail(Errc::invalid_input,
+                  "a replacement must be the same credential, with a password");
     }
     // Under the file's lock: the records are read, compared and written in one step.
     return vault_.modify(
@@ -524,7 +526,8 @@ Result<FileStoreOptions> file_options(const Settings& settings) {
         parse_duration(timeout, std::chrono::seconds(366 * 86400));
     if (!parsed) {
       return fail(Errc::config, "patrol.fileUnlockTimeout must be seconds or a number with s, "
-                                "m, h or d (like 8h), not '" + timeout + "'");
+                                "m, h or d (like 8h), not '" +
+                                    timeout + "'");
     }
     options.unlock_timeout = *parsed;
   }
@@ -552,8 +555,9 @@ Result<UnlockOutcome> unlock_file_store(const FileStoreOptions& options) {
     if (!loaded) {
       return tl::unexpected(loaded.error());
     }
-    outcome.cached = vault.last_cached() || kernel_keyring::read(kernel_keyring::description_for(
-                                                vault.path())) != std::nullopt;
+    outcome.cached =
+        vault.last_cached() ||
+        kernel_keyring::read(kernel_keyring::description_for(vault.path())) != std::nullopt;
     return outcome;
   }
   Result<bool> created = vault.modify([](std::vector<Record>&) { return false; }, true);

@@ -15,8 +15,8 @@
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "store/registry.hpp"
@@ -29,8 +29,8 @@ struct FileStoreOptions {
   std::string passphrase_file; // a file holding the passphrase (its first line)
   std::string credential;      // a systemd credential name: $CREDENTIALS_DIRECTORY/<name>
   std::chrono::seconds unlock_timeout{8 * 3600}; // 0: the key is not kept at all
-  bool interactive = true;     // may ask on the terminal when nothing else gives a passphrase
-  std::string chosen_because;  // why `auto` chose this store, for the line a person sees
+  bool interactive = true;    // may ask on the terminal when nothing else gives a passphrase
+  std::string chosen_because; // why `auto` chose this store, for the line a person sees
 };
 
 // $XDG_DATA_HOME/git-credential-patrol/credentials.enc, else ~/.local/share/... .

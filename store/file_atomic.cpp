@@ -32,8 +32,8 @@ tl::unexpected<Error> write_failed(const std::string& path, int error) {
 
 Result<void> write_atomically(const std::string& path, std::string_view bytes) {
   std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                        0600);
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return write_failed(path, errno);
   }

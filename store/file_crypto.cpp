@@ -78,8 +78,7 @@ Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
     return fail(Errc::store_failed, "the file asks for scrypt parameters this build refuses");
   }
   if (params.r != scrypt_block_size) {
-    return fail(Errc::store_failed, "the file asks for scrypt with r=" +
-                                        std::to_string(params.r) +
+    return fail(Errc::store_failed, "the file asks for scrypt with r=" + std::to_string(params.r) +
                                         ", and this build derives keys with r=8 only");
   }
   Result<const CryptoLibrary*> gcrypt = crypto_library();

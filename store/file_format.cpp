@@ -414,7 +414,8 @@ Result<std::vector<Record>> parse_records(std::string_view text) {
     record.path = value_field(item, "path").value_or("");
     record.username = value_field(item, "username").value_or("");
     record.authtype = value_field(item, "authtype").value_or("");
-    record.kind = kind_from_string(string_field(item, "kind").value_or("")).value_or(Kind::password);
+    record.kind =
+        kind_from_string(string_field(item, "kind").value_or("")).value_or(Kind::password);
     if (std::optional<std::string> refresh = value_field(item, "refresh_token")) {
       record.refresh_token = Secret(std::move(*refresh));
     }

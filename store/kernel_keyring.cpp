@@ -1,12 +1,12 @@
 #include "store/kernel_keyring.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
-#include <cstdint>
 
 #include <linux/keyctl.h>
 #include <sys/syscall.h>
@@ -78,8 +78,8 @@ std::string time_left(key_serial_t key) {
 Holder holder_here() {
   // Without create: a process with no session keyring is given the user-session keyring
   // here, and both ids are the same.
-  const auto session = static_cast<key_serial_t>(
-      keyctl(KEYCTL_GET_KEYRING_ID, as_arg(KEY_SPEC_SESSION_KEYRING), 0));
+  const auto session =
+      static_cast<key_serial_t>(keyctl(KEYCTL_GET_KEYRING_ID, as_arg(KEY_SPEC_SESSION_KEYRING), 0));
   const auto user_session = static_cast<key_serial_t>(
       keyctl(KEYCTL_GET_KEYRING_ID, as_arg(KEY_SPEC_USER_SESSION_KEYRING), 0));
   return session >= 0 && session != user_session ? Holder::session : Holder::user;
@@ -125,12 +125,12 @@ Result<Holder> write(const std::string& description, const Secret& bytes,
   const Holder holder = holder_here();
   const key_serial_t keyring =
       holder == Holder::session ? KEY_SPEC_SESSION_KEYRING : KEY_SPEC_USER_KEYRING;
-  const auto key = static_cast<key_serial_t>(syscall(SYS_add_key, key_type, description.c_str(),
-                                                     bytes.view().data(), bytes.view().size(),
-                                                     keyring));
+  const auto key =
+      static_cast<key_serial_t>(syscall(SYS_add_key, key_type, description.c_str(),
+                                        bytes.view().data(), bytes.view().size(), keyring));
   if (key < 0) {
-    return fail(Errc::unsupported, "the kernel keyring is not available (" +
-                                       std::string(std::strerror(errno)) + ")");
+    return fail(Errc::unsupported,
+                "the kernel keyring is not available (" + std::string(std::strerror(errno)) + ")");
   }
   // Only this user's processes that possess the keyring holding it may read it.
   keyctl(KEYCTL_SETPERM, as_arg(key), key_pos_all | key_usr_view);

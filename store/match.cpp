@@ -27,8 +27,7 @@ bool same_host(const std::string& wanted, const Record& record) {
 } // namespace
 
 bool matches(const Query& query, const Record& record) {
-  if (!equal_when_given(query.protocol, record.protocol) ||
-      !same_host(query.host, record) ||
+  if (!equal_when_given(query.protocol, record.protocol) || !same_host(query.host, record) ||
       !(query.username_given ? query.username == record.username
                              : equal_when_given(query.username, record.username))) {
     return false;

@@ -11,8 +11,9 @@ namespace patrol::store {
 // Protocol, host (with port, compared in canonical form: common/host_port.hpp) and
 // username must be equal when the query gives them (a username given empty matches only an
 // empty username); the path must be equal when the query
-// gives one, and a record stored with a path answers only a query with that path. A query password (erase) must equal the record's secret.
-// A query without protocol, host, path and username matches every record (listing).
+// gives one, and a record stored with a path answers only a query with that path. A query password
+// (erase) must equal the record's secret. A query without protocol, host, path and username matches
+// every record (listing).
 [[nodiscard]] bool matches(const Query& query, const Record& record);
 
 // Whether git could use the record at `now` (Unix seconds), by what the record itself

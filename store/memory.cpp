@@ -43,8 +43,9 @@ public:
     if (!same_credential(expected, next)) {
       return fail(Errc::invalid_input, "a replacement must be the same credential");
     }
-    auto current = std::find_if(records_.begin(), records_.end(),
-                                [&](const Record& other) { return same_credential(other, expected); });
+    auto current = std::find_if(records_.begin(), records_.end(), [&](const Record& other) {
+      return same_credential(other, expected);
+    });
     if (current == records_.end() || !(current->secret == expected.secret)) {
       return false;
     }

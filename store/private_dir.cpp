@@ -25,8 +25,8 @@ Result<void> ensure_private_directory(const std::string& path) {
   for (const std::filesystem::path& part : directory) {
     built /= part;
     if (::mkdir(built.c_str(), 0700) != 0 && errno != EEXIST) {
-      return fail(Errc::io, "cannot create the directory " + built.string() + ": " +
-                                std::strerror(errno));
+      return fail(Errc::io,
+                  "cannot create the directory " + built.string() + ": " + std::strerror(errno));
     }
   }
   struct stat info {};

@@ -29,8 +29,9 @@ std::span<const Backend> backends() {
        [](const Settings&) { return open_secret_service(); }},
       {"file", "an AES-256-GCM encrypted file, unlocked once per login session",
        [](const Settings& settings) { return open_file(settings); }},
-      {"env", "read-only tokens from CI and forge CLI environment variables (CI_JOB_TOKEN, "
-              "GITLAB_TOKEN, GH_TOKEN)",
+      {"env",
+       "read-only tokens from CI and forge CLI environment variables (CI_JOB_TOKEN, "
+       "GITLAB_TOKEN, GH_TOKEN)",
        [](const Settings&) -> Result<std::unique_ptr<Store>> {
          return make_env_store(process_environment());
        }},

@@ -20,10 +20,8 @@ Result<const SecretLibrary*> load() {
   }
   const SharedLibrary& lib = *handle;
   const bool bound =
-      lib.bind("g_free", library.free) &&
-      lib.bind("g_strdup", library.strdup) &&
-      lib.bind("g_str_hash", library.str_hash) &&
-      lib.bind("g_str_equal", library.str_equal) &&
+      lib.bind("g_free", library.free) && lib.bind("g_strdup", library.strdup) &&
+      lib.bind("g_str_hash", library.str_hash) && lib.bind("g_str_equal", library.str_equal) &&
       lib.bind("g_utf8_validate", library.utf8_validate) &&
       lib.bind("g_error_matches", library.error_matches) &&
       lib.bind("g_error_free", library.error_free) &&

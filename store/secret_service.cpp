@@ -69,7 +69,14 @@ const SecretSchema authtype_schema = SecretSchema{
         {"patrol_authtype", SECRET_SCHEMA_ATTRIBUTE_STRING},
         {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
     },
-    0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    0,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
 };
 
 // Schemas whose items are git credentials: git's own, and the one git 2.39 uses.
@@ -134,7 +141,8 @@ bool is_dbus_error(const GError* error, GDBusError code) {
 bool bus_unreachable(const GError* error) {
   return is_dbus_error(error, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
          is_dbus_error(error, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-         is_dbus_error(error, G_DBUS_ERROR_NO_REPLY) || is_dbus_error(error, G_DBUS_ERROR_TIMEOUT) ||
+         is_dbus_error(error, G_DBUS_ERROR_NO_REPLY) ||
+         is_dbus_error(error, G_DBUS_ERROR_TIMEOUT) ||
          is_dbus_error(error, G_DBUS_ERROR_TIMED_OUT) ||
          is_dbus_error(error, G_DBUS_ERROR_DISCONNECTED) ||
          is_dbus_error(error, G_DBUS_ERROR_NO_SERVER) ||
@@ -148,7 +156,8 @@ bool bus_unreachable(const GError* error) {
 bool no_such_object(const GError* error) {
   return is_dbus_error(error, G_DBUS_ERROR_UNKNOWN_METHOD) ||
          is_dbus_error(error, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
-         glib().error_matches(error, glib().error_get_quark(), SECRET_ERROR_NO_SUCH_OBJECT) != FALSE;
+         glib().error_matches(error, glib().error_get_quark(), SECRET_ERROR_NO_SUCH_OBJECT) !=
+             FALSE;
 }
 
 tl::unexpected<Error> locked_error() {
@@ -190,9 +199,8 @@ Result<VariantPtr> call_bus(GDBusConnection* bus, const char* method, GVariant* 
       arguments, reply, G_DBUS_CALL_FLAGS_NONE, -1, nullptr, &raw);
   ErrorPtr error(raw);
   if (result == nullptr) {
-    return fail(Errc::store_unavailable,
-                "the D-Bus session bus did not answer; " + std::string(start_fix) +
-                    detail(error.get()));
+    return fail(Errc::store_unavailable, "the D-Bus session bus did not answer; " +
+                                             std::string(start_fix) + detail(error.get()));
   }
   return VariantPtr(result);
 }
@@ -200,8 +208,8 @@ Result<VariantPtr> call_bus(GDBusConnection* bus, const char* method, GVariant* 
 // True when something owns the Secret Service name or the bus can start it on demand;
 // without this check libsecret would only report a failed activation.
 Result<bool> service_on_bus(GDBusConnection* bus, const std::string& name) {
-  Result<VariantPtr> owned = call_bus(bus, "NameHasOwner", glib().variant_new("(s)", name.c_str()),
-                                      variant_type("(b)"));
+  Result<VariantPtr> owned =
+      call_bus(bus, "NameHasOwner", glib().variant_new("(s)", name.c_str()), variant_type("(b)"));
   if (!owned) {
     return tl::unexpected(owned.error());
   }
@@ -276,7 +284,8 @@ HostPort split_host(std::string_view host) {
 }
 
 HashPtr new_attributes() {
-  return HashPtr(glib().hash_table_new_full(glib().str_hash, glib().str_equal, nullptr, glib().free));
+  return HashPtr(
+      glib().hash_table_new_full(glib().str_hash, glib().str_equal, nullptr, glib().free));
 }
 
 void put(GHashTable* attributes, const char* name, const std::string& value) {
@@ -529,8 +538,7 @@ public:
     if (!lock) {
       return tl::unexpected(lock.error());
     }
-    Result<std::vector<Found>> found =
-        search(query_for(expected));
+    Result<std::vector<Found>> found = search(query_for(expected));
     if (!found) {
       return tl::unexpected(found.error());
     }
@@ -583,10 +591,9 @@ public:
     const std::string label = item_label(record);
     GError* raw = nullptr;
     const SecretSchema* schema = record.authtype.empty() ? &write_schema : &authtype_schema;
-    Owned<SecretItem> created(glib().item_create_sync(collection->get(), schema,
-                                                      attributes.get(), label.c_str(),
-                                                      value.get(), SECRET_ITEM_CREATE_NONE,
-                                                      nullptr, &raw));
+    Owned<SecretItem> created(glib().item_create_sync(collection->get(), schema, attributes.get(),
+                                                      label.c_str(), value.get(),
+                                                      SECRET_ITEM_CREATE_NONE, nullptr, &raw));
     ErrorPtr error(raw);
     if (!created) {
       return translate(error.get(), "storing the credential");
@@ -641,7 +648,8 @@ private:
     }
     if ((flags & SECRET_SERVICE_OPEN_SESSION) != 0) {
       GError* raw = nullptr;
-      const bool opened = glib().service_ensure_session_sync(service_.get(), nullptr, &raw) != FALSE;
+      const bool opened =
+          glib().service_ensure_session_sync(service_.get(), nullptr, &raw) != FALSE;
       ErrorPtr error(raw);
       if (!opened) {
         return translate(error.get(), "opening a session");
@@ -668,8 +676,7 @@ private:
     }
   }
 
-  Result<std::vector<Found>> search_once(const Query& query, bool load_secrets,
-                                         bool& vanished) {
+  Result<std::vector<Found>> search_once(const Query& query, bool load_secrets, bool& vanished) {
     std::vector<Found> found;
     if (!valid_keys(query.protocol, query.host, query.path, query.username)) {
       return found; // every item's attributes are UTF-8, so nothing can match
@@ -753,8 +760,7 @@ private:
                                        GHashTable* attributes, SecretSearchFlags flags,
                                        bool* vanished = nullptr) {
     GError* raw = nullptr;
-    ObjectList items(
-        glib().service_search_sync(service, schema, attributes, flags, nullptr, &raw));
+    ObjectList items(glib().service_search_sync(service, schema, attributes, flags, nullptr, &raw));
     ErrorPtr error(raw);
     if (error) {
       if (vanished != nullptr) {

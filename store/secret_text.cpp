@@ -92,7 +92,8 @@ Record decode(std::string_view text) {
   while (end != std::string_view::npos) {
     const std::size_t start = end + 1;
     end = text.find('\n', start);
-    const std::string_view line = text.substr(start, end == std::string_view::npos ? end : end - start);
+    const std::string_view line =
+        text.substr(start, end == std::string_view::npos ? end : end - start);
     if (line.starts_with(expiry_prefix)) {
       record.expires_at = parse_number(line.substr(expiry_prefix.size()));
     } else if (line.starts_with(refresh_prefix)) {

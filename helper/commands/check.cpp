@@ -12,14 +12,14 @@
 #include "common/civil_time.hpp"
 #include "common/text.hpp"
 #include "helper/commands/command_line.hpp"
-#include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
 #include "helper/commands/progress.hpp"
-#include "helper/signin/oauth_fallback.hpp"
-#include "helper/operations/store_choice.hpp"
-#include "helper/lifecycle/token_lookup.hpp"
 #include "helper/commands/token_report.hpp"
+#include "helper/lifecycle/lifecycle.hpp"
 #include "helper/lifecycle/lifecycle_settings.hpp"
+#include "helper/lifecycle/token_lookup.hpp"
+#include "helper/messages.hpp"
+#include "helper/operations/store_choice.hpp"
+#include "helper/signin/oauth_fallback.hpp"
 
 namespace patrol::helper {
 namespace {

@@ -44,9 +44,9 @@ std::string without_userinfo(std::string_view url);
 // or a cron mail.
 std::string quoted(std::string_view text) {
   const std::size_t at = text.find('@');
-  const bool userinfo = at != std::string_view::npos &&
-                        (text.find("://") != std::string_view::npos ||
-                         text.substr(0, at).find(':') != std::string_view::npos);
+  const bool userinfo =
+      at != std::string_view::npos && (text.find("://") != std::string_view::npos ||
+                                       text.substr(0, at).find(':') != std::string_view::npos);
   std::string out = "'";
   out.append(userinfo ? without_userinfo(text) : std::string(text)).push_back('\'');
   return out;
@@ -205,8 +205,7 @@ Result<Parsed> parse_command_line(const Command& command, Args args) {
     return tl::unexpected(too_many_arguments(command, parsed.operands[command.max_operands]));
   }
   if (parsed.operands.size() < command.min_operands) {
-    return tl::unexpected(
-        missing_argument(command, operand_name(command, parsed.operands.size())));
+    return tl::unexpected(missing_argument(command, operand_name(command, parsed.operands.size())));
   }
   return parsed;
 }
@@ -216,8 +215,8 @@ std::optional<std::string_view> closest(std::string_view word,
   std::optional<std::string_view> best;
   std::size_t best_distance = 0;
   for (const std::string_view candidate : candidates) {
-    const std::string_view core = candidate.substr(
-        std::min(candidate.find_first_not_of('-'), candidate.size()));
+    const std::string_view core =
+        candidate.substr(std::min(candidate.find_first_not_of('-'), candidate.size()));
     const std::size_t allowed = core.size() <= 4 ? 1 : 2;
     const std::size_t distance = edit_distance(word, candidate);
     if (distance != 0 && distance <= allowed && (!best || distance < best_distance)) {

@@ -5,13 +5,13 @@
 #include "helper/commands/check.hpp"
 #include "helper/commands/configure.hpp"
 #include "helper/commands/diagnose.hpp"
-#include "helper/operations/git_ops.hpp"
 #include "helper/commands/import.hpp"
 #include "helper/commands/login.hpp"
-#include "helper/lifecycle/refresh.hpp"
 #include "helper/commands/rotate.hpp"
 #include "helper/commands/status.hpp"
 #include "helper/commands/unlock.hpp"
+#include "helper/lifecycle/refresh.hpp"
+#include "helper/operations/git_ops.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -65,13 +65,13 @@ constexpr std::array table{
     Command{"get", "", "print the stored credential matching the request on stdin", true,
             no_options, "", 0, 0, run_get},
     Command{"store", "", "keep the credential on stdin", true, no_options, "", 0, 0, run_store},
-    Command{"erase", "", "forget the credential matching the request on stdin", true,
-            no_options, "", 0, 0, run_erase},
+    Command{"erase", "", "forget the credential matching the request on stdin", true, no_options,
+            "", 0, 0, run_erase},
     Command{"capability", "", "list the protocol capabilities patrol speaks (git 2.46+)", true,
             no_options, "", 0, 0, run_capability},
     Command{"status", " [--json]",
-            "stored tokens: host, user, token name, expiry, days left, scopes, last checked",
-            false, status_options, "", 0, 0, run_status},
+            "stored tokens: host, user, token name, expiry, days left, scopes, last checked", false,
+            status_options, "", 0, 0, run_status},
     Command{"check", " [--days N] [--json] [--offline]",
             "exit 0 all fine, 1 a token expires within N days, 2 one is expired or revoked, "
             "3 one could not be checked",
@@ -82,8 +82,8 @@ constexpr std::array table{
     Command{"login", " URL [--username NAME] [--stdin | --oauth]",
             "store a token typed on the terminal (or one line of stdin), or sign in with OAuth",
             false, login_options, "URL", 1, 1, run_login},
-    Command{"logout", " URL [--username NAME]", "forget the stored credentials for URL",
-            false, logout_options, "URL", 1, 1, run_logout},
+    Command{"logout", " URL [--username NAME]", "forget the stored credentials for URL", false,
+            logout_options, "URL", 1, 1, run_logout},
     Command{"refresh", " [--holding-lock] URL",
             "(started by get) look a stale stored token up at its forge again", true,
             refresh_options, "URL", 1, 1, run_refresh},

@@ -74,7 +74,8 @@ Result<std::vector<std::string>> values(const Target& target) {
 
 // The file the scope names, as the user knows it ("~/.gitconfig").
 std::string file_of(const Target& target) {
-  Result<GitOutput> got = run_git({"config", target.scope, "--show-origin", "--get-all", target.key});
+  Result<GitOutput> got =
+      run_git({"config", target.scope, "--show-origin", "--get-all", target.key});
   std::string file = target.scope == "--system" ? "the system git config" : "~/.gitconfig";
   if (got && got->status == 0 && got->out.starts_with("file:")) {
     file = got->out.substr(5, got->out.find('\t') - 5);
@@ -104,8 +105,9 @@ Result<void> git_config(const Target& target, std::vector<std::string> args) {
   }
   if (got->status != 0) {
     const std::vector<std::string> err = lines_of(got->err);
-    return fail(Errc::config, "git config could not change " + target.key + ": " +
-                                  (err.empty() ? "exit " + std::to_string(got->status) : err.front()));
+    return fail(Errc::config,
+                "git config could not change " + target.key + ": " +
+                    (err.empty() ? "exit " + std::to_string(got->status) : err.front()));
   }
   return {};
 }
@@ -122,7 +124,8 @@ void warn_unless_git_finds_patrol() {
                                 : "add " + self.parent_path().string() +
                                       " to PATH or install it (cmake --install BUILD_DIR)";
   say_warning("git will not find git-credential-patrol: it is neither on PATH nor in "
-              "`git --exec-path`; " + fix);
+              "`git --exec-path`; " +
+              fix);
 }
 
 int failed(const Error& error) {
@@ -228,8 +231,7 @@ int run_unconfigure(const Parsed& args) {
   if (empties == 1 && patrols == 1) {
     // Each value is the only one of its kind: remove those two lines and touch no other.
     for (const std::string pattern : {"^patrol$", "^$"}) {
-      if (Result<void> removed = git_config(*target, {"--unset", target->key, pattern});
-          !removed) {
+      if (Result<void> removed = git_config(*target, {"--unset", target->key, pattern}); !removed) {
         return failed(removed.error());
       }
     }

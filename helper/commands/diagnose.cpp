@@ -14,12 +14,12 @@
 #include "common/ascii.hpp"
 #include "common/text.hpp"
 #include "helper/commands/command_line.hpp"
+#include "helper/commands/progress.hpp"
 #include "helper/git/config.hpp"
 #include "helper/git/git_command.hpp"
-#include "helper/messages.hpp"
-#include "helper/commands/progress.hpp"
-#include "helper/lifecycle/token_lookup.hpp"
 #include "helper/git/url_match.hpp"
+#include "helper/lifecycle/token_lookup.hpp"
+#include "helper/messages.hpp"
 #include "store/env.hpp"
 #include "store/file.hpp"
 #include "store/kernel_keyring.hpp"
@@ -97,9 +97,8 @@ std::string helper_command(const std::string& value) {
     return "the shell command " + value.substr(1);
   }
   if (value.starts_with('/')) {
-    return access(value.substr(0, value.find(' ')).c_str(), X_OK) == 0
-               ? value
-               : value + " (not found!)";
+    return access(value.substr(0, value.find(' ')).c_str(), X_OK) == 0 ? value
+                                                                       : value + " (not found!)";
   }
   const std::string name = "git-credential-" + value.substr(0, value.find(' '));
   std::optional<std::string> found = find_git_program(name);
@@ -172,11 +171,12 @@ std::string unlock_state(const std::string& path) {
 void stores(std::string& out, const Config& config, const std::string& url) {
   const std::string name = config.value(Setting::store, url);
   const store::ProbeResult probe = store::probe_secret_service();
-  line(out, "secret service", probe.usable ? "reachable, with a default keyring"
-                                           : "not usable: " + probe.reason);
+  line(out, "secret service",
+       probe.usable ? "reachable, with a default keyring" : "not usable: " + probe.reason);
   const long keyring = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 0);
-  line(out, "kernel keyring", keyring >= 0 ? "reachable (the file store's unlock can be kept)"
-                                           : "not reachable: unlock lasts one command");
+  line(out, "kernel keyring",
+       keyring >= 0 ? "reachable (the file store's unlock can be kept)"
+                    : "not reachable: unlock lasts one command");
   std::string chosen = name;
   std::string why = "patrol.store=" + name;
   if (name == "auto") {
@@ -187,11 +187,11 @@ void stores(std::string& out, const Config& config, const std::string& url) {
   line(out, "store", chosen + " (" + why + ")");
   if (chosen == "file") {
     const std::string path = config.value(Setting::filePath, url);
-    line(out, "file store", (path.empty() ? store::default_file_path() : path) +
-                                (access((path.empty() ? store::default_file_path() : path).c_str(),
-                                        F_OK) == 0
-                                     ? " (exists)"
-                                     : " (not created yet)"));
+    line(out, "file store",
+         (path.empty() ? store::default_file_path() : path) +
+             (access((path.empty() ? store::default_file_path() : path).c_str(), F_OK) == 0
+                  ? " (exists)"
+                  : " (not created yet)"));
     line(out, "file store key", unlock_state(path.empty() ? store::default_file_path() : path));
   }
   if (store::env_has_tokens(store::process_environment())) {
@@ -212,21 +212,22 @@ void network(std::string& out, const Config& config, const std::string& url, boo
     }
   }
   const forge::Forge forge = forge_for(config, url, protocol, host);
-  line(out, "forge", forge.kind == forge::ForgeKind::none
-                         ? std::string("none recognised (set patrol.<url>.forge)")
-                         : std::string(to_string(forge.kind)) + ", API " + forge.api_url);
+  line(out, "forge",
+       forge.kind == forge::ForgeKind::none
+           ? std::string("none recognised (set patrol.<url>.forge)")
+           : std::string(to_string(forge.kind)) + ", API " + forge.api_url);
   const forge::HttpSettings http = http_settings(config, url, quick_timeouts);
   const char* git_ca = std::getenv("GIT_SSL_CAINFO");
-  line(out, "CA", http.ca_file.empty()
-                      ? std::string("the system bundle")
-                      : http.ca_file + (git_ca != nullptr && *git_ca != '\0'
-                                            ? " (GIT_SSL_CAINFO)"
-                                            : " (http.sslCAInfo)"));
+  line(out, "CA",
+       http.ca_file.empty()
+           ? std::string("the system bundle")
+           : http.ca_file + (git_ca != nullptr && *git_ca != '\0' ? " (GIT_SSL_CAINFO)"
+                                                                  : " (http.sslCAInfo)"));
   if (!http.ca_path.empty()) {
     const char* git_ca_path = std::getenv("GIT_SSL_CAPATH");
-    line(out, "CA folder", http.ca_path + (git_ca_path != nullptr && *git_ca_path != '\0'
-                                               ? " (GIT_SSL_CAPATH)"
-                                               : " (http.sslCAPath)"));
+    line(out, "CA folder",
+         http.ca_path + (git_ca_path != nullptr && *git_ca_path != '\0' ? " (GIT_SSL_CAPATH)"
+                                                                        : " (http.sslCAPath)"));
   }
   std::string proxy;
   if (http.proxy) {
@@ -256,8 +257,9 @@ void network(std::string& out, const Config& config, const std::string& url, boo
     const Waiting waiting("asking " + forge::url_authority(target));
     return client->send(request);
   }();
-  line(out, "probe", answer ? "GET " + target + " answered HTTP " + std::to_string(answer->status)
-                            : "GET " + target + " failed: " + answer.error().message);
+  line(out, "probe",
+       answer ? "GET " + target + " answered HTTP " + std::to_string(answer->status)
+              : "GET " + target + " failed: " + answer.error().message);
 }
 
 } // namespace
@@ -274,9 +276,9 @@ int run_diagnose(const Parsed& args) {
   }
   std::string out = "git-credential-patrol " PATROL_VERSION "\n";
   Result<GitOutput> version = run_git({"version"});
-  line(out, "git", version && version->status == 0
-                       ? version->out.substr(0, version->out.find('\n'))
-                       : std::string("not found on PATH"));
+  line(out, "git",
+       version && version->status == 0 ? version->out.substr(0, version->out.find('\n'))
+                                       : std::string("not found on PATH"));
   line(out, "url", without_userinfo(url));
   line(out, "this program", find_git_program("git-credential-patrol").value_or("not on PATH"));
   helpers(out, url);

@@ -15,9 +15,9 @@
 
 #include "common/text.hpp"
 #include "helper/commands/command_line.hpp"
+#include "helper/commands/import_store_file.hpp"
 #include "helper/git/config.hpp"
 #include "helper/git/credential_url.hpp"
-#include "helper/commands/import_store_file.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
 #include "helper/messages.hpp"
 #include "helper/operations/store_choice.hpp"
@@ -137,7 +137,8 @@ void warn_still_in_clear(const std::vector<SourceFile>& files) {
     if (!file.done.empty()) {
       say_warning(file.path + " still holds " + std::to_string(file.done.size()) +
                   " token(s) in clear text: run the import again with --remove-source to "
-                  "remove what was copied, or delete " + file.path);
+                  "remove what was copied, or delete " +
+                  file.path);
     }
   }
 }
@@ -149,8 +150,7 @@ int rewrite_sources(std::vector<SourceFile>& files) {
       continue;
     }
     std::string rest = without_lines(file.parsed, file.done);
-    Result<void> written =
-        rest.empty() ? Result<void>() : store::write_atomically(file.path, rest);
+    Result<void> written = rest.empty() ? Result<void>() : store::write_atomically(file.path, rest);
     if (rest.empty() && ::unlink(file.path.c_str()) != 0) {
       written = fail(Errc::io, "cannot remove " + file.path + ": " + std::strerror(errno));
     }
@@ -279,8 +279,8 @@ int run_import(const Parsed& args) {
     done.push_back(&candidate);
   }
   print(std::to_string(moved) + (options->dry_run ? " to import, " : " imported, ") +
-        std::to_string(present) + " already there, " + std::to_string(failed) + " failed" +
-        (ignored != 0 ? ", " + std::to_string(ignored) + " line(s) not credentials" : ""),
+            std::to_string(present) + " already there, " + std::to_string(failed) + " failed" +
+            (ignored != 0 ? ", " + std::to_string(ignored) + " line(s) not credentials" : ""),
         result);
 
   int status = failed != 0 ? 1 : 0;
@@ -310,8 +310,9 @@ int run_import(const Parsed& args) {
     }
   }
   if (!done.empty()) {
-    print("removed " + std::to_string(done.size()) + " imported credential(s) from the Secret "
-                                                     "Service",
+    print("removed " + std::to_string(done.size()) +
+              " imported credential(s) from the Secret "
+              "Service",
           false);
   }
   return status;

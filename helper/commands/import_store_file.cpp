@@ -29,8 +29,8 @@ StoreFile parse_store_file(std::string_view text) {
     Result<Credential> parsed = parse(request);
     wipe(request);
     // As git-credential-store: "https://:@host" is an empty username and password, kept.
-    if (!parsed || parsed->protocol.empty() || parsed->host.empty() ||
-        !parsed->username_given || !parsed->password_given) {
+    if (!parsed || parsed->protocol.empty() || parsed->host.empty() || !parsed->username_given ||
+        !parsed->password_given) {
       ++file.ignored;
       continue;
     }

@@ -13,18 +13,18 @@
 #include "common/text.hpp"
 #include "forge/http.hpp"
 #include "helper/commands/command_line.hpp"
+#include "helper/commands/progress.hpp"
 #include "helper/git/config.hpp"
 #include "helper/git/credential_url.hpp"
-#include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
-#include "helper/signin/oauth_fallback.hpp"
-#include "helper/commands/progress.hpp"
 #include "helper/git/protocol.hpp"
-#include "helper/operations/store_choice.hpp"
+#include "helper/lifecycle/lifecycle.hpp"
+#include "helper/lifecycle/lifecycle_settings.hpp"
 #include "helper/lifecycle/token_check.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
-#include "helper/lifecycle/lifecycle_settings.hpp"
+#include "helper/messages.hpp"
+#include "helper/operations/store_choice.hpp"
+#include "helper/signin/oauth_fallback.hpp"
 #include "store/env.hpp"
 #include "store/tty_prompt.hpp"
 
@@ -104,9 +104,10 @@ std::string signed_in_as(const TokenCheck& checked) {
     return " as " + checked.info.user;
   }
   if (!checked.info.user_id.empty()) {
-    return " as " + std::string(forge::facts(checked.forge.kind) != nullptr
-                                       ? forge::facts(checked.forge.kind)->title
-                                       : "forge") +
+    return " as " +
+           std::string(forge::facts(checked.forge.kind) != nullptr
+                           ? forge::facts(checked.forge.kind)->title
+                           : "forge") +
            " user " + checked.info.user_id;
   }
   return {};
@@ -150,8 +151,8 @@ std::string login_summary(const store::Record& record, std::string_view store_na
   text += " for " + record_url(record) + " in " + std::string(store_name);
   if (record.expires_at) {
     const std::int64_t days = calendar_days(now_seconds(), *record.expires_at);
-    text += "; it expires on " + format_date(*record.expires_at) + " (" +
-            std::to_string(days) + (days == 1 ? " day)" : " days)");
+    text += "; it expires on " + format_date(*record.expires_at) + " (" + std::to_string(days) +
+            (days == 1 ? " day)" : " days)");
   } else if (record.kind == store::Kind::pat) {
     text += "; it does not expire";
   } else {
@@ -187,8 +188,8 @@ std::string refusal(const store::Record& record, const TokenCheck& checked) {
     why = "it does not know it (mistyped, or deleted)";
     break;
   }
-  std::string text = record.host + " refused the token: " + why +
-                     "; nothing was stored. Check the token";
+  std::string text =
+      record.host + " refused the token: " + why + "; nothing was stored. Check the token";
   const std::string link =
       forge::renewal_link(checked.forge.kind, record.protocol, record.host, record.token_name, {});
   return text + (link.empty() ? " or create a new one" : " or create a new one at " + link);
@@ -204,7 +205,8 @@ bool logout_covers(const store::Record& record, const Credential& target,
 }
 
 // The device flow signs in; the username is the forge's OAuth one unless given.
-int login_oauth(const Config& config, Credential request, const std::optional<std::string>& username) {
+int login_oauth(const Config& config, Credential request,
+                const std::optional<std::string>& username) {
   if (username) {
     request.username = *username;
   }
@@ -288,9 +290,9 @@ int run_login(const Parsed& args) {
       !config->value(Setting::forge, plain_url).empty() ||
       recall_host(request.protocol, request.host) == forge::HostAnswer::neither;
   if (request.username.empty() && known.kind == forge::ForgeKind::none && asked_before) {
-    return failed(Error{Errc::usage,
-                        request.host + " is not known as GitLab or GitHub: give --username "
-                                       "(or set patrol.<url>.forge)"});
+    return failed(Error{Errc::usage, request.host +
+                                         " is not known as GitLab or GitHub: give --username "
+                                         "(or set patrol.<url>.forge)"});
   }
   if (request.username.empty() && known.kind != forge::ForgeKind::none) {
     request.username = default_username(known.kind).value_or("");
@@ -349,7 +351,8 @@ int run_login(const Parsed& args) {
     break;
   case Verdict::not_described:
   case Verdict::no_forge:
-    say_warning("the token could not be checked: " + checked.why + "; it is stored, its "
+    say_warning("the token could not be checked: " + checked.why +
+                "; it is stored, its "
                 "expiry unknown");
     break;
   case Verdict::refused:

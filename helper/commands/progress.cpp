@@ -33,8 +33,8 @@ Waiting::~Waiting() {
 }
 
 std::string did_not_answer(std::string_view host, std::string_view why, std::string_view kept) {
-  return std::string(host) + " did not answer (" + std::string(why) + "); nothing was lost: " +
-         std::string(kept);
+  return std::string(host) + " did not answer (" + std::string(why) +
+         "); nothing was lost: " + std::string(kept);
 }
 
 } // namespace patrol::helper

@@ -7,13 +7,13 @@
 #include <tuple>
 #include <vector>
 
+#include "helper/commands/token_report.hpp"
 #include "helper/git/config.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
-#include "helper/operations/store_choice.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
-#include "helper/commands/token_report.hpp"
+#include "helper/messages.hpp"
+#include "helper/operations/store_choice.hpp"
 
 namespace patrol::helper {
 

@@ -61,7 +61,8 @@ std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
     return "forge did not answer";
   }
   if (record.kind != store::Kind::pat) {
-    return record.kind == store::Kind::oauth ? "the forge gave none" : "forge does not know the token";
+    return record.kind == store::Kind::oauth ? "the forge gave none"
+                                             : "forge does not know the token";
   }
   if (kind == forge::ForgeKind::github) {
     // Classic tokens carry X-OAuth-Scopes; fine-grained ones do not.
@@ -88,12 +89,16 @@ TableRow report_cells(const store::Record& record, std::int64_t now,
 nlohmann::json report_json(const store::Record& record, std::int64_t now,
                            const std::string& expiry_reason) {
   nlohmann::json out = {
-      {"url", record_url(record)},   {"protocol", record.protocol},
-      {"host", record.host},         {"path", record.path},
-      {"username", record.username}, {"store", record.store},
+      {"url", record_url(record)},
+      {"protocol", record.protocol},
+      {"host", record.host},
+      {"path", record.path},
+      {"username", record.username},
+      {"store", record.store},
       {"kind", std::string(store::to_string(record.kind))},
       {"token_name", record.token_name},
-      {"token_id", record.token_id}, {"scopes", record.scopes},
+      {"token_id", record.token_id},
+      {"scopes", record.scopes},
   };
   out["expires_at"] = record.expires_at ? nlohmann::json(*record.expires_at) : nlohmann::json();
   out["expires_on"] =
@@ -104,8 +109,7 @@ nlohmann::json report_json(const store::Record& record, std::int64_t now,
                          : nlohmann::json();
   out["expired"] = record.state == store::State::expired ||
                    (!renews && record.expires_at && now >= *record.expires_at);
-  out["expiry_reason"] =
-      expiry_reason.empty() ? nlohmann::json() : nlohmann::json(expiry_reason);
+  out["expiry_reason"] = expiry_reason.empty() ? nlohmann::json() : nlohmann::json(expiry_reason);
   out["state"] = std::string(store::to_string(record.state)); // as the forge last said
   out["refreshes_itself"] = renews;
   // The refresh token's state, for an OAuth token: held (get renews the access token with

@@ -16,8 +16,7 @@ Result<store::FileStoreOptions> file_options() {
   if (!config) {
     return tl::unexpected(config.error());
   }
-  Result<store::FileStoreOptions> options =
-      store::file_options(store_settings(*config, ""));
+  Result<store::FileStoreOptions> options = store::file_options(store_settings(*config, ""));
   if (options && options->path.empty()) {
     options->path = store::default_file_path();
   }

@@ -10,8 +10,8 @@
 #include "helper/git/config_parameters.hpp"
 #include "helper/git/config_sources.hpp"
 #include "helper/git/config_urlmatch.hpp"
-#include "helper/messages.hpp"
 #include "helper/git/url_match.hpp"
+#include "helper/messages.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -39,7 +39,7 @@ Result<std::vector<ConfigEntry>> read_all(Sections sections) {
 } // namespace
 
 std::optional<Setting> setting_named(std::string_view name) {
-  for (const ConfigKey &key : config_keys()) {
+  for (const ConfigKey& key : config_keys()) {
     if (iequals_ascii(key.name, name)) {
       return key.setting;
     }
@@ -60,7 +60,7 @@ Result<Config> Config::load() {
 Config Config::from_entries(std::vector<std::pair<std::string, std::string>> entries) {
   std::vector<Entry> out;
   out.reserve(entries.size());
-  for (auto &[name, value] : entries) {
+  for (auto& [name, value] : entries) {
     out.push_back(Entry{std::move(name), std::move(value)});
   }
   Config config(std::move(out));
@@ -70,13 +70,13 @@ Config Config::from_entries(std::vector<std::pair<std::string, std::string>> ent
 
 namespace {
 
-const char *set_env(std::string_view name) {
-  const char *value = name.empty() ? nullptr : std::getenv(std::string(name).c_str());
+const char* set_env(std::string_view name) {
+  const char* value = name.empty() ? nullptr : std::getenv(std::string(name).c_str());
   return value != nullptr && *value != '\0' ? value : nullptr;
 }
 
 // A refused setting is said once per process, however often it is asked for.
-void warn_once(const std::string &message) {
+void warn_once(const std::string& message) {
   static std::set<std::string> said;
   if (said.insert(message).second) {
     say_warning(message);
@@ -95,7 +95,7 @@ std::string scoped_name(std::string_view key, std::string_view url) {
 } // namespace
 
 std::optional<std::string> Config::refusal(Setting setting, std::string_view url) const {
-  const ConfigKey &key = config_key(setting);
+  const ConfigKey& key = config_key(setting);
   if (key.scope != Scope::host) {
     return std::nullopt;
   }
@@ -115,10 +115,10 @@ std::optional<std::string> Config::refusal(Setting setting, std::string_view url
 }
 
 std::optional<std::string> Config::get(Setting setting, std::string_view url) const {
-  const ConfigKey &key = config_key(setting);
+  const ConfigKey& key = config_key(setting);
   const std::string name = to_ascii_lower(key.name);
   if (key.scope == Scope::any) {
-    if (const char *override_value = set_env(key.env)) {
+    if (const char* override_value = set_env(key.env)) {
       return std::string(override_value);
     }
   }
@@ -139,7 +139,7 @@ std::optional<std::string> Config::get(Setting setting, std::string_view url) co
 }
 
 std::string Config::value(Setting setting, std::string_view url) const {
-  const ConfigKey &key = config_key(setting);
+  const ConfigKey& key = config_key(setting);
   if (std::optional<std::string> found = get(setting, url)) {
     if (tracing()) {
       trace("setting patrol." + std::string(key.name) + "=" +
@@ -152,7 +152,7 @@ std::string Config::value(Setting setting, std::string_view url) const {
 
 std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_view url) const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (auto &[key, candidate] : settings_for(entries_, patrol_section, url, std::nullopt)) {
+  for (auto& [key, candidate] : settings_for(entries_, patrol_section, url, std::nullopt)) {
     out.emplace_back(std::string(patrol_section) + "." + key, candidate.value.value_or(""));
   }
   return out;
@@ -160,7 +160,7 @@ std::vector<std::pair<std::string, std::string>> Config::all_for(std::string_vie
 
 bool Config::interactive() const {
   std::optional<std::string> last;
-  for (const Entry &entry : entries_) {
+  for (const Entry& entry : entries_) {
     if (iequals_ascii(entry.name, "credential.interactive")) {
       last = entry.value.value_or("true");
     }
@@ -175,7 +175,7 @@ std::string Config::listing_for(std::string_view url) const {
   return listing(entries_, patrol_section, url);
 }
 
-const Result<std::vector<Config::Entry>> &Config::http_entries() const {
+const Result<std::vector<Config::Entry>>& Config::http_entries() const {
   if (!http_read_) {
     http_entries_ = read_all(http_sections);
     http_read_ = true;
@@ -183,9 +183,8 @@ const Result<std::vector<Config::Entry>> &Config::http_entries() const {
   return http_entries_;
 }
 
-Result<std::optional<std::string>> Config::http(std::string_view key,
-                                                std::string_view url) const {
-  const Result<std::vector<Entry>> &entries = http_entries();
+Result<std::optional<std::string>> Config::http(std::string_view key, std::string_view url) const {
+  const Result<std::vector<Entry>>& entries = http_entries();
   if (!entries) {
     return tl::unexpected(entries.error());
   }
@@ -199,7 +198,7 @@ Result<std::optional<std::string>> Config::http(std::string_view key,
 }
 
 Result<std::string> Config::http_listing_for(std::string_view url) const {
-  const Result<std::vector<Entry>> &entries = http_entries();
+  const Result<std::vector<Entry>>& entries = http_entries();
   if (!entries) {
     return tl::unexpected(entries.error());
   }
@@ -207,4 +206,3 @@ Result<std::string> Config::http_listing_for(std::string_view url) const {
 }
 
 } // namespace patrol::helper
-

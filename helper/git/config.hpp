@@ -117,7 +117,7 @@ public:
 
 private:
   explicit Config(std::vector<Entry> entries) : entries_(std::move(entries)) {}
-  const Result<std::vector<Entry>> &http_entries() const;
+  const Result<std::vector<Entry>>& http_entries() const;
   std::vector<Entry> entries_;
   // Read on first use after load(); from_entries() and Config() have them at once. A flag
   // rather than an optional<expected<...>>, which GCC 12 thinks moved uninitialised.

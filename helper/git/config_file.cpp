@@ -262,7 +262,8 @@ private:
 
   bool wanted(std::string_view name) const {
     for (std::string_view section : sections_) {
-      if (name.size() > section.size() && name.starts_with(section) && name[section.size()] == '.') {
+      if (name.size() > section.size() && name.starts_with(section) &&
+          name[section.size()] == '.') {
         return true;
       }
     }

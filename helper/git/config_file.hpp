@@ -20,8 +20,8 @@ struct ConfigFileEntry {
 };
 
 enum class ConfigFileRead {
-  done,     // read (or there is no such file: git skips it as well)
-  ask_git,  // an [includeIf], or text git would refuse: read the files through libgit2
+  done,    // read (or there is no such file: git skips it as well)
+  ask_git, // an [includeIf], or text git would refuse: read the files through libgit2
 };
 
 // Appends the entries of the file at `path` (and of what it includes, in place) whose

@@ -47,7 +47,7 @@ Result<std::string> canonical_key(std::string_view key) {
   return out;
 }
 
-Result<void> add_pair(std::vector<ConfigEntry> &out, std::string_view key,
+Result<void> add_pair(std::vector<ConfigEntry>& out, std::string_view key,
                       std::optional<std::string> value) {
   Result<std::string> name = canonical_key(key);
   if (!name) {
@@ -58,7 +58,7 @@ Result<void> add_pair(std::vector<ConfigEntry> &out, std::string_view key,
 }
 
 // One shell single-quoted word at text[pos] ('a'\''b' style); pos ends after it.
-std::optional<std::string> sq_dequote_step(std::string_view text, std::size_t &pos) {
+std::optional<std::string> sq_dequote_step(std::string_view text, std::size_t& pos) {
   if (pos >= text.size() || text[pos] != '\'') {
     return std::nullopt;
   }
@@ -89,7 +89,7 @@ tl::unexpected<Error> bogus_parameters() {
 }
 
 // An old-style 'key=value' word: split at the first '=', the key trimmed.
-Result<void> add_old_style(std::vector<ConfigEntry> &out, std::string_view text) {
+Result<void> add_old_style(std::vector<ConfigEntry>& out, std::string_view text) {
   std::optional<std::string> value;
   std::string_view key = text;
   const std::size_t eq = text.find('=');
@@ -109,7 +109,7 @@ Result<void> add_old_style(std::vector<ConfigEntry> &out, std::string_view text)
   return add_pair(out, key, std::move(value));
 }
 
-Result<void> parse_parameters(std::vector<ConfigEntry> &out, std::string_view text) {
+Result<void> parse_parameters(std::vector<ConfigEntry>& out, std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::optional<std::string> key = sq_dequote_step(text, pos);
@@ -146,9 +146,9 @@ Result<void> parse_parameters(std::vector<ConfigEntry> &out, std::string_view te
 
 } // namespace
 
-Result<void> read_command_line(std::vector<ConfigEntry> &out) {
-  if (const char *count_text = std::getenv("GIT_CONFIG_COUNT")) {
-    char *end = nullptr;
+Result<void> read_command_line(std::vector<ConfigEntry>& out) {
+  if (const char* count_text = std::getenv("GIT_CONFIG_COUNT")) {
+    char* end = nullptr;
     errno = 0;
     const unsigned long count = std::strtoul(count_text, &end, 10);
     if (*end != '\0') {
@@ -160,11 +160,11 @@ Result<void> read_command_line(std::vector<ConfigEntry> &out) {
     for (unsigned long i = 0; i < count; ++i) {
       const std::string key_var = "GIT_CONFIG_KEY_" + std::to_string(i);
       const std::string value_var = "GIT_CONFIG_VALUE_" + std::to_string(i);
-      const char *key = std::getenv(key_var.c_str());
+      const char* key = std::getenv(key_var.c_str());
       if (key == nullptr) {
         return fail(Errc::config, "missing config key " + key_var);
       }
-      const char *value = std::getenv(value_var.c_str());
+      const char* value = std::getenv(value_var.c_str());
       if (value == nullptr) {
         return fail(Errc::config, "missing config value " + value_var);
       }
@@ -173,7 +173,7 @@ Result<void> read_command_line(std::vector<ConfigEntry> &out) {
       }
     }
   }
-  if (const char *parameters = std::getenv("GIT_CONFIG_PARAMETERS")) {
+  if (const char* parameters = std::getenv("GIT_CONFIG_PARAMETERS")) {
     return parse_parameters(out, parameters);
   }
   return {};

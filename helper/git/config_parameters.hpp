@@ -10,6 +10,6 @@
 namespace patrol::helper {
 
 // Appends every command-line entry, in git's order; an error is text git would refuse.
-Result<void> read_command_line(std::vector<ConfigEntry> &out);
+Result<void> read_command_line(std::vector<ConfigEntry>& out);
 
 } // namespace patrol::helper

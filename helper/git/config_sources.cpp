@@ -20,8 +20,8 @@ namespace {
 // ---- configuration files through libgit2 ----
 
 // git_env_bool: an unset variable is the fallback, a value git would refuse an error.
-Result<bool> env_bool(const char *name, bool fallback) {
-  const char *text = std::getenv(name);
+Result<bool> env_bool(const char* name, bool fallback) {
+  const char* text = std::getenv(name);
   if (text == nullptr) {
     return fallback;
   }
@@ -31,19 +31,19 @@ Result<bool> env_bool(const char *name, bool fallback) {
   return fail(Errc::config, "bad boolean value '" + std::string(text) + "' for " + name);
 }
 
-std::optional<std::string> env_path(const char *name) {
-  const char *value = std::getenv(name);
+std::optional<std::string> env_path(const char* name) {
+  const char* value = std::getenv(name);
   return value == nullptr ? std::nullopt : std::optional<std::string>(value);
 }
 
 // read_files() loads libgit2 before anything here calls it.
-const Libgit2 &git2() { return **libgit2_library(); }
+const Libgit2& git2() { return **libgit2_library(); }
 
 struct ConfigDeleter {
-  void operator()(git_config *config) const { git2().config_free(config); }
+  void operator()(git_config* config) const { git2().config_free(config); }
 };
 struct RepositoryDeleter {
-  void operator()(git_repository *repository) const { git2().repository_free(repository); }
+  void operator()(git_repository* repository) const { git2().repository_free(repository); }
 };
 using ConfigPtr = std::unique_ptr<git_config, ConfigDeleter>;
 using RepositoryPtr = std::unique_ptr<git_repository, RepositoryDeleter>;
@@ -53,19 +53,19 @@ class Libgit2Session {
 public:
   Libgit2Session() { git2().init(); }
   ~Libgit2Session() { git2().shutdown(); }
-  Libgit2Session(const Libgit2Session &) = delete;
-  Libgit2Session &operator=(const Libgit2Session &) = delete;
+  Libgit2Session(const Libgit2Session&) = delete;
+  Libgit2Session& operator=(const Libgit2Session&) = delete;
 };
 
 std::string last_git_error() {
-  const git_error *error = git2().error_last();
+  const git_error* error = git2().error_last();
   return error != nullptr && error->message != nullptr ? error->message : "unknown error";
 }
 
 // Reads one file (and what it includes); a file git would reject is an error naming it.
-Result<ConfigPtr> open_file(const std::string &path, git_config_level_t level,
-                            const git_repository *repository) {
-  git_config *raw = nullptr;
+Result<ConfigPtr> open_file(const std::string& path, git_config_level_t level,
+                            const git_repository* repository) {
+  git_config* raw = nullptr;
   if (git2().config_new(&raw) < 0) {
     return fail(Errc::config, "cannot read git configuration: " + last_git_error());
   }
@@ -78,9 +78,9 @@ Result<ConfigPtr> open_file(const std::string &path, git_config_level_t level,
 
 // Appends the file's patrol.* entries and returns it for further questions; an unreadable
 // file is skipped as git skips it (a null config).
-Result<ConfigPtr> read_file(std::vector<ConfigEntry> &out, Sections sections,
-                            const std::string &path, git_config_level_t level,
-                            const git_repository *repository) {
+Result<ConfigPtr> read_file(std::vector<ConfigEntry>& out, Sections sections,
+                            const std::string& path, git_config_level_t level,
+                            const git_repository* repository) {
   if (path.empty() || access(path.c_str(), R_OK) != 0) {
     return ConfigPtr();
   }
@@ -89,19 +89,19 @@ Result<ConfigPtr> read_file(std::vector<ConfigEntry> &out, Sections sections,
     return config;
   }
   // A plain iterator filtered here: libgit2's glob iterator leaks its regex match data.
-  git_config_iterator *iterator = nullptr;
+  git_config_iterator* iterator = nullptr;
   if (git2().config_iterator_new(&iterator, config->get()) < 0) {
     return fail(Errc::config, "bad git configuration file " + path + ": " + last_git_error());
   }
-  git_config_entry *entry = nullptr;
+  git_config_entry* entry = nullptr;
   int status = 0;
   while ((status = git2().config_next(&entry, iterator)) == 0) {
     if (!in_sections(entry->name, sections)) {
       continue;
     }
     out.push_back(ConfigEntry{entry->name, entry->value == nullptr
-                                                 ? std::nullopt
-                                                 : std::optional<std::string>(entry->value)});
+                                               ? std::nullopt
+                                               : std::optional<std::string>(entry->value)});
   }
   git2().config_iterator_free(iterator);
   if (status != GIT_ITEROVER) {
@@ -110,9 +110,9 @@ Result<ConfigPtr> read_file(std::vector<ConfigEntry> &out, Sections sections,
   return config;
 }
 
-Result<void> read_file_into(std::vector<ConfigEntry> &out, Sections sections,
-                            const std::string &path,
-                            git_config_level_t level, const git_repository *repository) {
+Result<void> read_file_into(std::vector<ConfigEntry>& out, Sections sections,
+                            const std::string& path, git_config_level_t level,
+                            const git_repository* repository) {
   Result<ConfigPtr> config = read_file(out, sections, path, level, repository);
   if (!config) {
     return tl::unexpected(config.error());
@@ -126,13 +126,13 @@ Result<void> read_file_into(std::vector<ConfigEntry> &out, Sections sections,
 Result<RepositoryPtr> open_repository() {
   // Extensions git 2.39 knows; libgit2 refuses to open a repository naming others, and
   // only configuration is read here.
-  static const char *extensions[] = {"noop",         "noop-v1",        "preciousobjects",
+  static const char* extensions[] = {"noop",         "noop-v1",        "preciousobjects",
                                      "partialclone", "worktreeconfig", "objectformat"};
   git2().opts(GIT_OPT_SET_EXTENSIONS, extensions, std::size(extensions));
   unsigned int flags = 0;
   std::string start = ".";
-  const char *ceilings = std::getenv("GIT_CEILING_DIRECTORIES");
-  if (const char *git_dir = std::getenv("GIT_DIR")) {
+  const char* ceilings = std::getenv("GIT_CEILING_DIRECTORIES");
+  if (const char* git_dir = std::getenv("GIT_DIR")) {
     start = git_dir;
     flags |= GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT;
     ceilings = nullptr;
@@ -144,7 +144,7 @@ Result<RepositoryPtr> open_repository() {
   if (*across) {
     flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
   }
-  git_repository *raw = nullptr;
+  git_repository* raw = nullptr;
   if (git2().repository_open_ext(&raw, start.c_str(), flags, ceilings) < 0) {
     git2().error_clear();
     return RepositoryPtr();
@@ -161,8 +161,8 @@ std::string in_dir(std::string dir, std::string_view file) {
 
 // The repository's config, then its worktree's config.worktree when
 // extensions.worktreeConfig says so.
-Result<void> read_repository(std::vector<ConfigEntry> &out, Sections sections,
-                             const git_repository *repository) {
+Result<void> read_repository(std::vector<ConfigEntry>& out, Sections sections,
+                             const git_repository* repository) {
   Result<ConfigPtr> local =
       read_file(out, sections, in_dir(git2().repository_commondir(repository), "config"),
                 GIT_CONFIG_LEVEL_LOCAL, repository);
@@ -178,7 +178,8 @@ Result<void> read_repository(std::vector<ConfigEntry> &out, Sections sections,
   if (worktree_config == 0) {
     return {};
   }
-  return read_file_into(out, sections, in_dir(git2().repository_path(repository), "config.worktree"),
+  return read_file_into(out, sections,
+                        in_dir(git2().repository_path(repository), "config.worktree"),
                         GIT_CONFIG_LEVEL_APP, repository);
 }
 
@@ -204,8 +205,8 @@ Result<Sources> sources() {
     out.global = *chosen;
     return out;
   }
-  const char *home = std::getenv("HOME");
-  const char *xdg_home = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  const char* xdg_home = std::getenv("XDG_CONFIG_HOME");
   if (xdg_home != nullptr && *xdg_home != '\0') {
     out.xdg = std::string(xdg_home) + "/git/config";
   } else if (home != nullptr) {
@@ -218,8 +219,7 @@ Result<Sources> sources() {
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         iequals_ascii(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && iequals_ascii(text.substr(0, prefix.size()), prefix);
 }
 
 // Whether a config file could hold an entry of the sections: a "[patrol" (or "[http")
@@ -243,12 +243,11 @@ bool may_hold(std::string_view text, Sections sections) {
   return false;
 }
 
-
-bool file_may_hold(const std::string &path, Sections sections) {
+bool file_may_hold(const std::string& path, Sections sections) {
   return !path.empty() && may_hold(slurp(path).value_or(""), sections);
 }
 
-std::string read_first_line(const std::filesystem::path &path) {
+std::string read_first_line(const std::filesystem::path& path) {
   std::string text = slurp(path.string()).value_or(""); // git skips what it cannot read
   text.resize(std::min(text.find('\n'), text.size()));
   return text;
@@ -260,7 +259,7 @@ std::vector<std::filesystem::path> repository_candidates() {
   namespace fs = std::filesystem;
   std::vector<fs::path> git_dirs;
   std::error_code error;
-  if (const char *git_dir = std::getenv("GIT_DIR")) {
+  if (const char* git_dir = std::getenv("GIT_DIR")) {
     git_dirs.emplace_back(fs::absolute(git_dir, error));
   } else {
     fs::path dir = fs::current_path(error);
@@ -284,7 +283,7 @@ std::vector<std::filesystem::path> repository_candidates() {
     }
   }
   std::vector<fs::path> out;
-  for (const fs::path &git_dir : git_dirs) {
+  for (const fs::path& git_dir : git_dirs) {
     out.push_back(git_dir / "config");
     out.push_back(git_dir / "config.worktree");
     const std::string common = read_first_line(git_dir / "commondir");
@@ -296,7 +295,7 @@ std::vector<std::filesystem::path> repository_candidates() {
 }
 
 bool any_repository_file_may_hold(Sections sections) {
-  for (const std::filesystem::path &path : repository_candidates()) {
+  for (const std::filesystem::path& path : repository_candidates()) {
     if (file_may_hold(path.string(), sections)) {
       return true;
     }
@@ -304,9 +303,9 @@ bool any_repository_file_may_hold(Sections sections) {
   return false;
 }
 
-Result<void> read_files(std::vector<ConfigEntry> &entries, Sections sections,
-                        const Sources &files) {
-  if (Result<const Libgit2 *> loaded = libgit2_library(); !loaded) {
+Result<void> read_files(std::vector<ConfigEntry>& entries, Sections sections,
+                        const Sources& files) {
+  if (Result<const Libgit2*> loaded = libgit2_library(); !loaded) {
     return tl::unexpected(loaded.error());
   }
   Libgit2Session session;
@@ -314,17 +313,20 @@ Result<void> read_files(std::vector<ConfigEntry> &entries, Sections sections,
   if (!repository) {
     return tl::unexpected(repository.error());
   }
-  const git_repository *repo = repository->get();
+  const git_repository* repo = repository->get();
   if (files.system) {
-    if (Result<void> read = read_file_into(entries, sections, *files.system, GIT_CONFIG_LEVEL_SYSTEM, repo);
+    if (Result<void> read =
+            read_file_into(entries, sections, *files.system, GIT_CONFIG_LEVEL_SYSTEM, repo);
         !read) {
       return read;
     }
   }
-  if (Result<void> read = read_file_into(entries, sections, files.xdg, GIT_CONFIG_LEVEL_XDG, repo); !read) {
+  if (Result<void> read = read_file_into(entries, sections, files.xdg, GIT_CONFIG_LEVEL_XDG, repo);
+      !read) {
     return read;
   }
-  if (Result<void> read = read_file_into(entries, sections, files.global, GIT_CONFIG_LEVEL_GLOBAL, repo);
+  if (Result<void> read =
+          read_file_into(entries, sections, files.global, GIT_CONFIG_LEVEL_GLOBAL, repo);
       !read) {
     return read;
   }
@@ -336,15 +338,15 @@ Result<void> read_files(std::vector<ConfigEntry> &entries, Sections sections,
 
 // The system, XDG and global files through patrol's own reader (helper/git/config_file.hpp);
 // false when one of them needs libgit2 (an [includeIf], or text git would refuse).
-bool read_user_files(std::vector<ConfigEntry> &entries, Sections sections,
-                     const Sources &files) {
+bool read_user_files(std::vector<ConfigEntry>& entries, Sections sections, const Sources& files) {
   std::vector<ConfigFileEntry> found;
-  for (const std::string *path : {files.system ? &*files.system : nullptr, &files.xdg, &files.global}) {
+  for (const std::string* path :
+       {files.system ? &*files.system : nullptr, &files.xdg, &files.global}) {
     if (path != nullptr && read_config_file(*path, sections, found) != ConfigFileRead::done) {
       return false;
     }
   }
-  for (ConfigFileEntry &entry : found) {
+  for (ConfigFileEntry& entry : found) {
     entries.push_back(ConfigEntry{std::move(entry.name), std::move(entry.value)});
   }
   return true;

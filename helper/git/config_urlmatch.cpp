@@ -6,7 +6,7 @@
 namespace patrol::helper {
 namespace {
 
-bool names_host(const NormalizedUrl &pattern) {
+bool names_host(const NormalizedUrl& pattern) {
   return pattern.host_off != 0 && pattern.host_len != 0 &&
          std::string_view(pattern.text).substr(pattern.host_off, pattern.host_len).find('*') ==
              std::string_view::npos;
@@ -14,12 +14,12 @@ bool names_host(const NormalizedUrl &pattern) {
 
 } // namespace
 
-std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry> &entries,
+std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry>& entries,
                                               std::string_view section, std::string_view url,
                                               std::optional<std::string_view> only_key) {
   const Result<NormalizedUrl> target = normalize_url(url);
   std::map<std::string, Candidate> chosen;
-  for (const ConfigEntry &entry : entries) {
+  for (const ConfigEntry& entry : entries) {
     const std::string_view name = entry.name;
     if (name.size() <= section.size() + 1 || name[section.size()] != '.' ||
         !iequals_ascii(name.substr(0, section.size()), section)) {
@@ -59,10 +59,10 @@ std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry> &en
   return chosen;
 }
 
-std::string listing(const std::vector<ConfigEntry> &entries, std::string_view section,
+std::string listing(const std::vector<ConfigEntry>& entries, std::string_view section,
                     std::string_view url) {
   std::string out;
-  for (auto &[key, candidate] : settings_for(entries, section, url, std::nullopt)) {
+  for (auto& [key, candidate] : settings_for(entries, section, url, std::nullopt)) {
     out += std::string(section) + "." + key;
     if (candidate.value) {
       out += ' ' + *candidate.value;

@@ -22,13 +22,13 @@ struct Candidate {
 // Key (lower-case, without "<section>.") -> the most specific value for url; a std::map
 // because git lists keys sorted. only_key (lower-case) limits it to one key. A URL git
 // cannot parse matches only unscoped entries.
-std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry> &entries,
+std::map<std::string, Candidate> settings_for(const std::vector<ConfigEntry>& entries,
                                               std::string_view section, std::string_view url,
                                               std::optional<std::string_view> only_key);
 
 // The text `git config --get-urlmatch <section> <url>` prints: "name value" lines, a key
 // written without '=' as its name alone.
-std::string listing(const std::vector<ConfigEntry> &entries, std::string_view section,
+std::string listing(const std::vector<ConfigEntry>& entries, std::string_view section,
                     std::string_view url);
 
 } // namespace patrol::helper

@@ -10,9 +10,9 @@
 namespace patrol::helper {
 
 struct GitOutput {
-  int status = 0;     // git's exit status
-  std::string out;    // its stdout
-  std::string err;    // its stderr
+  int status = 0;  // git's exit status
+  std::string out; // its stdout
+  std::string err; // its stderr
 };
 
 // An error only when git could not be started or did not exit normally.

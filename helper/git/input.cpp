@@ -25,8 +25,8 @@ bool complete(std::string_view text) {
 // How many bytes can be read without risking to read past the blank line: one where the
 // next byte could end it, else two (a blank line needs at least "\n\n").
 std::size_t safe_step(std::string_view text) {
-  const bool one_byte_from_end = text.empty() || text == "\r" || ends_with(text, "\n") ||
-                                 ends_with(text, "\n\r");
+  const bool one_byte_from_end =
+      text.empty() || text == "\r" || ends_with(text, "\n") || ends_with(text, "\n\r");
   return one_byte_from_end ? 1 : 2;
 }
 
@@ -62,8 +62,8 @@ Result<std::string> read_request(int fd) {
       }
       const int error = errno;
       wipe(buffer);
-      return fail(Errc::io, std::string("cannot read the credential request: ") +
-                                std::strerror(error));
+      return fail(Errc::io,
+                  std::string("cannot read the credential request: ") + std::strerror(error));
     }
     if (got == 0) {
       break;

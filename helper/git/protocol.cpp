@@ -131,8 +131,7 @@ Result<Credential> from_url(std::string_view url, std::size_t line) {
   }};
   for (const auto& [name, part] : parts) {
     if (holds_line_break(*part)) {
-      return invalid_line(line,
-                          "url " + std::string(name) + " holds a newline or carriage return");
+      return invalid_line(line, "url " + std::string(name) + " holds a newline or carriage return");
     }
   }
   return c;
@@ -147,8 +146,7 @@ void append(std::vector<std::string>& list, std::string_view value) {
   }
 }
 
-Result<void> set_flag(bool& flag, std::string_view key, std::string_view value,
-                      std::size_t line) {
+Result<void> set_flag(bool& flag, std::string_view key, std::string_view value, std::size_t line) {
   const std::optional<bool> parsed = parse_git_bool(value);
   if (!parsed) {
     return invalid_line(line, "bad boolean value for " + std::string(key));
@@ -158,8 +156,7 @@ Result<void> set_flag(bool& flag, std::string_view key, std::string_view value,
 }
 
 // One key=value pair applied to the credential; unknown keys are ignored.
-Result<void> apply(Credential& c, std::string_view key, std::string_view value,
-                   std::size_t line) {
+Result<void> apply(Credential& c, std::string_view key, std::string_view value, std::size_t line) {
   if (key == "protocol") {
     c.protocol = value;
   } else if (key == "host") {
@@ -321,7 +318,8 @@ Result<std::string> write(const Credential& reply, const std::vector<std::string
       return invalid("cannot write the " + std::string(field.key) +
                      " attribute: its value holds a CR, LF or NUL byte");
     }
-    size += field.value.empty() && !field.even_empty ? 0 : field.key.size() + field.value.size() + 2;
+    size +=
+        field.value.empty() && !field.even_empty ? 0 : field.key.size() + field.value.size() + 2;
   }
   std::string out;
   out.reserve(size);

@@ -21,12 +21,12 @@ inline constexpr std::size_t max_input_bytes = 1024 * 1024;
 // One credential as git describes it, in either direction. Every member has an initializer
 // so designated initializers may name only the fields they set.
 struct Credential {
-  std::vector<std::string> capabilities{};           // capability[] (git 2.46+)
-  std::string authtype{};                            // with capability authtype
-  Secret credential{};                               // with capability authtype
-  bool ephemeral = false;                            // with capability authtype
+  std::vector<std::string> capabilities{}; // capability[] (git 2.46+)
+  std::string authtype{};                  // with capability authtype
+  Secret credential{};                     // with capability authtype
+  bool ephemeral = false;                  // with capability authtype
   std::string protocol{};
-  std::string host{};                                // includes ":port" when not the default
+  std::string host{}; // includes ":port" when not the default
   std::string path{};
   std::string username{};
   Secret password{};
@@ -64,8 +64,8 @@ Result<Credential> parse(std::string_view input);
 // (authtype: authtype, credential, ephemeral; state: continue, state[]). Empty fields,
 // wwwauth[] (git -> helper only) and a password_expiry_utc that is not positive are
 // omitted, except username and password, written when given even if empty (as git's own
-// helpers answer for an empty-username credential). A value holding CR, LF or NUL is an Errc::invalid_input error and nothing is
-// returned.
+// helpers answer for an empty-username credential). A value holding CR, LF or NUL is an
+// Errc::invalid_input error and nothing is returned.
 Result<std::string> write(const Credential& reply, const std::vector<std::string>& advertised);
 
 } // namespace patrol::helper

@@ -24,7 +24,7 @@ bool is_host_char(char c, bool allow_globs) {
 
 // Appends `from`, decoding %XX escapes that need not be escaped and escaping what must
 // be; escaped reserved characters stay escaped so delimiters keep their meaning.
-bool append_normalized_escapes(std::string &out, std::string_view from) {
+bool append_normalized_escapes(std::string& out, std::string_view from) {
   std::size_t i = 0;
   while (i < from.size()) {
     char c = from[i++];
@@ -66,7 +66,7 @@ Result<NormalizedUrl> normalize(std::string_view input, bool allow_globs) {
   // A C string ends at its first NUL; so does a URL here, as in git.
   const std::string_view url = input.substr(0, input.find('\0'));
   NormalizedUrl out;
-  std::string &norm = out.text;
+  std::string& norm = out.text;
 
   std::size_t scheme_len = 0;
   while (scheme_len < url.size() && is_scheme_char(url[scheme_len])) {
@@ -212,7 +212,7 @@ Result<NormalizedUrl> normalize(std::string_view input, bool allow_globs) {
 }
 
 // Host labels compared one by one; a pattern label "*" matches any one label.
-bool match_host(const NormalizedUrl &url, const NormalizedUrl &pattern) {
+bool match_host(const NormalizedUrl& url, const NormalizedUrl& pattern) {
   std::string_view u = std::string_view(url.text).substr(url.host_off, url.host_len);
   std::string_view p = std::string_view(pattern.text).substr(pattern.host_off, pattern.host_len);
   while (!u.empty() && !p.empty()) {
@@ -253,7 +253,7 @@ Result<NormalizedUrl> normalize_url_pattern(std::string_view pattern) {
   return normalize(pattern, true);
 }
 
-std::optional<UrlMatch> match_url(const NormalizedUrl &url, const NormalizedUrl &pattern) {
+std::optional<UrlMatch> match_url(const NormalizedUrl& url, const NormalizedUrl& pattern) {
   const std::string_view u = url.text;
   const std::string_view p = pattern.text;
   if (url.scheme_len != pattern.scheme_len ||
@@ -283,7 +283,7 @@ std::optional<UrlMatch> match_url(const NormalizedUrl &url, const NormalizedUrl 
   return match;
 }
 
-int compare_specificity(const UrlMatch &a, const UrlMatch &b) {
+int compare_specificity(const UrlMatch& a, const UrlMatch& b) {
   if (a.host_len != b.host_len) {
     return a.host_len < b.host_len ? -1 : 1;
   }

@@ -44,10 +44,10 @@ struct UrlMatch {
 };
 
 // Whether pattern (a configuration URL) applies to url, and how specifically.
-std::optional<UrlMatch> match_url(const NormalizedUrl &url, const NormalizedUrl &pattern);
+std::optional<UrlMatch> match_url(const NormalizedUrl& url, const NormalizedUrl& pattern);
 
 // <0 when a is less specific than b, 0 when equally, >0 when more: the host length
 // first, then the path length, then a named user. On a tie the later setting wins.
-int compare_specificity(const UrlMatch &a, const UrlMatch &b);
+int compare_specificity(const UrlMatch& a, const UrlMatch& b);
 
 } // namespace patrol::helper

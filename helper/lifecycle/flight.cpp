@@ -1,8 +1,8 @@
 #include "helper/lifecycle/flight.hpp"
 
 #include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
 #include "helper/lifecycle/token_memory.hpp"
+#include "helper/messages.hpp"
 #include "store/credential_lock.hpp"
 
 namespace patrol::helper {

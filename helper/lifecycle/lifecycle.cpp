@@ -109,7 +109,8 @@ Result<std::int64_t> parse_warn_days(std::string_view text) {
   const std::optional<std::int64_t> days = whole_number(text);
   if (!days || *days > 3650) {
     return fail(Errc::config, "patrol.warnDays must be a whole number of days from 0 to 3650, "
-                              "not '" + std::string(text) + "'");
+                              "not '" +
+                                  std::string(text) + "'");
   }
   return *days;
 }
@@ -122,7 +123,8 @@ Result<std::optional<std::int64_t>> parse_interval(std::string_view text) {
   const std::optional<std::int64_t> seconds = duration_seconds(value);
   if (!seconds) {
     return fail(Errc::config, "patrol.recheckInterval must be seconds or a number with s, m, h "
-                              "or d (like 24h), or never, not '" + std::string(text) + "'");
+                              "or d (like 24h), or never, not '" +
+                                  std::string(text) + "'");
   }
   return std::optional<std::int64_t>(*seconds);
 }
@@ -138,7 +140,8 @@ Result<WarnEvery> parse_warn_every(std::string_view text) {
   const std::optional<std::int64_t> seconds = duration_seconds(value);
   if (!seconds) {
     return fail(Errc::config, "patrol.warnEvery must be daily, always, or a duration like 12h "
-                              "or 7d, not '" + std::string(text) + "'");
+                              "or 7d, not '" +
+                                  std::string(text) + "'");
   }
   return WarnEvery{false, *seconds};
 }
@@ -233,8 +236,10 @@ std::string revoked_refusal(const store::Record& record, forge::ForgeKind kind) 
 std::string dead_on_arrival(const store::Record& record, forge::ForgeKind kind) {
   const std::string what =
       record.state == store::State::revoked ? " was revoked" : std::string(" has expired");
-  return which(record) + what + " (its forge says so): it is stored as such and will not be "
-         "given to git; " + remedy(record, kind, false);
+  return which(record) + what +
+         " (its forge says so): it is stored as such and will not be "
+         "given to git; " +
+         remedy(record, kind, false);
 }
 
 std::string rejection_reason(const store::Record& record, forge::ForgeKind kind,

@@ -52,7 +52,8 @@ Timeouts person_timeouts(const Config& config, std::string_view url) {
       parsed && *parsed && **parsed > 0
           ? Result<std::int64_t>(**parsed)
           : fail(Errc::config, "patrol.forgeTimeout must be seconds, or a number with s, m or "
-                               "h (like 30s), not '" + *text + "'");
+                               "h (like 30s), not '" +
+                                   *text + "'");
   out.total = std::chrono::seconds(setting(std::move(seconds), std::int64_t{30}));
   out.connect = std::min(out.connect, out.total);
   return out;

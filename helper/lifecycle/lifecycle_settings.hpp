@@ -19,8 +19,8 @@ struct LifecycleSettings {
   WarnEvery warn_every;
 };
 
-// patrol.warnDays, patrol.recheckInterval, patrol.autoRotate and patrol.warnEvery for url; a bad value is
-// reported once as a warning and its default used, so that git keeps working.
+// patrol.warnDays, patrol.recheckInterval, patrol.autoRotate and patrol.warnEvery for url; a bad
+// value is reported once as a warning and its default used, so that git keeps working.
 LifecycleSettings lifecycle_settings(const Config& config, std::string_view url);
 
 // The timeouts of a forge call a person waits on (login): patient_timeouts, with the

@@ -5,16 +5,16 @@
 #include <string>
 
 #include "common/test_hooks.hpp"
-#include "helper/lifecycle/background.hpp"
 #include "helper/commands/command_line.hpp"
+#include "helper/git/protocol.hpp"
+#include "helper/lifecycle/background.hpp"
 #include "helper/lifecycle/flight.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
-#include "helper/git/protocol.hpp"
-#include "helper/operations/store_choice.hpp"
+#include "helper/lifecycle/lifecycle_settings.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
-#include "helper/lifecycle/lifecycle_settings.hpp"
+#include "helper/messages.hpp"
+#include "helper/operations/store_choice.hpp"
 #include "store/credential_lock.hpp"
 
 namespace patrol::helper {

@@ -13,8 +13,8 @@
 #include "common/text.hpp"
 #include "helper/lifecycle/flight.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
 #include "helper/lifecycle/lifecycle_settings.hpp"
+#include "helper/messages.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -23,15 +23,19 @@ namespace {
 // a log that captures stderr), else stderr, since losing the token is worse.
 void show_once(const store::Record& record, const Error& why) {
   const std::string url = record_url(record);
-  std::string text = std::string(program_name) + ": error: the token for " + url +
-                     " was rotated, but the new one could not be stored: " + shown(why.message) +
-                     "\nThe old token no longer works. The new token is shown only this once:\n\n    ";
+  std::string text =
+      std::string(program_name) + ": error: the token for " + url +
+      " was rotated, but the new one could not be stored: " + shown(why.message) +
+      "\nThe old token no longer works. The new token is shown only this once:\n\n    ";
   std::string token = shown(record.secret.view()); // GitLab's answer, like any other text
   text += token;
   wipe(token);
   text += "\n\nKeep it now: once the store works again, give it to git when it asks for the "
-          "password of " + url + ", or run\n    git credential approve\nwith the lines "
-          "url=" + url + " and password=<the token>.\n";
+          "password of " +
+          url +
+          ", or run\n    git credential approve\nwith the lines "
+          "url=" +
+          url + " and password=<the token>.\n";
   bool shown = false;
   {
     const Terminal tty;
@@ -45,25 +49,23 @@ void show_once(const store::Record& record, const Error& why) {
 
 } // namespace
 
-Result<Rotation> rotate_record(const Config& config, store::Store& store,
-                               const store::Record& old, const std::string& expires_at,
-                               Timeouts timeouts) {
+Result<Rotation> rotate_record(const Config& config, store::Store& store, const store::Record& old,
+                               const std::string& expires_at, Timeouts timeouts) {
   const std::string url = record_url(old);
   const forge::Forge forge = forge_for(config, url, old.protocol, old.host);
   const forge::ForgeFacts* row = forge::facts(forge.kind);
   if (row == nullptr || row->rotate_self == nullptr) {
-    return fail(Errc::unsupported,
-                "only GitLab tokens can be rotated, and " + old.host +
-                    " is not known as GitLab (set patrol." + old.protocol + "://" + old.host +
-                    ".forge gitlab if it is)");
+    return fail(Errc::unsupported, "only GitLab tokens can be rotated, and " + old.host +
+                                       " is not known as GitLab (set patrol." + old.protocol +
+                                       "://" + old.host + ".forge gitlab if it is)");
   }
   // Rotating a token twice makes GitLab revoke the whole family (its reuse detection): one
   // process rotates, the others wait and take what it stored.
   const Flight flight = board(old, flight_patience);
   if (flight.busy) {
     return fail(Errc::store_failed,
-                "another git-credential-patrol process has held the token for " + url +
-                    " for " + std::to_string(flight_patience.count() / 1000) +
+                "another git-credential-patrol process has held the token for " + url + " for " +
+                    std::to_string(flight_patience.count() / 1000) +
                     " s; nothing was rotated, try again");
   }
   Result<std::optional<store::Record>> current = reread(store, old);

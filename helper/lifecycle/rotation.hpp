@@ -16,10 +16,10 @@
 namespace patrol::helper {
 
 struct Rotation {
-  store::Record record;               // the new token and what GitLab says of it
-  bool rotated = true;                // false: another process rotated it first (record is
-                                      // what it stored)
-  std::optional<Error> store_failure; // set when it could not be stored (it was shown)
+  store::Record record;                       // the new token and what GitLab says of it
+  bool rotated = true;                        // false: another process rotated it first (record is
+                                              // what it stored)
+  std::optional<Error> store_failure;         // set when it could not be stored (it was shown)
   std::optional<std::int64_t> old_expires_at; // the rotated token's expiry, when known
 };
 
@@ -29,9 +29,8 @@ struct Rotation {
 // no longer holds is never rotated, and a token another process rotated meanwhile is
 // returned as it stored it. The save is a compare-and-swap against old. An error means
 // nothing was rotated (the old token still stands, or GitLab said why it does not).
-Result<Rotation> rotate_record(const Config& config, store::Store& store,
-                               const store::Record& old, const std::string& expires_at,
-                               Timeouts timeouts);
+Result<Rotation> rotate_record(const Config& config, store::Store& store, const store::Record& old,
+                               const std::string& expires_at, Timeouts timeouts);
 
 // The expiry asked for a rotated token when none is given: today plus
 // rotated_lifetime_days of the URL's warning window, as YYYY-MM-DD.

@@ -1,13 +1,13 @@
 #include "helper/lifecycle/token_check.hpp"
 
-#include <memory>
 #include <chrono>
+#include <memory>
 #include <utility>
 
 #include "forge/probe.hpp"
 #include "helper/git/credential_url.hpp"
-#include "helper/messages.hpp"
 #include "helper/lifecycle/token_memory.hpp"
+#include "helper/messages.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -64,8 +64,8 @@ TokenCheck verdict_of(forge::Forge forge, const forge::TokenInfo& info) {
 
 } // namespace
 
-TokenCheck check_new_token(const Config& config, store::Record& record,
-                           const Credential& request, Timeouts timeouts) {
+TokenCheck check_new_token(const Config& config, store::Record& record, const Credential& request,
+                           Timeouts timeouts) {
   const std::string url = credential_url(request);
   const forge::HttpSettings settings = http_settings(config, url, timeouts);
   forge::Forge forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);

@@ -31,7 +31,7 @@ struct TokenCheck {
 
 // Checks record.secret for the record's origin and teaches the record what the forge
 // said (learn()). Says once per host what asking the host found.
-TokenCheck check_new_token(const Config& config, store::Record& record,
-                           const Credential& request, Timeouts timeouts);
+TokenCheck check_new_token(const Config& config, store::Record& record, const Credential& request,
+                           Timeouts timeouts);
 
 } // namespace patrol::helper

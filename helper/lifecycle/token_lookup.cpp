@@ -9,13 +9,13 @@
 
 #include <pwd.h>
 
-#include "helper/messages.hpp"
 #include "helper/lifecycle/token_memory.hpp"
+#include "helper/messages.hpp"
 
 namespace patrol::helper {
 
 forge::Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
-                std::string_view host, std::span<const std::string> wwwauth) {
+                       std::string_view host, std::span<const std::string> wwwauth) {
   const std::string configured = config.value(Setting::forge, url);
   const std::string configured_api = config.value(Setting::apiUrl, url);
   forge::Forge forge = forge::recognise(protocol, host, configured, configured_api, wwwauth);
@@ -77,8 +77,7 @@ std::optional<std::string> http_setting(const Config& config, std::string_view k
 
 } // namespace
 
-forge::HttpSettings http_settings(const Config& config, std::string_view url,
-                                  Timeouts timeouts) {
+forge::HttpSettings http_settings(const Config& config, std::string_view url, Timeouts timeouts) {
   forge::HttpSettings settings;
   settings.connect_timeout = timeouts.connect;
   settings.total_timeout = timeouts.total;

@@ -10,8 +10,8 @@
 
 #include "common/result.hpp"
 #include "common/secret.hpp"
-#include "forge/recognise.hpp"
 #include "forge/http.hpp"
+#include "forge/recognise.hpp"
 #include "forge/token_api.hpp"
 #include "helper/git/config.hpp"
 #include "store/record.hpp"
@@ -34,7 +34,7 @@ inline constexpr Timeouts patient_timeouts{std::chrono::milliseconds(5000),
 // patrol.forge and the presets (forge.hpp), else what the host answered when it was asked
 // (helper/lifecycle/token_memory.hpp's recall_host).
 forge::Forge forge_for(const Config& config, std::string_view url, std::string_view protocol,
-                std::string_view host, std::span<const std::string> wwwauth = {});
+                       std::string_view host, std::span<const std::string> wwwauth = {});
 
 // How to reach url, as git would: the CA file from GIT_SSL_CAINFO, else
 // http.<url>.sslCAInfo; the proxy from http.<url>.proxy, else libcurl's environment.

@@ -35,8 +35,8 @@ std::string cache_directory(std::string_view leaf) {
 
 std::string directory() { return cache_directory("tokens"); }
 
-constexpr std::array host_answers{forge::HostAnswer::gitlab, forge::HostAnswer::github, forge::HostAnswer::neither,
-                                  forge::HostAnswer::silent};
+constexpr std::array host_answers{forge::HostAnswer::gitlab, forge::HostAnswer::github,
+                                  forge::HostAnswer::neither, forge::HostAnswer::silent};
 
 // Hosts compare case-insensitively; the origin is hashed so any host spelling is a file name.
 std::string host_path(std::string_view protocol, std::string_view host) {
@@ -145,7 +145,8 @@ std::optional<store::FileLock> lock_host(std::string_view protocol, std::string_
   return lock ? std::move(*lock) : std::nullopt;
 }
 
-Result<void> remember_host(std::string_view protocol, std::string_view host, forge::HostAnswer answer) {
+Result<void> remember_host(std::string_view protocol, std::string_view host,
+                           forge::HostAnswer answer) {
   if (Result<void> made = store::ensure_private_directory(cache_directory("forges")); !made) {
     return made;
   }

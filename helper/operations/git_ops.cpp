@@ -11,11 +11,11 @@
 #include "helper/git/config.hpp"
 #include "helper/git/credential_url.hpp"
 #include "helper/git/input.hpp"
-#include "helper/messages.hpp"
-#include "helper/signin/oauth_fallback.hpp"
 #include "helper/git/protocol.hpp"
+#include "helper/messages.hpp"
 #include "helper/operations/store_choice.hpp"
 #include "helper/operations/token_watch.hpp"
+#include "helper/signin/oauth_fallback.hpp"
 #include "store/store.hpp"
 
 namespace patrol::helper {
@@ -120,8 +120,8 @@ int run_get(const Parsed& /*args*/) {
     return 0;
   }
   trace("store " + std::string((*store)->name()) +
-        (*found ? " found a credential for user " + (*found)->username +
-                      " (secret " + traced_secret((*found)->secret.view()) + ")"
+        (*found ? " found a credential for user " + (*found)->username + " (secret " +
+                      traced_secret((*found)->secret.view()) + ")"
                 : std::string(" has nothing for this request")));
   // OAuth first: it refreshes a dying OAuth token, or signs a person in when nothing is stored.
   std::optional<store::Record> usable =
@@ -152,9 +152,8 @@ int run_store(const Parsed& /*args*/) {
     return failed(request.error());
   }
   // The credential patrol itself served: it is stored already, and no keyring is touched.
-  if (request->has_capability("state") &&
-      std::find(request->state.begin(), request->state.end(), served_state) !=
-          request->state.end()) {
+  if (request->has_capability("state") && std::find(request->state.begin(), request->state.end(),
+                                                    served_state) != request->state.end()) {
     trace("store: git uses the credential patrol served; nothing to store");
     return 0;
   }

@@ -45,7 +45,7 @@ store::Settings store_settings(const Config& config, std::string_view url) {
 }
 
 Result<std::unique_ptr<store::Store>> open_persistent_store(const Config& config,
-                                                           std::string_view url) {
+                                                            std::string_view url) {
   const std::string name = config.value(Setting::store, url);
   const store::Settings settings = store_settings(config, url);
   Result<std::unique_ptr<store::Store>> opened =
@@ -67,9 +67,7 @@ Result<std::unique_ptr<store::Store>> open_store(const Config& config, std::stri
       (!persistent && persistent.error().code == Errc::config)) {
     return persistent;
   }
-  return store::make_layered_store(
-      store::make_env_store(environment),
-      std::move(persistent));
+  return store::make_layered_store(store::make_env_store(environment), std::move(persistent));
 }
 
 } // namespace patrol::helper

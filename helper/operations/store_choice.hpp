@@ -19,7 +19,7 @@ Result<std::unique_ptr<store::Store>> open_store(const Config& config, std::stri
 
 // The persistent store alone (what import writes into).
 Result<std::unique_ptr<store::Store>> open_persistent_store(const Config& config,
-                                                           std::string_view url);
+                                                            std::string_view url);
 
 // The store settings (filePath, ...) for url, for backends and the unlock command.
 store::Settings store_settings(const Config& config, std::string_view url);

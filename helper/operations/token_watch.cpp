@@ -5,16 +5,16 @@
 #include <utility>
 #include <vector>
 
-#include "helper/lifecycle/background.hpp"
 #include "helper/git/credential_url.hpp"
+#include "helper/lifecycle/background.hpp"
 #include "helper/lifecycle/flight.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
 #include "helper/lifecycle/lifecycle_settings.hpp"
-#include "helper/messages.hpp"
 #include "helper/lifecycle/rotation.hpp"
 #include "helper/lifecycle/token_check.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
 #include "helper/lifecycle/token_memory.hpp"
+#include "helper/messages.hpp"
 
 namespace patrol::helper {
 namespace {
@@ -101,8 +101,7 @@ void warn(const store::Record& record, forge::ForgeKind kind, std::int64_t now) 
 } // namespace
 
 std::optional<store::Record> check_before_serving(const Config& config, store::Store& store,
-                                                  store::Record record,
-                                                  const Credential& request) {
+                                                  store::Record record, const Credential& request) {
   recall(record);
   const std::string url = credential_url(request);
   const LifecycleSettings settings = lifecycle_settings(config, url);
@@ -110,8 +109,8 @@ std::optional<store::Record> check_before_serving(const Config& config, store::S
   // Only tokens a forge can describe are checked again; OAuth tokens refresh otherwise.
   const bool checkable = forge.kind != forge::ForgeKind::none && record.kind != store::Kind::oauth;
   const std::int64_t now = now_seconds();
-  const Assessment assessment = assess(record, now, settings.warn_days,
-                                       checkable ? settings.recheck_seconds : std::nullopt);
+  const Assessment assessment =
+      assess(record, now, settings.warn_days, checkable ? settings.recheck_seconds : std::nullopt);
   if (assessment.standing == Standing::expired) {
     say_error(expired_refusal(record, forge.kind, now));
     return std::nullopt;
@@ -182,13 +181,14 @@ void explain_refusal(const Config& config, store::Store& store, const Credential
     return;
   }
   const std::string url = credential_url(request);
-  const forge::Forge forge = forge_for(config, url, request.protocol, request.host, request.wwwauth);
+  const forge::Forge forge =
+      forge_for(config, url, request.protocol, request.host, request.wwwauth);
   if (forge.kind == forge::ForgeKind::none) {
     return;
   }
   // Only a token patrol handed out is explained: another helper's is not ours to judge.
-  Result<std::optional<store::Record>> found = store.find(store::Query{
-      request.protocol, request.host, request.path, request.username, std::nullopt});
+  Result<std::optional<store::Record>> found = store.find(
+      store::Query{request.protocol, request.host, request.path, request.username, std::nullopt});
   if (!found || !*found || !((*found)->secret == request.password)) {
     return;
   }

@@ -14,12 +14,11 @@ namespace patrol::helper {
 
 // get, before the record is handed to git: the record to hand (perhaps a rotated one), or
 // nullopt when it must not be handed (expired). Inside the window it warns, at most once
-// per patrol.warnEvery (a day): the warning's date is kept in the record. Never waits on the network unless
-// patrol.autoRotate is on and the token is inside the warning window; the rotated token
-// is asked to live twice the window (at least 30 days, at most 365).
+// per patrol.warnEvery (a day): the warning's date is kept in the record. Never waits on the
+// network unless patrol.autoRotate is on and the token is inside the warning window; the rotated
+// token is asked to live twice the window (at least 30 days, at most 365).
 std::optional<store::Record> check_before_serving(const Config& config, store::Store& store,
-                                                  store::Record record,
-                                                  const Credential& request);
+                                                  store::Record record, const Credential& request);
 
 // store, before a new secret is saved: one short lookup at the forge (a host no setting
 // or name makes known is asked once what it is: token_check.hpp); a failure leaves the

@@ -15,15 +15,15 @@
 #include "common/scope_list.hpp"
 #include "common/terminal.hpp"
 #include "common/text.hpp"
+#include "helper/commands/progress.hpp"
 #include "helper/git/credential_url.hpp"
 #include "helper/lifecycle/flight.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
+#include "helper/lifecycle/token_lookup.hpp"
 #include "helper/messages.hpp"
 #include "helper/signin/oauth_registration.hpp"
 #include "helper/signin/oauth_setup.hpp"
-#include "helper/commands/progress.hpp"
 #include "helper/signin/qr_code.hpp"
-#include "helper/lifecycle/token_lookup.hpp"
 #include "oauth/oauth_client.hpp"
 
 extern char** environ;
@@ -36,7 +36,6 @@ constexpr std::int64_t refresh_margin_seconds = 60;
 
 // A terminal that stops taking text leaves nothing to do: what follows says what happened.
 void put(int fd, std::string_view text) { (void)write_all(fd, text); }
-
 
 bool display_present() {
   for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY"}) {
@@ -55,7 +54,8 @@ void open_browser(const std::string& url) {
     return;
   }
   for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
-    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null",
+                                     fd == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0);
   }
   std::string program = "xdg-open";
   std::string argument = url;
@@ -74,8 +74,8 @@ void learn_tokens(store::Record& record, oauth::Tokens& tokens, std::int64_t now
   if (!tokens.refresh_token.empty()) {
     record.refresh_token = std::move(tokens.refresh_token);
   }
-  record.expires_at = tokens.expires_in ? std::optional<std::int64_t>(now + *tokens.expires_in)
-                                        : std::nullopt;
+  record.expires_at =
+      tokens.expires_in ? std::optional<std::int64_t>(now + *tokens.expires_in) : std::nullopt;
   if (!tokens.scope.empty()) {
     record.scopes = split_scopes(tokens.scope);
   }
@@ -90,14 +90,13 @@ std::string minutes(std::int64_t seconds) {
 // The page and the code are the server's words: shown, never obeyed by the terminal.
 std::string prompt_text(const std::string& host, const oauth::DeviceAuthorization& code) {
   std::string text = "\n" + std::string(program_name) + ": sign in to " + shown(host) +
-                     " in a browser to continue:\n\n    open   " +
-                     shown(code.verification_uri) + "\n    enter  " + shown(code.user_code) +
-                     "\n\n";
+                     " in a browser to continue:\n\n    open   " + shown(code.verification_uri) +
+                     "\n    enter  " + shown(code.user_code) + "\n\n";
   if (!code.verification_uri_complete.empty()) {
     const std::string qr = qr_code(code.verification_uri_complete);
     if (!qr.empty()) {
-      text += "or scan this code, which opens " + shown(code.verification_uri_complete) +
-              ":\n\n" + qr + "\n";
+      text += "or scan this code, which opens " + shown(code.verification_uri_complete) + ":\n\n" +
+              qr + "\n";
     }
   }
   text += "Waiting for approval; the code expires in " + minutes(code.expires_in) +
@@ -106,8 +105,8 @@ std::string prompt_text(const std::string& host, const oauth::DeviceAuthorizatio
 }
 
 // The device flow, its prompt and outcome written to fd; the new record saved.
-Result<store::Record> sign_in(const Config& config, store::Store& store,
-                              const Credential& request, OAuthSetup setup, int fd) {
+Result<store::Record> sign_in(const Config& config, store::Store& store, const Credential& request,
+                              OAuthSetup setup, int fd) {
   const std::string url = credential_url(request);
   std::unique_ptr<forge::HttpClient> http =
       forge::make_http_client(http_settings(config, url, patient_timeouts));
@@ -151,8 +150,8 @@ Result<store::Record> sign_in(const Config& config, store::Store& store,
 enum class Refresh { refreshed, dead, failed };
 
 bool needs_refresh(const store::Record& record, std::int64_t now) {
-  return record.kind == store::Kind::oauth && !record.refresh_token.empty() &&
-         record.expires_at && *record.expires_at <= now + refresh_margin_seconds;
+  return record.kind == store::Kind::oauth && !record.refresh_token.empty() && record.expires_at &&
+         *record.expires_at <= now + refresh_margin_seconds;
 }
 
 // What another process stored in place of `record`, when it did: its refreshed pair.
@@ -167,8 +166,8 @@ std::optional<store::Record> replaced(store::Store& store, const store::Record& 
 // Single flight per credential: with refresh tokens that rotate, a second use of the same
 // refresh token is refused (invalid_grant), so one process refreshes and the others wait
 // for its lock and use the pair it stored.
-Refresh refresh(const Config& config, store::Store& store, store::Record& record,
-                OAuthSetup setup, const std::string& url) {
+Refresh refresh(const Config& config, store::Store& store, store::Record& record, OAuthSetup setup,
+                const std::string& url) {
   const Flight flight = board(record, flight_patience);
   if (std::optional<store::Record> newer = replaced(store, record)) {
     record = std::move(*newer);
@@ -178,7 +177,8 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
   }
   if (flight.busy) {
     say_warning("another git-credential-patrol process has been refreshing the OAuth token "
-                "for " + record.host + " for " + std::to_string(flight_patience.count() / 1000) +
+                "for " +
+                record.host + " for " + std::to_string(flight_patience.count() / 1000) +
                 " s; going on with the stored one");
     return Refresh::failed;
   }
@@ -190,7 +190,8 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
                 completed.error().message);
     return Refresh::failed;
   }
-  Result<oauth::TokenAnswer> answer = oauth::refresh_tokens(*http, setup.client, record.refresh_token);
+  Result<oauth::TokenAnswer> answer =
+      oauth::refresh_tokens(*http, setup.client, record.refresh_token);
   if (!answer) {
     say_warning("could not refresh the OAuth token for " + record.host + ": " +
                 answer.error().message);
@@ -206,8 +207,8 @@ Refresh refresh(const Config& config, store::Store& store, store::Record& record
         return Refresh::refreshed;
       }
       trace("the refresh token for " + record.host + " is no longer valid; forgetting it");
-      Result<bool> erased = store.erase(store::Query{record.protocol, record.host, record.path,
-                                                     record.username, record.secret});
+      Result<bool> erased = store.erase(
+          store::Query{record.protocol, record.host, record.path, record.username, record.secret});
       if (!erased) {
         trace("could not remove the dead OAuth token: " + erased.error().message);
       }
@@ -307,8 +308,8 @@ Result<store::Record> oauth_login(const Config& config, store::Store& store,
   if (!setup) {
     const std::string origin = credential_origin(target);
     say("no OAuth client id for " + origin + " yet; register an OAuth application once:");
-    say_more(registration_steps(oauth_preset_for(config, url, target.protocol, target.host),
-                                origin));
+    say_more(
+        registration_steps(oauth_preset_for(config, url, target.protocol, target.host), origin));
     return fail(Errc::config, "login --oauth needs a client id for " + origin + " (see above)");
   }
   const Terminal terminal;

@@ -44,8 +44,8 @@ std::string registration_steps(const oauth::OAuthPreset* preset, std::string_vie
 }
 
 std::string registration_hint(const oauth::OAuthPreset& preset, std::string_view origin) {
-  return "no OAuth client id for " + std::string(origin) + ", so no sign-in in the browser: " +
-         "register an application at " + std::string(origin) +
+  return "no OAuth client id for " + std::string(origin) +
+         ", so no sign-in in the browser: " + "register an application at " + std::string(origin) +
          std::string(preset.applications_path) + " (`git credential-patrol login --oauth " +
          std::string(origin) + "` lists what to enter), then `" +
          configure_command(&preset, origin) + "`; patrol.oauth=never silences this";

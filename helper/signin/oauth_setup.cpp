@@ -4,8 +4,8 @@
 
 #include "common/ascii.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
-#include "helper/messages.hpp"
 #include "helper/lifecycle/token_lookup.hpp"
+#include "helper/messages.hpp"
 #include "oauth/presets.hpp"
 
 namespace patrol::helper {

@@ -18,9 +18,9 @@ namespace patrol::helper {
 
 struct OAuthSetup {
   oauth::OAuthClient client;
-  std::string username;      // what git sends with the token
+  std::string username;       // what git sends with the token
   std::string discovery_base; // protocol://host, where discovery looks when endpoints are missing
-  bool browser = false;      // patrol.<url>.oauthBrowser
+  bool browser = false;       // patrol.<url>.oauthBrowser
 };
 
 // The forge's OAuth preset for url (by configuration, host or wwwauth realm), or nullptr.

@@ -32,8 +32,8 @@ const Qrencode* qrencode() {
   return loaded ? &*loaded : nullptr;
 }
 
-constexpr std::string_view both_light = "\u2588"; // full block
-constexpr std::string_view top_light = "\u2580";  // upper half block
+constexpr std::string_view both_light = "\u2588";   // full block
+constexpr std::string_view top_light = "\u2580";    // upper half block
 constexpr std::string_view bottom_light = "\u2584"; // lower half block
 constexpr std::string_view both_dark = " ";
 
@@ -71,8 +71,7 @@ std::string qr_code(std::string_view text) {
     return {}; // no QR code: the URL and the code are shown anyway
   }
   const std::string copy(text);
-  const std::unique_ptr<QRcode, QrFree> code(
-      qrencode()->encode(copy.c_str(), 0, QR_ECLEVEL_L));
+  const std::unique_ptr<QRcode, QrFree> code(qrencode()->encode(copy.c_str(), 0, QR_ECLEVEL_L));
   if (!code || code->width <= 0) {
     return {};
   }

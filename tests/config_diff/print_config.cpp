@@ -12,19 +12,19 @@
 
 namespace {
 
-int print(const std::string &text) {
+int print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   return text.empty() ? 1 : 0;
 }
 
-int failed(const patrol::Error &error) {
+int failed(const patrol::Error& error) {
   std::fprintf(stderr, "error: %s\n", error.message.c_str());
   return 3;
 }
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   using patrol::helper::Config;
   if (argc != 3) {
     std::fputs("usage: print_config patrol[.<key>]|http[.<key>] <url>\n", stderr);

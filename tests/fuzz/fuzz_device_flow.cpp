@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int i = 0; i < 4; ++i) {
     const Millis now = Millis(i) * 1000;
     const Step step = flow.on_answer(classify(response), now);
-    if (const Wait* wait = std::get_if<Wait>(&step); wait != nullptr && now + wait->delay > flow.deadline()) {
+    if (const Wait* wait = std::get_if<Wait>(&step);
+        wait != nullptr && now + wait->delay > flow.deadline()) {
       std::abort();
     }
   }

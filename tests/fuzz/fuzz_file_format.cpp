@@ -16,9 +16,9 @@ namespace {
 bool same(const Record& a, const Record& b) {
   return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
          a.username == b.username && a.secret == b.secret && a.kind == b.kind &&
-         a.refresh_token == b.refresh_token && a.scopes == b.scopes &&
-         a.token_id == b.token_id && a.token_name == b.token_name &&
-         a.expires_at == b.expires_at && a.checked_at == b.checked_at;
+         a.refresh_token == b.refresh_token && a.scopes == b.scopes && a.token_id == b.token_id &&
+         a.token_name == b.token_name && a.expires_at == b.expires_at &&
+         a.checked_at == b.checked_at;
 }
 
 } // namespace

@@ -47,9 +47,8 @@ void check_safe(std::string_view text) {
     if (point < minimum || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) {
       fail("not UTF-8");
     }
-    if ((point >= 0x80 && point <= 0x9f) || point == 0x061c || point == 0x200e ||
-        point == 0x200f || (point >= 0x202a && point <= 0x202e) ||
-        (point >= 0x2066 && point <= 0x2069)) {
+    if ((point >= 0x80 && point <= 0x9f) || point == 0x061c || point == 0x200e || point == 0x200f ||
+        (point >= 0x202a && point <= 0x202e) || (point >= 0x2066 && point <= 0x2069)) {
       fail("a C1 or bidi control is left");
     }
     at += length;

@@ -19,10 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::size_t split = rest.find('\n');
   if (split != std::string_view::npos) {
-    response.headers = {{"GitHub-Authentication-Token-Expiration", std::string(rest.substr(0, split))},
-                        {"X-OAuth-Scopes", std::string(rest.substr(0, split))}};
+    response.headers = {
+        {"GitHub-Authentication-Token-Expiration", std::string(rest.substr(0, split))},
+        {"X-OAuth-Scopes", std::string(rest.substr(0, split))}};
   }
-  response.body = patrol::Secret(std::string(split == std::string_view::npos ? rest : rest.substr(split + 1)));
+  response.body =
+      patrol::Secret(std::string(split == std::string_view::npos ? rest : rest.substr(split + 1)));
   (void)parse_gitlab_token_self(response);
   (void)parse_gitlab_rotate(response);
   (void)parse_github_user(response);

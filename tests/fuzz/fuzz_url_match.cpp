@@ -23,9 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const NormalizedUrl& n = *normal;
     const std::size_t length = n.text.size();
     const bool inside = n.scheme_len <= length && n.user_off + n.user_len <= length &&
-                        n.passwd_off + n.passwd_len <= length && n.host_off + n.host_len <= length &&
-                        n.port_off + n.port_len <= length && n.path_off + n.path_len <= length &&
-                        n.path_off < length && n.text[n.path_off] == '/' && n.path_len >= 1;
+                        n.passwd_off + n.passwd_len <= length &&
+                        n.host_off + n.host_len <= length && n.port_off + n.port_len <= length &&
+                        n.path_off + n.path_len <= length && n.path_off < length &&
+                        n.text[n.path_off] == '/' && n.path_len >= 1;
     if (!inside) {
       std::fprintf(stderr, "fuzz_url_match: a part lies outside the normalised text\n");
       std::abort();

@@ -16,13 +16,16 @@ TEST_CASE("parse_duration: seconds, or a number with s, m, h or d", "[common][du
     std::optional<seconds> expected;
   };
   const std::vector<Row> rows{
-      {"8h", seconds(8 * 3600)}, {"30m", seconds(1800)},  {"90s", seconds(90)},
-      {"2d", seconds(2 * 86400)}, {"3600", seconds(3600)}, {"0", seconds(0)},
-      {"0s", seconds(0)},        {"24H", seconds(86400)}, {"7D", seconds(7 * 86400)},
-      {"", std::nullopt},        {"h", std::nullopt},     {"-5", std::nullopt},
-      {"+5", std::nullopt},      {"8 h", std::nullopt},   {" 8h", std::nullopt},
-      {"1.5h", std::nullopt},    {"8hh", std::nullopt},   {"8w", std::nullopt},
-      {"100000d", std::nullopt}, {"99999999999999999999", std::nullopt},
+      {"8h", seconds(8 * 3600)},  {"30m", seconds(1800)},
+      {"90s", seconds(90)},       {"2d", seconds(2 * 86400)},
+      {"3600", seconds(3600)},    {"0", seconds(0)},
+      {"0s", seconds(0)},         {"24H", seconds(86400)},
+      {"7D", seconds(7 * 86400)}, {"", std::nullopt},
+      {"h", std::nullopt},        {"-5", std::nullopt},
+      {"+5", std::nullopt},       {"8 h", std::nullopt},
+      {" 8h", std::nullopt},      {"1.5h", std::nullopt},
+      {"8hh", std::nullopt},      {"8w", std::nullopt},
+      {"100000d", std::nullopt},  {"99999999999999999999", std::nullopt},
   };
   for (const Row& row : rows) {
     INFO("'" << row.text << "'");

@@ -16,11 +16,28 @@ TEST_CASE("parse_git_bool: git_parse_maybe_bool's table", "[common][git_bool]") 
     std::optional<bool> expected;
   };
   const std::vector<Row> rows{
-      {"true", true},   {"TRUE", true},   {"Yes", true},     {"on", true},     {"1", true},
-      {"2", true},      {"-1", true},     {"0x10", true},    {"1k", true},     {"1G", true},
-      {"false", false}, {"No", false},    {"OFF", false},    {"0", false},     {"", false},
-      {"0x0", false},   {"0m", false},    {"maybe", std::nullopt},            {"1x", std::nullopt},
-      {"99999999999", std::nullopt},      {"3g", std::nullopt},               {" true", std::nullopt},
+      {"true", true},
+      {"TRUE", true},
+      {"Yes", true},
+      {"on", true},
+      {"1", true},
+      {"2", true},
+      {"-1", true},
+      {"0x10", true},
+      {"1k", true},
+      {"1G", true},
+      {"false", false},
+      {"No", false},
+      {"OFF", false},
+      {"0", false},
+      {"", false},
+      {"0x0", false},
+      {"0m", false},
+      {"maybe", std::nullopt},
+      {"1x", std::nullopt},
+      {"99999999999", std::nullopt},
+      {"3g", std::nullopt},
+      {" true", std::nullopt},
       {"never", std::nullopt},
   };
   for (const Row& row : rows) {

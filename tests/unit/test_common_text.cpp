@@ -44,16 +44,23 @@ TEST_CASE("shown writes every terminal control out visibly", "[text]") {
       {"nul\0here"sv, "nul\\x00here"},
       {"\x01\x1f\x7f", "\\x01\\x1f\\x7f"},
       // C1 as a raw byte (the text is not UTF-8) and as UTF-8 (U+009B, CSI).
-      {"\x9b" "31m", "\\x9b31m"},
-      {"\xc2\x9b" "31m", "\\u009b31m"},
+      {"\x9b"
+       "31m",
+       "\\x9b31m"},
+      {"\xc2\x9b"
+       "31m",
+       "\\u009b31m"},
       {"\xc2\x80\xc2\x9f", "\\u0080\\u009f"},
       // Bidi controls: RLO and friends, isolates, marks.
-      {"abc\xe2\x80\xae" "fed", "abc\\u202efed"},
+      {"abc\xe2\x80\xae"
+       "fed",
+       "abc\\u202efed"},
       {"\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "\\u202a\\u202b\\u202c\\u202d"},
       {"\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", "\\u2066\\u2067\\u2068\\u2069"},
       {"\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", "\\u200e\\u200f\\u061c"},
       // Printable UTF-8 passes: accents, CJK, emoji, NBSP (U+00A0 is not C1).
-      {"d\xc3\xa9ploiement \xe6\x97\xa5 \xf0\x9f\x94\x91 \xc2\xa0", "d\xc3\xa9ploiement \xe6\x97\xa5 \xf0\x9f\x94\x91 \xc2\xa0"},
+      {"d\xc3\xa9ploiement \xe6\x97\xa5 \xf0\x9f\x94\x91 \xc2\xa0",
+       "d\xc3\xa9ploiement \xe6\x97\xa5 \xf0\x9f\x94\x91 \xc2\xa0"},
       // Not UTF-8: overlong, surrogate, past U+10FFFF, cut short, stray continuation.
       {"\xc0\xaf", "\\xc0\\xaf"},
       {"\xe0\x80\xaf", "\\xe0\\x80\\xaf"},

@@ -103,7 +103,8 @@ TEST_CASE("scopes: push and self-rotation", "[forge]") {
     CHECK(can_push(row.kind, row.scopes) == row.push);
   }
   CHECK(can_self_rotate(ForgeKind::gitlab, std::vector<std::string>{"api"}));
-  CHECK(can_self_rotate(ForgeKind::gitlab, std::vector<std::string>{"self_rotate", "read_repository"}));
+  CHECK(can_self_rotate(ForgeKind::gitlab,
+                        std::vector<std::string>{"self_rotate", "read_repository"}));
   CHECK_FALSE(can_self_rotate(ForgeKind::gitlab, std::vector<std::string>{"write_repository"}));
   // GitHub has no self-rotation, whatever the scopes.
   CHECK_FALSE(can_self_rotate(ForgeKind::github, std::vector<std::string>{"repo", "api"}));

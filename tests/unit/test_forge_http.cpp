@@ -43,7 +43,8 @@ TEST_CASE("form_encode escapes everything but unreserved characters", "[oauth][h
 
 TEST_CASE("HttpResponse::header is case-insensitive and takes the last", "[oauth][http]") {
   HttpResponse response;
-  response.headers = {{"X-OAuth-Scopes", "repo"}, {"content-type", "application/json"},
+  response.headers = {{"X-OAuth-Scopes", "repo"},
+                      {"content-type", "application/json"},
                       {"x-oauth-scopes", "repo, user"}};
   CHECK(response.header("X-OAUTH-SCOPES") == "repo, user");
   CHECK(response.header("Content-Type") == "application/json");

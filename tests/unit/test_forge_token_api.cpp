@@ -106,9 +106,9 @@ TEST_CASE("GitLab's 200 fills id, name, scopes and expiry at 00:00 UTC", "[oauth
   CHECK(never->scopes == std::vector<std::string>{"api"});
   CHECK_FALSE(never->expires_at.has_value());
 
-  const Result<TokenInfo> dated = patrol::forge::parse_gitlab_token_self(answer(
-      200, R"({"id":7,"name":"ci","revoked":false,"active":true,"expires_at":"2024-03-10",)"
-           R"("scopes":["read_repository","write_repository"]})"));
+  const Result<TokenInfo> dated = patrol::forge::parse_gitlab_token_self(
+      answer(200, R"({"id":7,"name":"ci","revoked":false,"active":true,"expires_at":"2024-03-10",)"
+                  R"("scopes":["read_repository","write_repository"]})"));
   REQUIRE(dated.has_value());
   CHECK(dated->expires_at == std::optional<std::int64_t>(1710028800)); // 2024-03-10T00:00:00Z
   CHECK(dated->scopes == std::vector<std::string>{"read_repository", "write_repository"});
@@ -148,9 +148,8 @@ TEST_CASE("GitLab answers that make no sense are errors", "[oauth][token_api]") 
 TEST_CASE("gitlab_token_self sends a Bearer GET to <api>/personal_access_tokens/self",
           "[oauth][token_api]") {
   CannedClient http(answer(200, self_200));
-  const Result<TokenInfo> info =
-      patrol::forge::gitlab_token_self(http, "https://gitlab.example.com/api/v4/",
-                                       Secret("glpat-abc"));
+  const Result<TokenInfo> info = patrol::forge::gitlab_token_self(
+      http, "https://gitlab.example.com/api/v4/", Secret("glpat-abc"));
   REQUIRE(info.has_value());
   REQUIRE(http.sent.size() == 1);
   CHECK(http.sent[0].method == "GET");
@@ -402,8 +401,8 @@ TEST_CASE("a server that echoes the token in its error never gets it printed",
   REQUIRE_FALSE(rotated);
   CHECK(rotated.error().message.find("glpat-echoed-secret") == std::string::npos);
 
-  CannedClient github(answer(200, R"({"login":"x"})",
-                             {{"GitHub-Authentication-Token-Expiration", "ghp_echoed"}}));
+  CannedClient github(
+      answer(200, R"({"login":"x"})", {{"GitHub-Authentication-Token-Expiration", "ghp_echoed"}}));
   const Result<TokenInfo> user =
       patrol::forge::github_token_info(github, "https://api.github.com", Secret("ghp_echoed"));
   REQUIRE_FALSE(user);

@@ -18,8 +18,11 @@ constexpr std::array options{
     Option{"--days", "", "N", "within N days"},
     Option{"--dry-run", "-n", "", "change nothing"},
 };
-constexpr Command sample{"sample", " [--json] [--days N] [-n] URL [FILE]", "a sample", false,
-                         options, "URL FILE", 1, 2, run_nothing};
+constexpr Command sample{"sample",   " [--json] [--days N] [-n] URL [FILE]",
+                         "a sample", false,
+                         options,    "URL FILE",
+                         1,          2,
+                         run_nothing};
 
 template <class... Words> Result<Parsed> line_of(Words... words) {
   const std::array<std::string_view, sizeof...(Words)> args{std::string_view(words)...};

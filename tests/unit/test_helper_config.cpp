@@ -26,9 +26,9 @@ namespace {
 // Sets environment variables for one test and puts the old values back afterwards.
 class ScopedEnv {
 public:
-  ScopedEnv(std::initializer_list<std::pair<const char *, const char *>> values) {
-    for (const auto &[name, value] : values) {
-      const char *old = std::getenv(name);
+  ScopedEnv(std::initializer_list<std::pair<const char*, const char*>> values) {
+    for (const auto& [name, value] : values) {
+      const char* old = std::getenv(name);
       saved_.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
       if (value != nullptr) {
         setenv(name, value, 1);
@@ -38,7 +38,7 @@ public:
     }
   }
   ~ScopedEnv() {
-    for (const auto &[name, old] : saved_) {
+    for (const auto& [name, old] : saved_) {
       if (old) {
         setenv(name.c_str(), old->c_str(), 1);
       } else {
@@ -46,8 +46,8 @@ public:
       }
     }
   }
-  ScopedEnv(const ScopedEnv &) = delete;
-  ScopedEnv &operator=(const ScopedEnv &) = delete;
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
 
 private:
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
@@ -62,21 +62,21 @@ public:
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  std::string write(const std::string &name, const std::string &text) const {
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string write(const std::string& name, const std::string& text) const {
     const std::string file = path_ + "/" + name;
     std::ofstream(file) << text;
     return file;
   }
-  const std::string &path() const { return path_; }
+  const std::string& path() const { return path_; }
 
 private:
   std::string path_;
 };
 
 // Only this global file: no system or repository configuration, no command-line values.
-ScopedEnv isolated(const std::string &global) {
+ScopedEnv isolated(const std::string& global) {
   return ScopedEnv{{"GIT_CONFIG_NOSYSTEM", "1"},
                    {"GIT_CONFIG_SYSTEM", nullptr},
                    {"GIT_CONFIG_GLOBAL", global.c_str()},
@@ -103,8 +103,8 @@ const Config sample = Config::from_entries({
 
 TEST_CASE("the most specific URL wins, equal ones by order", "[config]") {
   struct Case {
-    const char *url;
-    const char *store;
+    const char* url;
+    const char* store;
   };
   const Case cases[] = {
       {"https://example.com", "host"},
@@ -121,7 +121,7 @@ TEST_CASE("the most specific URL wins, equal ones by order", "[config]") {
       {"not a url", "default"},
   };
   ScopedEnv env{{"PATROL_STORE", nullptr}};
-  for (const Case &c : cases) {
+  for (const Case& c : cases) {
     INFO(c.url);
     CHECK(sample.get(Setting::store, c.url) == std::optional<std::string>(c.store));
   }
@@ -188,7 +188,8 @@ TEST_CASE("settings that say where a token goes count only when scoped to one ho
 }
 
 TEST_CASE("environment variables for where a token goes are refused", "[config][trust]") {
-  const Config config = Config::from_entries({{"patrol.https://gl.example.apiUrl", "https://gl.example/v4"}});
+  const Config config =
+      Config::from_entries({{"patrol.https://gl.example.apiUrl", "https://gl.example/v4"}});
   ScopedEnv env{{"PATROL_API_URL", "http://127.0.0.1:9/api/v4"},
                 {"PATROL_OAUTH_TOKEN_URL", "https://collector.example/token"}};
   CHECK_FALSE(config.get(Setting::apiUrl, "https://github.com/o/r.git"));
@@ -210,7 +211,7 @@ TEST_CASE("value() falls back to the table's default", "[config]") {
 
 TEST_CASE("the key table names each key once with its variable", "[config]") {
   std::map<std::string, std::string> seen;
-  for (const ConfigKey &key : config_keys()) {
+  for (const ConfigKey& key : config_keys()) {
     CHECK(seen.emplace(std::string(key.name), std::string(key.env)).second);
     CHECK_FALSE(key.help.empty());
     CHECK(key.env.starts_with("PATROL_"));
@@ -219,7 +220,7 @@ TEST_CASE("the key table names each key once with its variable", "[config]") {
 }
 
 TEST_CASE("each setting's handle finds its own row, and its name finds the handle", "[config]") {
-  for (const ConfigKey &key : config_keys()) {
+  for (const ConfigKey& key : config_keys()) {
     INFO(key.name);
     CHECK(&config_key(key.setting) == &key);
     CHECK(setting_named(key.name) == key.setting);
@@ -273,9 +274,9 @@ TEST_CASE("load() refuses what git refuses, naming the source", "[config]") {
     CHECK(config.error().message.find(broken) != std::string::npos);
   }
   const std::string good = dir.write("good", "[patrol]\n\tstore = x\n");
-  const char *bogus[] = {"'patrol.store=x", "patrol.store=x", "'patrol.store'x", "'nosection=x'",
+  const char* bogus[] = {"'patrol.store=x", "patrol.store=x", "'patrol.store'x", "'nosection=x'",
                          "'patrol.1key=x'"};
-  for (const char *parameters : bogus) {
+  for (const char* parameters : bogus) {
     INFO(parameters);
     const ScopedEnv env = isolated(good);
     ScopedEnv cmdline{{"GIT_CONFIG_PARAMETERS", parameters}};
@@ -318,16 +319,14 @@ TEST_CASE("load() finds patrol sections in any case, and through includes", "[co
   }
 }
 
-TEST_CASE("http() answers git's http.<url>.* settings by the same urlmatch rules",
-          "[config]") {
+TEST_CASE("http() answers git's http.<url>.* settings by the same urlmatch rules", "[config]") {
   const Config config = Config::from_entries({
       {"http.proxy", "http://proxy.example:3128"},
       {"http.https://example.com.sslcainfo", "/etc/host.pem"},
       {"http.https://example.com/group.sslcainfo", "/etc/group.pem"},
       {"patrol.https://example.com.sslcainfo", "not-http"},
   });
-  CHECK(config.http("sslCAInfo", "https://example.com/group/repo.git").value() ==
-        "/etc/group.pem");
+  CHECK(config.http("sslCAInfo", "https://example.com/group/repo.git").value() == "/etc/group.pem");
   CHECK(config.http("SSLCAINFO", "https://alice@example.com/other").value() == "/etc/host.pem");
   CHECK(config.http("sslCAInfo", "https://example.org/").value() == std::nullopt);
   CHECK(config.http("proxy", "https://example.org/").value() == "http://proxy.example:3128");
@@ -337,8 +336,7 @@ TEST_CASE("http() answers git's http.<url>.* settings by the same urlmatch rules
   CHECK(Config().http("proxy", "https://example.com").value() == std::nullopt);
 }
 
-TEST_CASE("load() leaves http.* to the first http() question, which reads the files",
-          "[config]") {
+TEST_CASE("load() leaves http.* to the first http() question, which reads the files", "[config]") {
   TempDir dir;
   const std::string global =
       dir.write("global", "[http \"https://example.com\"]\n\tsslCAInfo = /etc/ca.pem\n"

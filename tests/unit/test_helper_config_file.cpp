@@ -18,7 +18,8 @@ namespace {
 
 constexpr std::string_view sections[] = {"patrol", "credential", "http"};
 
-std::vector<std::string> read(std::string_view text, ConfigFileRead expected = ConfigFileRead::done) {
+std::vector<std::string> read(std::string_view text,
+                              ConfigFileRead expected = ConfigFileRead::done) {
   std::vector<ConfigFileEntry> out;
   CHECK(parse_config_text(text, "/nonexistent/dir/config", sections, out) == expected);
   std::vector<std::string> shown;
@@ -41,24 +42,29 @@ TEST_CASE("config file: git's syntax", "[helper][config_file]") {
   const std::vector<Row> rows{
       {"plain", "[patrol]\n\tstore = file\n", {"patrol.store=file"}},
       {"section and key lower-cased, subsection kept",
-       "[Patrol \"https://H.example\"]\n  WarnDays = 3\n", {"patrol.https://H.example.warndays=3"}},
+       "[Patrol \"https://H.example\"]\n  WarnDays = 3\n",
+       {"patrol.https://H.example.warndays=3"}},
       {"dotted subsection lower-cased", "[patrol.HTTPS]\nx=1\n", {"patrol.https.x=1"}},
       {"no '=' is an implicit true", "[patrol]\nautoRotate\n", {"patrol.autorotate"}},
       {"empty value", "[patrol]\nx =\n", {"patrol.x="}},
       {"comments and trailing blanks", "; c\n# c\n[patrol] # c\nx = a b  ; c\n", {"patrol.x=a b"}},
-      {"quotes keep blanks and comment characters", "[patrol]\nx = \" a ; b # \"\n",
+      {"quotes keep blanks and comment characters",
+       "[patrol]\nx = \" a ; b # \"\n",
        {"patrol.x= a ; b # "}},
       {"escapes", "[patrol]\nx = a\\tb\\\\c\\\"d\\ne\n", {"patrol.x=a\tb\\c\"d\ne"}},
       {"continuation line", "[patrol]\nx = a\\\n  b\n", {"patrol.x=a  b"}},
       {"CRLF line ends", "[patrol]\r\nx = 1\r\n", {"patrol.x=1"}},
-      {"escaped quote in a subsection", "[credential \"a\\\"b\"]\nhelper = x\n",
+      {"escaped quote in a subsection",
+       "[credential \"a\\\"b\"]\nhelper = x\n",
        {"credential.a\"b.helper=x"}},
-      {"other sections skipped", "[core]\nx=1\n[http \"https://a\"]\nproxy = p\n",
+      {"other sections skipped",
+       "[core]\nx=1\n[http \"https://a\"]\nproxy = p\n",
        {"http.https://a.proxy=p"}},
       {"key on the header's line", "[patrol] store = env\n", {"patrol.store=env"}},
       {"a byte order mark", "\xef\xbb\xbf[patrol]\nx=1\n", {"patrol.x=1"}},
       {"last line without a newline", "[patrol]\nx=1", {"patrol.x=1"}},
-      {"a missing include is skipped", "[include]\npath = nothing-here\n[patrol]\nx=1\n",
+      {"a missing include is skipped",
+       "[include]\npath = nothing-here\n[patrol]\nx=1\n",
        {"patrol.x=1"}},
   };
   for (const Row& row : rows) {
@@ -84,7 +90,8 @@ TEST_CASE("config file: what git refuses or only git can decide goes to libgit2"
   }
 }
 
-TEST_CASE("config file: include relative to the including file, in place", "[helper][config_file]") {
+TEST_CASE("config file: include relative to the including file, in place",
+          "[helper][config_file]") {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("patrol-config-file-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir / "sub");

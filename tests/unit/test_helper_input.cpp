@@ -79,8 +79,7 @@ Outcome through_pipe(const std::string& input) {
 
 } // namespace
 
-TEST_CASE("read_request stops at the blank line and leaves the rest unread",
-          "[helper][input]") {
+TEST_CASE("read_request stops at the blank line and leaves the rest unread", "[helper][input]") {
   struct Row {
     const char* name;
     std::string input;

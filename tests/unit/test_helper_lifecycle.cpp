@@ -75,16 +75,15 @@ TEST_CASE("assess: window, expiry at 00:00 UTC, staleness", "[lifecycle]") {
       {"dies at midnight tomorrow", day("2026-11-30"), now, 14, 86400, Standing::expiring, 1,
        false},
       {"long expired", day("2026-01-01"), now, 14, 86400, Standing::expired, -332, false},
-      {"never checked", std::nullopt, std::nullopt, 14, 86400, Standing::fine, std::nullopt,
-       true},
+      {"never checked", std::nullopt, std::nullopt, 14, 86400, Standing::fine, std::nullopt, true},
       {"checked a day ago", std::nullopt, now - 86400, 14, 86400, Standing::fine, std::nullopt,
        true},
       {"checked just under a day ago", std::nullopt, now - 86399, 14, 86400, Standing::fine,
        std::nullopt, false},
-      {"rechecks off", std::nullopt, std::nullopt, 14, std::nullopt, Standing::fine,
-       std::nullopt, false},
-      {"checked in the future", std::nullopt, now + 600, 14, 86400, Standing::fine,
-       std::nullopt, true},
+      {"rechecks off", std::nullopt, std::nullopt, 14, std::nullopt, Standing::fine, std::nullopt,
+       false},
+      {"checked in the future", std::nullopt, now + 600, 14, 86400, Standing::fine, std::nullopt,
+       true},
   };
   for (const Row& row : rows) {
     INFO(row.name);
@@ -109,9 +108,9 @@ TEST_CASE("settings: warnDays, recheckInterval, booleans", "[lifecycle]") {
     const char* text;
     std::optional<std::int64_t> seconds;
   };
-  const std::vector<Row> good = {{"86400", 86400}, {"90s", 90},      {"30m", 1800},
-                                 {"24h", 86400},   {"2d", 172800},   {"24H", 86400},
-                                 {"0", std::nullopt}, {"never", std::nullopt}};
+  const std::vector<Row> good = {
+      {"86400", 86400}, {"90s", 90},    {"30m", 1800},       {"24h", 86400},
+      {"2d", 172800},   {"24H", 86400}, {"0", std::nullopt}, {"never", std::nullopt}};
   for (const Row& row : good) {
     INFO(row.text);
     const Result<std::optional<std::int64_t>> got = parse_interval(row.text);
@@ -132,7 +131,8 @@ TEST_CASE("settings: warnDays, recheckInterval, booleans", "[lifecycle]") {
 // What the prefix "git-credential-patrol: warning: " leaves of a 100-character line.
 constexpr std::size_t room = warning_width - 32;
 
-TEST_CASE("the expiry warning: token, account, days left and date, the remedy below", "[lifecycle]") {
+TEST_CASE("the expiry warning: token, account, days left and date, the remedy below",
+          "[lifecycle]") {
   store::Record record = gitlab_record();
   ExpiryWarning warning = expiry_warning(record, forge::ForgeKind::gitlab, now, room);
   // The date does not fit beside a name and an account of usual lengths: the days left do.
@@ -198,10 +198,10 @@ TEST_CASE("warnEvery: daily by calendar day, always, or a duration", "[lifecycle
   }
   const std::int64_t today = day("2026-11-29");
   CHECK(warning_due(std::nullopt, now, daily));
-  CHECK_FALSE(warning_due(today, now, daily));            // earlier today
+  CHECK_FALSE(warning_due(today, now, daily)); // earlier today
   CHECK_FALSE(warning_due(now, now, daily));
-  CHECK(warning_due(today - 1, now, daily));              // yesterday, one second before midnight
-  CHECK(warning_due(now + 60, now, daily));               // a clock set back
+  CHECK(warning_due(today - 1, now, daily)); // yesterday, one second before midnight
+  CHECK(warning_due(now + 60, now, daily));  // a clock set back
   CHECK(warning_due(now, now, always));
   const WarnEvery hours = parse_warn_every("12h").value();
   CHECK_FALSE(warning_due(now - 12 * 3600 + 1, now, hours));
@@ -220,8 +220,8 @@ TEST_CASE("rotate's --expires-at: after today, within GitLab's 365 days", "[life
         "up to 2027-11-29");
   // autoRotate's and rotate's default lifetime is always acceptable.
   for (std::int64_t warn_days : {0, 1, 14, 100, 3650}) {
-    CHECK(expiry_date_problem(now + rotated_lifetime_days(warn_days) * seconds_per_day, now)
-              .empty());
+    CHECK(
+        expiry_date_problem(now + rotated_lifetime_days(warn_days) * seconds_per_day, now).empty());
   }
 }
 
@@ -255,14 +255,17 @@ TEST_CASE("a token the forge called expired or revoked is refused in one line", 
                            "?name=laptop+push&scopes=read_repository,write_repository";
   CHECK(expired_refusal(record, forge::ForgeKind::gitlab, now) ==
         "token 'laptop push' for alice@gitlab.example.com has expired and was not given to "
-        "git: create a new one at " + link + ", then give it to git when it asks");
+        "git: create a new one at " +
+            link + ", then give it to git when it asks");
   CHECK(dead_on_arrival(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com has expired (its forge says so): it "
-        "is stored as such and will not be given to git; create a new one at " + link);
+        "is stored as such and will not be given to git; create a new one at " +
+            link);
   record.state = store::State::revoked;
   CHECK(revoked_refusal(record, forge::ForgeKind::gitlab) ==
         "token 'laptop push' for alice@gitlab.example.com was revoked and was not given to "
-        "git: create a new one at " + link + ", then give it to git when it asks");
+        "git: create a new one at " +
+            link + ", then give it to git when it asks");
   CHECK(dead_on_arrival(record, forge::ForgeKind::none) ==
         "token 'laptop push' for alice@gitlab.example.com was revoked (its forge says so): it "
         "is stored as such and will not be given to git; create a new one");
@@ -276,20 +279,22 @@ TEST_CASE("a refusal is explained from the forge's answer", "[lifecycle]") {
   info.state = forge::TokenState::revoked;
   CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now) ==
         "token 'laptop push' for alice@gitlab.example.com was refused: it was revoked; "
-        "forgetting it: create a new one at " + link);
+        "forgetting it: create a new one at " +
+            link);
   info.state = forge::TokenState::expired;
   CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, day("2026-12-05")) ==
         "token 'laptop push' for alice@gitlab.example.com was refused: it expired on "
-        "2026-12-02; forgetting it: create a new one at " + link);
+        "2026-12-02; forgetting it: create a new one at " +
+            link);
   CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find("it has expired") !=
         std::string::npos);
   info.state = forge::TokenState::unknown;
-  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find(
-            "was refused: gitlab.example.com does not know it") != std::string::npos);
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now)
+            .find("was refused: gitlab.example.com does not know it") != std::string::npos);
   info.state = forge::TokenState::active;
   info.scopes = {"read_repository"};
-  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).find(
-            "is valid but was refused: its scopes (read_repository) do not allow a push") !=
+  CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now)
+            .find("is valid but was refused: its scopes (read_repository) do not allow a push") !=
         std::string::npos);
   info.scopes = {"api"};
   CHECK(rejection_reason(record, forge::ForgeKind::gitlab, info, now).empty());

@@ -17,9 +17,9 @@ TEST_CASE("oauth setup: no client id, no OAuth", "[helper][oauth_setup]") {
 }
 
 TEST_CASE("oauth setup: GitLab's preset on a self-managed host", "[helper][oauth_setup]") {
-  const Config config = Config::from_entries(
-      {{"patrol.https://gitlab.example.com.oauthClientId", "abc"},
-       {"patrol.https://gitlab.example.com.forge", "gitlab"}});
+  const Config config =
+      Config::from_entries({{"patrol.https://gitlab.example.com.oauthClientId", "abc"},
+                            {"patrol.https://gitlab.example.com.forge", "gitlab"}});
   const std::optional<OAuthSetup> setup =
       oauth_setup(config, "https://gitlab.example.com/g/r.git", "https", "gitlab.example.com");
   REQUIRE(setup);
@@ -36,8 +36,8 @@ TEST_CASE("oauth setup: GitLab's preset on a self-managed host", "[helper][oauth
 }
 
 TEST_CASE("oauth setup: GitHub's preset", "[helper][oauth_setup]") {
-  const Config config = Config::from_entries({{"patrol.https://github.com.oauthClientId", "Iv1.x"},
-                                              {"patrol.oauthBrowser", "true"}});
+  const Config config = Config::from_entries(
+      {{"patrol.https://github.com.oauthClientId", "Iv1.x"}, {"patrol.oauthBrowser", "true"}});
   const std::optional<OAuthSetup> setup =
       oauth_setup(config, "https://github.com/o/r.git", "https", "github.com");
   REQUIRE(setup);
@@ -74,11 +74,11 @@ TEST_CASE("oauth setup: patrol.oauth never turns it off", "[helper][oauth_setup]
 
 TEST_CASE("oauth setup: an unscoped client id or endpoint cannot redirect a preset",
           "[helper][oauth_setup][trust]") {
-  const Config config = Config::from_entries(
-      {{"patrol.oauthClientId", "everywhere"},
-       {"patrol.https://gitlab.com.oauthClientId", "mine"},
-       {"patrol.oauthTokenUrl", "https://collector.example/token"},
-       {"patrol.oauthDeviceAuthUrl", "https://collector.example/device"}});
+  const Config config =
+      Config::from_entries({{"patrol.oauthClientId", "everywhere"},
+                            {"patrol.https://gitlab.com.oauthClientId", "mine"},
+                            {"patrol.oauthTokenUrl", "https://collector.example/token"},
+                            {"patrol.oauthDeviceAuthUrl", "https://collector.example/device"}});
   // No client id for github.com: the unscoped one is refused.
   CHECK_FALSE(oauth_setup(config, "https://github.com/o/r.git", "https", "github.com"));
   const std::optional<OAuthSetup> setup =
@@ -86,22 +86,23 @@ TEST_CASE("oauth setup: an unscoped client id or endpoint cannot redirect a pres
   REQUIRE(setup);
   CHECK(setup->client.client_id == "mine");
   CHECK(setup->client.endpoints.token == "https://gitlab.com/oauth/token");
-  CHECK(setup->client.endpoints.device_authorization == "https://gitlab.com/oauth/authorize_device");
+  CHECK(setup->client.endpoints.device_authorization ==
+        "https://gitlab.com/oauth/authorize_device");
 }
 
 TEST_CASE("oauth setup: the client secret counts only scoped to its host",
           "[helper][oauth_setup]") {
-  const Config scoped = Config::from_entries(
-      {{"patrol.https://github.com.oauthClientId", "Iv1.x"},
-       {"patrol.https://github.com.oauthClientSecret", "s3cret"}});
+  const Config scoped =
+      Config::from_entries({{"patrol.https://github.com.oauthClientId", "Iv1.x"},
+                            {"patrol.https://github.com.oauthClientSecret", "s3cret"}});
   const std::optional<OAuthSetup> setup =
       oauth_setup(scoped, "https://github.com/o/r.git", "https", "github.com");
   REQUIRE(setup);
   CHECK(setup->client.client_secret.view() == "s3cret");
   // Unscoped, it would go to every host's token endpoint: refused.
-  const Config unscoped = Config::from_entries(
-      {{"patrol.https://github.com.oauthClientId", "Iv1.x"},
-       {"patrol.oauthClientSecret", "s3cret"}});
+  const Config unscoped =
+      Config::from_entries({{"patrol.https://github.com.oauthClientId", "Iv1.x"},
+                            {"patrol.oauthClientSecret", "s3cret"}});
   const std::optional<OAuthSetup> refused =
       oauth_setup(unscoped, "https://github.com/o/r.git", "https", "github.com");
   REQUIRE(refused);

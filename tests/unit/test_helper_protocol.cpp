@@ -30,8 +30,7 @@ template <> struct StringMaker<Credential> {
     list("capability", c.capabilities);
     out << "authtype=" << c.authtype << " credential=" << c.credential.view()
         << " ephemeral=" << c.ephemeral << " protocol=" << c.protocol << " host=" << c.host
-        << " path=" << c.path << " username=" << c.username
-        << " password=" << c.password.view()
+        << " path=" << c.path << " username=" << c.username << " password=" << c.password.view()
         << " oauth_refresh_token=" << c.oauth_refresh_token.view() << " password_expiry_utc="
         << (c.password_expiry_utc ? std::to_string(*c.password_expiry_utc) : "none") << ' ';
     list("wwwauth", c.wwwauth);
@@ -96,14 +95,12 @@ const std::vector<ParseRow> parse_rows{
     {"blank line ends the request early", "protocol=https\n\nhost=example.com\n",
      Credential{.protocol = "https"}},
     {"bytes after the blank line are not looked at",
-     "protocol=https\nhost=h\n\nno equals\n\0\r\n"s + repeated(max_line_bytes + 10),
-     https("h")},
+     "protocol=https\nhost=h\n\nno equals\n\0\r\n"s + repeated(max_line_bytes + 10), https("h")},
     {"duplicate keys: the last wins", "host=a\nhost=b\npassword=one\npassword=two\n",
      Credential{.host = "b", .password = Secret("two")}},
     {"an empty value empties the field", "host=a\nhost=\nusername=\n", Credential{}},
     {"'=' inside a value", "password=a=b==\n", Credential{.password = Secret("a=b==")}},
-    {"unknown keys are ignored", "foo=bar\nprotocol=https\nx[]=1\n=\n=nokey\nhost=h\n",
-     https("h")},
+    {"unknown keys are ignored", "foo=bar\nprotocol=https\nx[]=1\n=\n=nokey\nhost=h\n", https("h")},
 
     {"url with a port", "url=https://example.com:8443/group/repo.git\n",
      Credential{.protocol = "https", .host = "example.com:8443", .path = "group/repo.git"}},
@@ -178,8 +175,7 @@ const std::vector<ParseRow> parse_rows{
     {"oauth_refresh_token", "oauth_refresh_token=rt\n",
      Credential{.oauth_refresh_token = Secret("rt")}},
 
-    {"expiry", "password_expiry_utc=1700000000\n",
-     Credential{.password_expiry_utc = 1700000000}},
+    {"expiry", "password_expiry_utc=1700000000\n", Credential{.password_expiry_utc = 1700000000}},
     {"expiry: git reads leading digits", "password_expiry_utc=123abc\n",
      Credential{.password_expiry_utc = 123}},
     {"expiry: blanks and '+' skipped as strtoumax", "password_expiry_utc= +42\n",
@@ -197,21 +193,24 @@ const std::vector<ParseRow> parse_rows{
     {"last line of exactly 65535 bytes without newline",
      "host=h\npassword=" + repeated(max_line_bytes - 9),
      Credential{.host = "h", .password = Secret(repeated(max_line_bytes - 9))}},
-    {"input of exactly 1 MiB", filler_lines(max_input_bytes - 7) + "host=h\n", Credential{.host = "h"}},
+    {"input of exactly 1 MiB", filler_lines(max_input_bytes - 7) + "host=h\n",
+     Credential{.host = "h"}},
     {"a longer input ending within 1 MiB", "host=h\n\n" + filler_lines(max_input_bytes),
      Credential{.host = "h"}},
 };
 
 const std::vector<std::pair<const char*, bool>> bool_rows{
-    {"1", true},     {"true", true},   {"TRUE", true},   {"yes", true},  {"on", true},
-    {"On", true},    {"2", true},      {"-1", true},     {"0x10", true}, {"1k", true},
-    {"0", false},    {"false", false}, {"No", false},    {"off", false}, {"", false},
-    {"0x0", false},  {"0g", false},
+    {"1", true},   {"true", true}, {"TRUE", true}, {"yes", true},  {"on", true},  {"On", true},
+    {"2", true},   {"-1", true},   {"0x10", true}, {"1k", true},   {"0", false},  {"false", false},
+    {"No", false}, {"off", false}, {"", false},    {"0x0", false}, {"0g", false},
 };
 
 const std::vector<ErrorRow> error_rows{
     {"a line without '='", "protocol=https\ns3cr3t\n", {"line 2", "'='"}},
-    {"NUL in a value", "host=h\npassword=s3cr\0" "3t\n"s, {"line 2", "NUL"}},
+    {"NUL in a value",
+     "host=h\npassword=s3cr\0"
+     "3t\n"s,
+     {"line 2", "NUL"}},
     {"NUL in a key", "pass\0word=s3cr3t\n"s, {"line 1", "NUL"}},
     {"NUL in a last line without newline", "password=s3cr3t\0"s, {"line 1", "NUL"}},
     {"CR inside a value", "password=s3cr\r3t\n", {"line 1", "carriage return"}},
@@ -220,10 +219,10 @@ const std::vector<ErrorRow> error_rows{
     {"a line of 65536 bytes with its newline",
      "host=h\npassword=s3cr3t" + repeated(max_line_bytes - 15) + "\n",
      {"line 2", "65535"}},
-    {"a last line of 65536 bytes", "password=s3cr3t" + repeated(max_line_bytes - 14),
+    {"a last line of 65536 bytes",
+     "password=s3cr3t" + repeated(max_line_bytes - 14),
      {"line 1", "65535"}},
-    {"input of 1 MiB and one byte", filler_lines(max_input_bytes - 7) + "host=hh\n",
-     {"1 MiB"}},
+    {"input of 1 MiB and one byte", filler_lines(max_input_bytes - 7) + "host=hh\n", {"1 MiB"}},
     {"input over 1 MiB without blank line", filler_lines(2 * max_input_bytes), {"1 MiB"}},
     {"url without scheme", "url=example.com/s3cr3t\n", {"line 1", "url", "protocol"}},
     {"url with an empty scheme", "host=h\nurl=://s3cr3t@example.com\n", {"line 2", "url"}},
@@ -355,7 +354,9 @@ TEST_CASE("write: git's order and only what is set", "[helper][protocol]") {
     const Credential reply{.username = "alice", .password = Secret("pw")};
     CHECK(write(reply, {}).value() == "username=alice\npassword=pw\n");
   }
-  SECTION("nothing set writes nothing") { CHECK(write(Credential{}, {"authtype"}).value().empty()); }
+  SECTION("nothing set writes nothing") {
+    CHECK(write(Credential{}, {"authtype"}).value().empty());
+  }
   SECTION("a non-positive expiry is not written") {
     CHECK(write(Credential{.password_expiry_utc = 0}, {}).value().empty());
     CHECK(write(Credential{.password_expiry_utc = -3}, {}).value().empty());
@@ -371,7 +372,9 @@ TEST_CASE("write: refuses CR, LF and NUL in every field", "[helper][protocol]") 
   using Setter = std::function<void(Credential&, const std::string&)>;
   const std::vector<std::pair<const char*, Setter>> fields{
       {"capability[]",
-       [](Credential& c, const std::string& v) { c.capabilities = {"authtype", "state", v}; }},
+       [](Credential& c, const std::string& v) {
+         c.capabilities = {"authtype", "state", v};
+       }},
       {"authtype", [](Credential& c, const std::string& v) { c.authtype = v; }},
       {"credential", [](Credential& c, const std::string& v) { c.credential = Secret(v); }},
       {"protocol", [](Credential& c, const std::string& v) { c.protocol = v; }},
@@ -381,7 +384,10 @@ TEST_CASE("write: refuses CR, LF and NUL in every field", "[helper][protocol]") 
       {"password", [](Credential& c, const std::string& v) { c.password = Secret(v); }},
       {"oauth_refresh_token",
        [](Credential& c, const std::string& v) { c.oauth_refresh_token = Secret(v); }},
-      {"state[]", [](Credential& c, const std::string& v) { c.state = {"ok", v}; }},
+      {"state[]",
+       [](Credential& c, const std::string& v) {
+         c.state = {"ok", v};
+       }},
   };
   const auto reply_with = [](const Setter& set, const std::string& value) {
     Credential reply{.capabilities = {"authtype", "state"},

@@ -42,8 +42,7 @@ TEST_CASE("qr code: two module rows per line, light modules drawn", "[helper][qr
   CHECK(half_blocks({{true}}, 1) == "\u2588\u2580\u2588\n\u2580\u2580\u2580\n");
 }
 
-TEST_CASE("qr code: a verification URL becomes a square code with a quiet zone",
-          "[helper][qr]") {
+TEST_CASE("qr code: a verification URL becomes a square code with a quiet zone", "[helper][qr]") {
   const std::string code =
       patrol::helper::qr_code("https://gitlab.example.com/oauth/device?user_code=0A44L90H");
   const std::vector<std::string> lines = lines_of(code);

@@ -47,11 +47,12 @@ TEST_CASE("forge_for reads patrol.<url>.forge and apiUrl", "[lookup]") {
       {"patrol.https://127.0.0.1:8443.forge", "gitlab"},
       {"patrol.https://127.0.0.1:8443.apiUrl", "https://127.0.0.1:8443/gl/api/v4"},
   });
-  const forge::Forge configured = forge_for(config, "https://alice@127.0.0.1:8443/", "https",
-                                     "127.0.0.1:8443");
+  const forge::Forge configured =
+      forge_for(config, "https://alice@127.0.0.1:8443/", "https", "127.0.0.1:8443");
   CHECK(configured.kind == forge::ForgeKind::gitlab);
   CHECK(configured.api_url == "https://127.0.0.1:8443/gl/api/v4");
-  const forge::Forge other = forge_for(config, "https://127.0.0.1:9999/", "https", "127.0.0.1:9999");
+  const forge::Forge other =
+      forge_for(config, "https://127.0.0.1:9999/", "https", "127.0.0.1:9999");
   CHECK(other.kind == forge::ForgeKind::none);
 }
 
@@ -101,8 +102,7 @@ TEST_CASE("http_settings takes the CA and proxy as git does", "[lookup]") {
     CHECK(settings.ca_file == "/home/tester/ca/test.pem");
     CHECK(settings.proxy == "http://proxy.example:3128");
     CHECK(settings.connect_timeout == quick_timeouts.connect);
-    const forge::HttpSettings other =
-        http_settings(config, "https://github.com/x", quick_timeouts);
+    const forge::HttpSettings other = http_settings(config, "https://github.com/x", quick_timeouts);
     CHECK(other.ca_file.empty());
     CHECK_FALSE(other.proxy); // unset: libcurl's environment decides
   }
@@ -125,7 +125,8 @@ TEST_CASE("http_settings: an empty http.proxy is no proxy, http.sslCAPath a CA f
   REQUIRE(direct.proxy);
   CHECK(direct.proxy->empty()); // set and empty: CURLOPT_PROXY "", no proxy at all
   CHECK(direct.ca_path == "/home/tester/certs");
-  const forge::HttpSettings elsewhere = http_settings(config, "https://other.example.com", quick_timeouts);
+  const forge::HttpSettings elsewhere =
+      http_settings(config, "https://other.example.com", quick_timeouts);
   CHECK(elsewhere.proxy == "http://proxy.example:3128");
   CHECK(elsewhere.ca_path.empty());
   ScopedVar env_path("GIT_SSL_CAPATH", "/env/certs");

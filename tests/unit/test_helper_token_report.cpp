@@ -28,9 +28,9 @@ store::Record record() {
 } // namespace
 
 TEST_CASE("status cells: token, expiry, days left, scopes, last check", "[report]") {
-  CHECK(report_cells(record(), now) ==
-        TableRow{"https://alice@gitlab.example.com", "alice", "secretservice", "ci",
-                 "2026-12-02", "3", "api,read_repository", "2026-11-29 04:35 UTC"});
+  CHECK(report_cells(record(), now) == TableRow{"https://alice@gitlab.example.com", "alice",
+                                                "secretservice", "ci", "2026-12-02", "3",
+                                                "api,read_repository", "2026-11-29 04:35 UTC"});
   store::Record unknown = record();
   unknown.kind = store::Kind::password;
   unknown.token_name.clear();
@@ -89,7 +89,8 @@ TEST_CASE("tables pad every column to its widest cell", "[report]") {
 TEST_CASE("a token name from the forge is escaped in the table and ASCII in JSON", "[report]") {
   store::Record hostile = record();
   hostile.token_name = "ci\x1b]0;pwned-title\a\x1b[2J\x1b[31mRED";
-  hostile.scopes = {"api", "read\xc2\x9b" "8m\xe2\x80\xae"};
+  hostile.scopes = {"api", "read\xc2\x9b"
+                           "8m\xe2\x80\xae"};
   const std::string table = format_table({report_header(), report_cells(hostile, now)});
   CHECK(table.find("ci\\e]0;pwned-title\\x07\\e[2J\\e[31mRED") != std::string::npos);
   CHECK(table.find("api,read\\u009b8m\\u202e") != std::string::npos);
@@ -115,7 +116,8 @@ TEST_CASE("expiry_reason: why a token shows no expiry", "[token_report]") {
   patrol::store::Record record;
   record.protocol = "https";
   record.host = "code.example";
-  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, std::nullopt) == "not a known forge");
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, std::nullopt) ==
+        "not a known forge");
   CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::neither) ==
         "not a known forge");
   CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::silent) ==
@@ -125,8 +127,10 @@ TEST_CASE("expiry_reason: why a token shows no expiry", "[token_report]") {
   record.checked_at = 1700000000;
   record.kind = patrol::store::Kind::pat;
   record.scopes = {"repo"};
-  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github) ==
-        "GitHub classic token has no expiry");
+  CHECK(
+      patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github) ==
+      "GitHub classic token has no expiry");
   record.expires_at = 1800000000;
-  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github).empty());
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github)
+            .empty());
 }

@@ -15,9 +15,9 @@ using patrol::helper::UrlMatch;
 namespace {
 
 struct NormalizeCase {
-  const char *input;
-  const char *expected; // nullptr: refused
-  const char *reason;   // git's reason when refused
+  const char* input;
+  const char* expected; // nullptr: refused
+  const char* reason;   // git's reason when refused
 };
 
 // Expected values are what git 2.39's url_normalize produces.
@@ -67,7 +67,7 @@ const NormalizeCase normalize_cases[] = {
     {"https://example.com/./..", nullptr, "invalid '..' path segment"},
 };
 
-std::optional<UrlMatch> match(const char *url, const char *pattern) {
+std::optional<UrlMatch> match(const char* url, const char* pattern) {
   auto u = normalize_url(url);
   auto p = normalize_url_pattern(pattern);
   REQUIRE(u);
@@ -76,8 +76,8 @@ std::optional<UrlMatch> match(const char *url, const char *pattern) {
 }
 
 struct MatchCase {
-  const char *url;
-  const char *pattern;
+  const char* url;
+  const char* pattern;
   bool matches;
   std::size_t path_len; // when it matches
   bool user_matched;    // when it matches
@@ -114,7 +114,7 @@ const MatchCase match_cases[] = {
 } // namespace
 
 TEST_CASE("URLs normalise as git's url_normalize does", "[url_match]") {
-  for (const NormalizeCase &c : normalize_cases) {
+  for (const NormalizeCase& c : normalize_cases) {
     INFO(c.input);
     auto got = normalize_url(c.input);
     if (c.expected != nullptr) {
@@ -130,7 +130,7 @@ TEST_CASE("URLs normalise as git's url_normalize does", "[url_match]") {
 TEST_CASE("normalised URLs know where their parts are", "[url_match]") {
   auto got = normalize_url("HTTPS://Al%69ce:pw@Host.Example:8443/a/b?q");
   REQUIRE(got);
-  const NormalizedUrl &u = *got;
+  const NormalizedUrl& u = *got;
   CHECK(u.text == "https://Alice:pw@host.example:8443/a/b?q");
   CHECK(u.text.substr(0, u.scheme_len) == "https");
   CHECK(u.text.substr(u.user_off, u.user_len) == "Alice");
@@ -148,7 +148,7 @@ TEST_CASE("configuration URLs may use '*' as a host label", "[url_match]") {
 
 TEST_CASE("a configuration URL applies by scheme, user, host, port and path prefix",
           "[url_match]") {
-  for (const MatchCase &c : match_cases) {
+  for (const MatchCase& c : match_cases) {
     INFO(c.url << " against " << c.pattern);
     std::optional<UrlMatch> got = match(c.url, c.pattern);
     REQUIRE(got.has_value() == c.matches);

@@ -8,10 +8,10 @@
 #include "oauth/device_flow.hpp"
 
 using patrol::Secret;
+using patrol::forge::HttpResponse;
 using patrol::oauth::DeviceAuthorization;
 using patrol::oauth::DeviceFlow;
 using patrol::oauth::Granted;
-using patrol::forge::HttpResponse;
 using patrol::oauth::Millis;
 using patrol::oauth::PollOutcome;
 using patrol::oauth::Step;
@@ -95,44 +95,42 @@ TEST_CASE("device flow: the first poll waits one interval, 5 s when the server g
 
 TEST_CASE("device flow: RFC 8628 polling rules, table-driven", "[oauth][device_flow]") {
   SECTION("authorization_pending keeps the interval; success gives the tokens") {
-    run(DeviceFlow(authorization(300, 5s), 0ms),
-        {{error("authorization_pending"), 5000ms},
-         {error("authorization_pending"), 5000ms},
-         {tokens("at"), std::string("tokens")}});
+    run(DeviceFlow(authorization(300, 5s), 0ms), {{error("authorization_pending"), 5000ms},
+                                                  {error("authorization_pending"), 5000ms},
+                                                  {tokens("at"), std::string("tokens")}});
   }
   SECTION("slow_down adds 5 s to this and every later poll") {
-    run(DeviceFlow(authorization(300, 5s), 0ms),
-        {{error("slow_down"), 10000ms},
-         {error("authorization_pending"), 10000ms},
-         {error("slow_down"), 15000ms},
-         {error("authorization_pending"), 15000ms},
-         {tokens("at"), std::string("tokens")}});
+    run(DeviceFlow(authorization(300, 5s), 0ms), {{error("slow_down"), 10000ms},
+                                                  {error("authorization_pending"), 10000ms},
+                                                  {error("slow_down"), 15000ms},
+                                                  {error("authorization_pending"), 15000ms},
+                                                  {tokens("at"), std::string("tokens")}});
   }
   SECTION("GitHub's slow_down with a new interval: the larger of the two") {
-    run(DeviceFlow(authorization(900, 5s), 0ms),
-        {{error("slow_down", 10s), 10000ms},
-         {error("slow_down", 30s), 30000ms},
-         {error("slow_down", 20s), 35000ms},
-         {error("authorization_pending"), 35000ms}});
+    run(DeviceFlow(authorization(900, 5s), 0ms), {{error("slow_down", 10s), 10000ms},
+                                                  {error("slow_down", 30s), 30000ms},
+                                                  {error("slow_down", 20s), 35000ms},
+                                                  {error("authorization_pending"), 35000ms}});
   }
   SECTION("connection time-outs double the interval, then the interval stays doubled") {
-    run(DeviceFlow(authorization(600, 5s), 0ms),
-        {{Unreachable{"timed out"}, 10000ms},
-         {Unreachable{"timed out"}, 20000ms},
-         {error("authorization_pending"), 20000ms},
-         {tokens("at"), std::string("tokens")}});
+    run(DeviceFlow(authorization(600, 5s), 0ms), {{Unreachable{"timed out"}, 10000ms},
+                                                  {Unreachable{"timed out"}, 20000ms},
+                                                  {error("authorization_pending"), 20000ms},
+                                                  {tokens("at"), std::string("tokens")}});
   }
   SECTION("access_denied stops") {
     run(DeviceFlow(authorization(300, 5s), 0ms),
-        {{error("authorization_pending"), 5000ms}, {error("access_denied"), std::string("access_denied")}});
+        {{error("authorization_pending"), 5000ms},
+         {error("access_denied"), std::string("access_denied")}});
   }
   SECTION("expired_token stops") {
-    run(DeviceFlow(authorization(300, 5s), 0ms), {{error("expired_token"), std::string("expired_token")}});
+    run(DeviceFlow(authorization(300, 5s), 0ms),
+        {{error("expired_token"), std::string("expired_token")}});
   }
   SECTION("anything else stops, GitHub's own codes included") {
-    for (const char* code : {"invalid_grant", "incorrect_device_code", "device_flow_disabled",
-                             "unsupported_grant_type", "incorrect_client_credentials",
-                             "invalid_client"}) {
+    for (const char* code :
+         {"invalid_grant", "incorrect_device_code", "device_flow_disabled",
+          "unsupported_grant_type", "incorrect_client_credentials", "invalid_client"}) {
       run(DeviceFlow(authorization(300, 5s), 0ms), {{error(code), std::string(code)}});
     }
   }
@@ -145,14 +143,16 @@ TEST_CASE("device flow: RFC 8628 polling rules, table-driven", "[oauth][device_f
   SECTION("a 503 mid-poll backs off and polling goes on until the approval") {
     run(DeviceFlow(authorization(600, 5s), 0ms),
         {{error("authorization_pending"), 5000ms},
-         {patrol::oauth::classify(response(503, R"({"error":"temporarily_unavailable"})")), 10000ms},
+         {patrol::oauth::classify(response(503, R"({"error":"temporarily_unavailable"})")),
+          10000ms},
          {patrol::oauth::classify(response(500, R"({"error":"server_error"})")), 20000ms},
          {error("authorization_pending"), 20000ms},
          {tokens("at"), std::string("tokens")}});
   }
   SECTION("back-off never waits past the deadline either") {
     run(DeviceFlow(authorization(20, 5s), 0ms),
-        {{Unreachable{"timed out"}, 10000ms}, {Unreachable{"timed out"}, std::string("expired_token")}});
+        {{Unreachable{"timed out"}, 10000ms},
+         {Unreachable{"timed out"}, std::string("expired_token")}});
   }
 }
 
@@ -166,7 +166,8 @@ TEST_CASE("device flow: the deadline counts from the start time given", "[oauth]
 TEST_CASE("device flow: the device authorization answer", "[oauth][device_flow]") {
   SECTION("GitLab's, with verification_uri_complete") {
     auto parsed = patrol::oauth::parse_device_authorization(response(
-        200, R"({"device_code": "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS", "user_code": "0A44L90H",
+        200,
+        R"({"device_code": "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS", "user_code": "0A44L90H",
  "verification_uri": "https://gitlab.example.com/oauth/device",
  "verification_uri_complete": "https://gitlab.example.com/oauth/device?user_code=0A44L90H",
  "expires_in": 300, "interval": 5})"));
@@ -180,32 +181,35 @@ TEST_CASE("device flow: the device authorization answer", "[oauth][device_flow]"
   }
   SECTION("without interval (node-oidc-provider): 5 s") {
     auto parsed = patrol::oauth::parse_device_authorization(response(
-        200, R"({"device_code":"d","user_code":"WDJB-MJHT","verification_uri":"https://h/device","expires_in":900})"));
+        200,
+        R"({"device_code":"d","user_code":"WDJB-MJHT","verification_uri":"https://h/device","expires_in":900})"));
     REQUIRE(parsed);
     CHECK(parsed->interval == 5000ms);
     CHECK(parsed->verification_uri_complete.empty());
   }
   SECTION("a refusal names the error but not the body's secrets") {
-    auto parsed = patrol::oauth::parse_device_authorization(
-        response(401, R"({"error":"invalid_client","error_description":"Client authentication failed"})"));
+    auto parsed = patrol::oauth::parse_device_authorization(response(
+        401, R"({"error":"invalid_client","error_description":"Client authentication failed"})"));
     REQUIRE_FALSE(parsed);
     CHECK(parsed.error().message.find("invalid_client") != std::string::npos);
     CHECK(parsed.error().message.find("401") != std::string::npos);
   }
   SECTION("missing fields are an error") {
-    CHECK_FALSE(patrol::oauth::parse_device_authorization(
-        response(200, R"({"device_code":"d","verification_uri":"https://h/device","expires_in":900})")));
-    CHECK_FALSE(patrol::oauth::parse_device_authorization(response(200, "device_code=d&user_code=U")));
+    CHECK_FALSE(patrol::oauth::parse_device_authorization(response(
+        200, R"({"device_code":"d","verification_uri":"https://h/device","expires_in":900})")));
+    CHECK_FALSE(
+        patrol::oauth::parse_device_authorization(response(200, "device_code=d&user_code=U")));
   }
   SECTION("the server's words are kept as sent, only bounded: the prompt escapes them") {
     const std::string long_code(500, 'A');
-    auto parsed = patrol::oauth::parse_device_authorization(response(
-        200, "{\"device_code\":\"d\",\"user_code\":\"AB\\u001b[2JCD\",\"verification_uri\":\"https://h/d\",\"expires_in\":9}"));
+    auto parsed = patrol::oauth::parse_device_authorization(
+        response(200, "{\"device_code\":\"d\",\"user_code\":\"AB\\u001b[2JCD\",\"verification_"
+                      "uri\":\"https://h/d\",\"expires_in\":9}"));
     REQUIRE(parsed);
     CHECK(parsed->user_code == "AB\x1b[2JCD");
-    parsed = patrol::oauth::parse_device_authorization(response(
-        200, "{\"device_code\":\"d\",\"user_code\":\"" + long_code +
-                 "\",\"verification_uri\":\"https://h/d\",\"expires_in\":9}"));
+    parsed = patrol::oauth::parse_device_authorization(
+        response(200, "{\"device_code\":\"d\",\"user_code\":\"" + long_code +
+                          "\",\"verification_uri\":\"https://h/d\",\"expires_in\":9}"));
     REQUIRE(parsed);
     CHECK(parsed->user_code == std::string(200, 'A') + "...");
   }
@@ -220,14 +224,15 @@ TEST_CASE("device flow: token endpoint answers, GitLab's 400 and GitHub's 200 al
     CHECK(std::get<TokenError>(outcome).error == "authorization_pending");
   }
   SECTION("GitHub's slow_down carries the new interval") {
-    const PollOutcome outcome = patrol::oauth::classify(
-        response(200, R"({"error":"slow_down","error_description":"Too many requests","interval":10})"));
+    const PollOutcome outcome = patrol::oauth::classify(response(
+        200, R"({"error":"slow_down","error_description":"Too many requests","interval":10})"));
     REQUIRE(std::holds_alternative<TokenError>(outcome));
     CHECK(std::get<TokenError>(outcome).interval == Millis(10000));
   }
   SECTION("success") {
     const PollOutcome outcome = patrol::oauth::classify(response(
-        200, R"({"access_token":"at","token_type":"Bearer","expires_in":7200,"refresh_token":"rt","scope":"read_repository write_repository","created_at":1})"));
+        200,
+        R"({"access_token":"at","token_type":"Bearer","expires_in":7200,"refresh_token":"rt","scope":"read_repository write_repository","created_at":1})"));
     REQUIRE(std::holds_alternative<Tokens>(outcome));
     const Tokens& got = std::get<Tokens>(outcome);
     CHECK(got.access_token.view() == "at");
@@ -238,13 +243,13 @@ TEST_CASE("device flow: token endpoint answers, GitLab's 400 and GitHub's 200 al
   SECTION("5xx and 429 without an error body, and transport failures, are Unreachable") {
     CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(response(502, "<html>"))));
     CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(response(429, ""))));
-    CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(
-        patrol::fail(patrol::Errc::network, "Connection timed out"))));
+    CHECK(std::holds_alternative<Unreachable>(
+        patrol::oauth::classify(patrol::fail(patrol::Errc::network, "Connection timed out"))));
   }
   SECTION("a 500 or 503 carrying a JSON error is a hiccup, not a refusal (RFC 8628 3.5)") {
-    for (const char* body : {R"({"error":"server_error","error_description":"boom"})",
-                             R"({"error":"temporarily_unavailable"})",
-                             R"({"error":"invalid_request"})"}) {
+    for (const char* body :
+         {R"({"error":"server_error","error_description":"boom"})",
+          R"({"error":"temporarily_unavailable"})", R"({"error":"invalid_request"})"}) {
       for (const long status : {500L, 503L, 429L}) {
         INFO(status << " " << body);
         CHECK(std::holds_alternative<Unreachable>(patrol::oauth::classify(response(status, body))));

@@ -47,7 +47,8 @@ private:
 };
 
 OAuthClient client() {
-  return OAuthClient{"the-client", "read_repository write_repository",
+  return OAuthClient{"the-client",
+                     "read_repository write_repository",
                      {"https://gitlab.example.com/oauth/authorize_device",
                       "https://gitlab.example.com/oauth/token",
                       "https://gitlab.example.com/oauth/revoke"},
@@ -82,11 +83,12 @@ const char* device_answer =
 } // namespace
 
 TEST_CASE("oauth client: the device flow from request to tokens", "[oauth][client]") {
-  ScriptedClient http({answer(200, device_answer),
-                       answer(400, R"({"error":"authorization_pending"})"),
-                       answer(400, R"({"error":"slow_down"})"),
-                       patrol::fail(Errc::network, "Connection timed out"),
-                       answer(200, R"({"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":7200})")});
+  ScriptedClient http(
+      {answer(200, device_answer), answer(400, R"({"error":"authorization_pending"})"),
+       answer(400, R"({"error":"slow_down"})"), patrol::fail(Errc::network, "Connection timed out"),
+       answer(
+           200,
+           R"({"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":7200})")});
   auto authorization = patrol::oauth::request_device_code(http, client());
   REQUIRE(authorization);
   FakeTime time;
@@ -102,8 +104,8 @@ TEST_CASE("oauth client: the device flow from request to tokens", "[oauth][clien
   CHECK(http.sent[0].content_type == "application/x-www-form-urlencoded");
   CHECK(accept_of(http.sent[0]) == "application/json");
   CHECK(http.sent[1].url == "https://gitlab.example.com/oauth/token");
-  CHECK(http.sent[1].body.view() ==
-        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=DEV%2FCODE%2B1&client_id=the-client");
+  CHECK(http.sent[1].body.view() == "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_"
+                                    "code&device_code=DEV%2FCODE%2B1&client_id=the-client");
   CHECK(accept_of(http.sent[1]) == "application/json");
 }
 
@@ -115,7 +117,8 @@ TEST_CASE("oauth client: a denial stops polling with the reason", "[oauth][clien
   authorization.expires_in = 60;
   FakeTime time;
   std::string stopped;
-  auto tokens = patrol::oauth::poll_for_tokens(http, client(), authorization, time.pacing(), &stopped);
+  auto tokens =
+      patrol::oauth::poll_for_tokens(http, client(), authorization, time.pacing(), &stopped);
   REQUIRE_FALSE(tokens);
   CHECK(stopped == "access_denied");
   CHECK(tokens.error().message.find("denied") != std::string::npos);
@@ -129,7 +132,8 @@ TEST_CASE("oauth client: expiry stops without another request", "[oauth][client]
   authorization.expires_in = 7;
   FakeTime time;
   std::string stopped;
-  auto tokens = patrol::oauth::poll_for_tokens(http, client(), authorization, time.pacing(), &stopped);
+  auto tokens =
+      patrol::oauth::poll_for_tokens(http, client(), authorization, time.pacing(), &stopped);
   REQUIRE_FALSE(tokens);
   CHECK(stopped == "expired_token");
   CHECK(http.sent.size() == 1);
@@ -137,29 +141,33 @@ TEST_CASE("oauth client: expiry stops without another request", "[oauth][client]
 }
 
 TEST_CASE("oauth client: refresh grant and invalid_grant", "[oauth][client]") {
-  ScriptedClient http({answer(200, R"({"access_token":"at2","refresh_token":"rt2","expires_in":7200})"),
-                       answer(400, R"({"error":"invalid_grant","error_description":"The provided authorization grant is invalid"})")});
+  ScriptedClient http(
+      {answer(200, R"({"access_token":"at2","refresh_token":"rt2","expires_in":7200})"),
+       answer(
+           400,
+           R"({"error":"invalid_grant","error_description":"The provided authorization grant is invalid"})")});
   auto first = patrol::oauth::refresh_tokens(http, client(), Secret("rt 1"));
   REQUIRE(first);
   REQUIRE(std::holds_alternative<Tokens>(*first));
   CHECK(std::get<Tokens>(*first).refresh_token.view() == "rt2");
-  CHECK(http.sent[0].body.view() == "grant_type=refresh_token&refresh_token=rt+1&client_id=the-client");
+  CHECK(http.sent[0].body.view() ==
+        "grant_type=refresh_token&refresh_token=rt+1&client_id=the-client");
   auto second = patrol::oauth::refresh_tokens(http, client(), Secret("rt2"));
   REQUIRE(second);
   REQUIRE(std::holds_alternative<TokenError>(*second));
   CHECK(std::get<TokenError>(*second).error == "invalid_grant");
 }
 
-TEST_CASE("oauth client: the client secret goes with the refresh grant only",
-          "[oauth][client]") {
+TEST_CASE("oauth client: the client secret goes with the refresh grant only", "[oauth][client]") {
   OAuthClient with_secret = client();
   with_secret.client_secret = Secret("s3cret&x");
   const char* pending = R"({"error":"authorization_pending"})";
-  ScriptedClient http({answer(200, R"({"device_code":"dc","user_code":"UC","verification_uri":"https://gitlab.example.com/oauth/device","expires_in":60,"interval":1})"),
-                       answer(400, pending),
-                       answer(200, R"({"access_token":"at"})"),
-                       answer(200, R"({"access_token":"at2"})"),
-                       answer(200, "")});
+  ScriptedClient http(
+      {answer(
+           200,
+           R"({"device_code":"dc","user_code":"UC","verification_uri":"https://gitlab.example.com/oauth/device","expires_in":60,"interval":1})"),
+       answer(400, pending), answer(200, R"({"access_token":"at"})"),
+       answer(200, R"({"access_token":"at2"})"), answer(200, "")});
   auto code = patrol::oauth::request_device_code(http, with_secret);
   REQUIRE(code);
   FakeTime time;
@@ -192,7 +200,9 @@ TEST_CASE("oauth client: RFC 7009 revocation", "[oauth][client]") {
 
 TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client]") {
   SECTION("OpenID configuration") {
-    ScriptedClient http({answer(200, R"({"issuer":"https://id.example","device_authorization_endpoint":"https://id.example/device/auth","token_endpoint":"https://id.example/token","revocation_endpoint":"https://id.example/token/revocation"})")});
+    ScriptedClient http({answer(
+        200,
+        R"({"issuer":"https://id.example","device_authorization_endpoint":"https://id.example/device/auth","token_endpoint":"https://id.example/token","revocation_endpoint":"https://id.example/token/revocation"})")});
     auto found = patrol::oauth::discover(http, "https://id.example/");
     REQUIRE(found);
     CHECK(http.sent[0].url == "https://id.example/.well-known/openid-configuration");
@@ -202,15 +212,19 @@ TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client
     CHECK(found->revocation == "https://id.example/token/revocation");
   }
   SECTION("then the authorization server metadata") {
-    ScriptedClient http({answer(404, "{}"),
-                         answer(200, R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t"})")});
+    ScriptedClient http(
+        {answer(404, "{}"),
+         answer(
+             200,
+             R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t"})")});
     auto found = patrol::oauth::discover(http, "https://id.example");
     REQUIRE(found);
     CHECK(http.sent[1].url == "https://id.example/.well-known/oauth-authorization-server");
     CHECK(found->revocation.empty());
   }
   SECTION("metadata without a device endpoint is not enough") {
-    ScriptedClient http({answer(200, R"({"token_endpoint":"https://id.example/t"})"), answer(404, "")});
+    ScriptedClient http(
+        {answer(200, R"({"token_endpoint":"https://id.example/t"})"), answer(404, "")});
     auto found = patrol::oauth::discover(http, "https://id.example");
     REQUIRE_FALSE(found);
     CHECK(found.error().message.find("oauth-authorization-server") != std::string::npos);
@@ -219,12 +233,13 @@ TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client
 
 TEST_CASE("oauth client: discovered endpoints must be on the server's own origin",
           "[oauth][client][trust]") {
-  for (const char* elsewhere :
-       {R"({"device_authorization_endpoint":"https://collector.example/device","token_endpoint":"https://id.example/token"})",
-        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example:8443/token"})",
-        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"http://id.example/token"})",
-        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example@collector.example/token"})",
-        R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t","revocation_endpoint":"https://collector.example/r"})"}) {
+  for (
+      const char* elsewhere :
+      {R"({"device_authorization_endpoint":"https://collector.example/device","token_endpoint":"https://id.example/token"})",
+       R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example:8443/token"})",
+       R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"http://id.example/token"})",
+       R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example@collector.example/token"})",
+       R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t","revocation_endpoint":"https://collector.example/r"})"}) {
     CAPTURE(elsewhere);
     ScriptedClient http({answer(200, elsewhere)});
     auto found = patrol::oauth::discover(http, "https://id.example");
@@ -233,7 +248,9 @@ TEST_CASE("oauth client: discovered endpoints must be on the server's own origin
     CHECK(http.sent.size() == 1); // nothing was sent to the other place
   }
   // The default port written out is the same origin.
-  ScriptedClient http({answer(200, R"({"device_authorization_endpoint":"https://ID.example:443/d","token_endpoint":"https://id.example/t"})")});
+  ScriptedClient http({answer(
+      200,
+      R"({"device_authorization_endpoint":"https://ID.example:443/d","token_endpoint":"https://id.example/t"})")});
   CHECK(patrol::oauth::discover(http, "https://id.example"));
 }
 
@@ -242,7 +259,8 @@ TEST_CASE("oauth client: the page a person is sent to is https on the device end
   using patrol::oauth::check_verification_page;
   const std::string device = "https://gitlab.example.com/oauth/authorize_device";
   CHECK(check_verification_page("https://gitlab.example.com/oauth/device", device));
-  CHECK(check_verification_page("https://GITLAB.example.com:8443/oauth/device?user_code=X", device));
+  CHECK(
+      check_verification_page("https://GITLAB.example.com:8443/oauth/device?user_code=X", device));
   CHECK_FALSE(check_verification_page("http://gitlab.example.com/oauth/device", device));
   CHECK_FALSE(check_verification_page("https://phish.example/oauth/device", device));
   CHECK_FALSE(check_verification_page("https://gitlab.example.com@phish.example/", device));
@@ -252,9 +270,10 @@ TEST_CASE("oauth client: the page a person is sent to is https on the device end
   CHECK_FALSE(check_verification_page("javascript:alert(1)", device));
   CHECK_FALSE(check_verification_page("not a url", device));
 
-  for (const char* answer_text :
-       {R"({"device_code":"D","user_code":"U","verification_uri":"https://phish.example/device","expires_in":300})",
-        R"({"device_code":"D","user_code":"U","verification_uri":"https://gitlab.example.com/oauth/device","verification_uri_complete":"http://gitlab.example.com/oauth/device?user_code=U","expires_in":300})"}) {
+  for (
+      const char* answer_text :
+      {R"({"device_code":"D","user_code":"U","verification_uri":"https://phish.example/device","expires_in":300})",
+       R"({"device_code":"D","user_code":"U","verification_uri":"https://gitlab.example.com/oauth/device","verification_uri_complete":"http://gitlab.example.com/oauth/device?user_code=U","expires_in":300})"}) {
     CAPTURE(answer_text);
     ScriptedClient http({answer(200, answer_text)});
     auto code = patrol::oauth::request_device_code(http, client());

@@ -216,8 +216,8 @@ TEST_CASE("store contract: secretservice", "[.][secretservice]") {
 }
 
 TEST_CASE("store contract: env refuses an empty erase and writes nothing") {
-  std::unique_ptr<Store> store = patrol::store::make_env_store(
-      [](std::string_view name) -> std::optional<std::string> {
+  std::unique_ptr<Store> store =
+      patrol::store::make_env_store([](std::string_view name) -> std::optional<std::string> {
         return name == "GITHUB_TOKEN" ? std::optional<std::string>("env-token") : std::nullopt;
       });
   auto refused = store->erase(Query{});

@@ -55,10 +55,9 @@ TEST_CASE("env store: CI_JOB_TOKEN answers for CI_SERVER_HOST as gitlab-ci-token
 }
 
 TEST_CASE("env store: a non-default CI_SERVER_PORT or a host with a port is part of the host") {
-  auto found = env_tokens(env({{"CI_JOB_TOKEN", "t"},
-                               {"CI_SERVER_HOST", "gl.example"},
-                               {"CI_SERVER_PORT", "8443"}}),
-                          query("gl.example:8443"));
+  auto found = env_tokens(
+      env({{"CI_JOB_TOKEN", "t"}, {"CI_SERVER_HOST", "gl.example"}, {"CI_SERVER_PORT", "8443"}}),
+      query("gl.example:8443"));
   CHECK(found.size() == 1);
   CHECK(env_tokens(env({{"CI_JOB_TOKEN", "t"}, {"CI_SERVER_HOST", "127.0.0.1:4443"}}),
                    query("127.0.0.1:4443"))
@@ -91,9 +90,8 @@ TEST_CASE("env store: GITLAB_TOKEN for GITLAB_HOST, else gitlab.com, over https 
 }
 
 TEST_CASE("env store: CI_JOB_TOKEN never over a CI_SERVER_PROTOCOL other than https") {
-  EnvLookup plain = env({{"CI_JOB_TOKEN", "t"},
-                         {"CI_SERVER_HOST", "gl.example"},
-                         {"CI_SERVER_PROTOCOL", "http"}});
+  EnvLookup plain = env(
+      {{"CI_JOB_TOKEN", "t"}, {"CI_SERVER_HOST", "gl.example"}, {"CI_SERVER_PROTOCOL", "http"}});
   CHECK(env_tokens(plain, query("gl.example", "", "http")).empty());
   CHECK(env_tokens(plain, query("gl.example")).empty());
 }
@@ -120,8 +118,7 @@ TEST_CASE("env store: GH_TOKEN before GITHUB_TOKEN for github.com only") {
   CHECK(found[0].secret == Secret("gh1"));
   CHECK(found[0].username == "x-access-token");
   CHECK(found[0].token_name == "GH_TOKEN");
-  CHECK(env_tokens(env({{"GITHUB_TOKEN", "gh2"}}), query("github.com"))[0].secret ==
-        Secret("gh2"));
+  CHECK(env_tokens(env({{"GITHUB_TOKEN", "gh2"}}), query("github.com"))[0].secret == Secret("gh2"));
   CHECK(env_tokens(both, query("acme.ghe.com")).empty());
   CHECK(env_tokens(both, query("github.com:8443")).empty());
   CHECK(env_tokens(both, query("github.com", "", "http")).empty());
@@ -137,8 +134,8 @@ TEST_CASE("env store: GH_ENTERPRISE_TOKEN for GH_HOST only") {
   REQUIRE(found.size() == 1);
   CHECK(found[0].secret == Secret("ghe"));
   CHECK(env_tokens(enterprise, query("github.com"))[0].secret == Secret("cloud"));
-  CHECK(env_tokens(env({{"GH_HOST", "github.corp.example"}}), query("github.corp.example"))
-            .empty());
+  CHECK(
+      env_tokens(env({{"GH_HOST", "github.corp.example"}}), query("github.corp.example")).empty());
   CHECK(env_tokens(enterprise, query("github.corp.example", "", "http")).empty());
   CHECK(env_tokens(enterprise, query("other.corp.example")).empty());
 }

@@ -6,9 +6,9 @@
 
 #include <catch2/catch.hpp>
 #include <linux/keyctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "store/file.hpp"
 #include "store/kernel_keyring.hpp"
@@ -208,9 +208,7 @@ TEST_CASE("file store: a version 1 file is read, then rewritten as version 2 by 
   // get alone never writes.
   CHECK(read_all(sandbox.options.path).find("\"version\": 1") != std::string::npos);
 
-  SECTION("by a store") {
-    REQUIRE(store->save(record("new.example", "bob", "tok-new")));
-  }
+  SECTION("by a store") { REQUIRE(store->save(record("new.example", "bob", "tok-new"))); }
   SECTION("by unlock, with nothing else to write") {
     auto unlocked = unlock_file_store(sandbox.options);
     REQUIRE(unlocked);
@@ -305,8 +303,8 @@ TEST_CASE("file store: replace writes only over the secret it expects, in one lo
   CHECK(read_all(sandbox.options.path) == before);
   CHECK((*store->find(query("cas.example")))->secret.view() == "new");
 
-  auto absent = store->replace(record("gone.example", "carol", "x"),
-                               record("gone.example", "carol", "y"));
+  auto absent =
+      store->replace(record("gone.example", "carol", "x"), record("gone.example", "carol", "y"));
   REQUIRE(absent);
   CHECK_FALSE(*absent);
   CHECK_FALSE(store->find(query("gone.example"))->has_value());
@@ -315,8 +313,8 @@ TEST_CASE("file store: replace writes only over the secret it expects, in one lo
 TEST_CASE("file store: replace with no file creates nothing") {
   Sandbox sandbox;
   auto store = sandbox.store();
-  auto absent = store->replace(record("cas.example", "alice", "old"),
-                               record("cas.example", "alice", "new"));
+  auto absent =
+      store->replace(record("cas.example", "alice", "old"), record("cas.example", "alice", "new"));
   REQUIRE(absent);
   CHECK_FALSE(*absent);
   CHECK_FALSE(fs::exists(sandbox.options.path));

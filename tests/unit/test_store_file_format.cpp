@@ -75,12 +75,13 @@ TEST_CASE("file crypto: scrypt matches RFC 7914's test vector") {
   CHECK(hex == expected_hex);
   // libgcrypt's scrypt has r fixed at 8: another r is refused, not derived wrongly.
   CHECK_FALSE(crypto::derive_key(Secret("password"), "NaCl", {1024, 16, 1}));
-  CHECK_FALSE(crypto::acceptable({1000, 8, 1}));       // not a power of two
-  CHECK_FALSE(crypto::acceptable({1u << 24, 8, 1}));   // gigabytes
+  CHECK_FALSE(crypto::acceptable({1000, 8, 1}));     // not a power of two
+  CHECK_FALSE(crypto::acceptable({1u << 24, 8, 1})); // gigabytes
 }
 
 TEST_CASE("file crypto: base64 round trip") {
-  for (const std::string& text : std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& text :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)}) {
     auto decoded = crypto::base64_decode(crypto::base64_encode(text));
     REQUIRE(decoded);
     CHECK(*decoded == text);
@@ -90,9 +91,14 @@ TEST_CASE("file crypto: base64 round trip") {
 }
 
 TEST_CASE("file crypto: base64 is RFC 4648's, padding only at the end") {
-  const std::vector<std::pair<std::string, std::string>> vectors{
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "+/8="}};
+  const std::vector<std::pair<std::string, std::string>> vectors{{"", ""},
+                                                                 {"f", "Zg=="},
+                                                                 {"fo", "Zm8="},
+                                                                 {"foo", "Zm9v"},
+                                                                 {"foob", "Zm9vYg=="},
+                                                                 {"fooba", "Zm9vYmE="},
+                                                                 {"foobar", "Zm9vYmFy"},
+                                                                 {"\xfb\xff", "+/8="}};
   for (const auto& [bytes, text] : vectors) {
     CHECK(crypto::base64_encode(bytes) == text);
     CHECK(crypto::base64_decode(text) == bytes);
@@ -187,7 +193,8 @@ TEST_CASE("file format: a damaged or truncated envelope is an error, never a cra
   }
   // A flipped byte inside the payload: the envelope parses, the payload refuses to open.
   format::Envelope changed = *envelope;
-  changed.payload[crypto::nonce_bytes + 1] = static_cast<char>(changed.payload[crypto::nonce_bytes + 1] ^ 0x40);
+  changed.payload[crypto::nonce_bytes + 1] =
+      static_cast<char>(changed.payload[crypto::nonce_bytes + 1] ^ 0x40);
   auto reparsed = format::parse(format::to_text(changed));
   REQUIRE(reparsed);
   auto opened = format::open_payload(*reparsed, key);
@@ -229,7 +236,7 @@ Record bytes_record(std::string username) {
   r.secret = Secret("p\xe9ss\xff");
   r.refresh_token = Secret(std::string("r\0\xfe", 3));
   r.scopes = {"api", "\xff"};
-  r.token_id = "\xc0\xaf"; // an overlong '/': not UTF-8
+  r.token_id = "\xc0\xaf";       // an overlong '/': not UTF-8
   r.token_name = "\xed\xa0\x80"; // a surrogate: not UTF-8
   return r;
 }
@@ -263,7 +270,8 @@ TEST_CASE("file format: every field keeps its bytes, UTF-8 as JSON text, others 
   // u\xfe and u\xff stay two different users.
   CHECK((*parsed)[0].username != (*parsed)[1].username);
   // A tagged value that is not base64, or an object of another shape, is damage.
-  CHECK_FALSE(format::parse_records(R"([{"protocol":"https","host":"h","secret":{"base64":"!!"}}])"));
+  CHECK_FALSE(
+      format::parse_records(R"([{"protocol":"https","host":"h","secret":{"base64":"!!"}}])"));
   CHECK_FALSE(format::parse_records(R"([{"protocol":"https","host":"h","secret":{"hex":"00"}}])"));
 }
 
@@ -278,8 +286,8 @@ TEST_CASE("file format: version 2 authenticates every byte of the header") {
 
   // Each change parses (the values are in range) but the payload no longer opens, even
   // with the right data key at hand, as a process holding the cached key has.
-  std::vector<std::string> changed{
-      with_number(text, "n", 65536), with_number(text, "r", 9), with_number(text, "p", 2)};
+  std::vector<std::string> changed{with_number(text, "n", 65536), with_number(text, "r", 9),
+                                   with_number(text, "p", 2)};
   for (const char* field : {"salt", "key_id", "wrapped_key"}) {
     format::Envelope other = *envelope;
     std::string& bytes = std::string_view(field) == "salt"     ? other.salt
@@ -318,8 +326,8 @@ TEST_CASE("file format: scrypt parameters below today's defaults are refused") {
   auto envelope = format::create(Secret("pw"), key);
   REQUIRE(envelope);
   const std::string text = format::to_text(*envelope);
-  for (const std::string& weak : {with_number(text, "n", 2), with_number(text, "n", 16384),
-                                  with_number(text, "r", 1)}) {
+  for (const std::string& weak :
+       {with_number(text, "n", 2), with_number(text, "n", 16384), with_number(text, "r", 1)}) {
     auto parsed = format::parse(weak);
     REQUIRE_FALSE(parsed);
     CHECK(parsed.error().code == Errc::store_failed);

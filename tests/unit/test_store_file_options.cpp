@@ -46,18 +46,18 @@ TEST_CASE("file store: options from settings, and a bad timeout is a configurati
 TEST_CASE("file store: no passphrase prompt when git's GIT_TERMINAL_PROMPT or "
           "credential.interactive forbids it") {
   struct Row {
-    const char* prompt; // GIT_TERMINAL_PROMPT, nullptr: unset
+    const char* prompt;      // GIT_TERMINAL_PROMPT, nullptr: unset
     const char* interactive; // the helper's credential.interactive, nullptr: unset
     bool asks;
   };
   const std::vector<Row> rows{
-      {nullptr, nullptr, true}, {"1", nullptr, true},    {"0", nullptr, false},
-      {"false", nullptr, false}, {"no", nullptr, false}, {"off", nullptr, false},
+      {nullptr, nullptr, true},  {"1", nullptr, true},    {"0", nullptr, false},
+      {"false", nullptr, false}, {"no", nullptr, false},  {"off", nullptr, false},
       {nullptr, "false", false}, {nullptr, "true", true}, {"true", "false", false},
   };
   for (const Row& row : rows) {
-    INFO("GIT_TERMINAL_PROMPT=" << (row.prompt ? row.prompt : "(unset)")
-                                << " interactive=" << (row.interactive ? row.interactive : "(unset)"));
+    INFO("GIT_TERMINAL_PROMPT=" << (row.prompt ? row.prompt : "(unset)") << " interactive="
+                                << (row.interactive ? row.interactive : "(unset)"));
     if (row.prompt == nullptr) {
       unsetenv("GIT_TERMINAL_PROMPT");
     } else {

@@ -88,7 +88,8 @@ TEST_CASE("layered store: replace goes to the persistent store, the env token is
   std::unique_ptr<Store> memory = make_memory_store();
   REQUIRE(memory->save(record("gitlab.com", "bob", "old")));
   std::unique_ptr<Store> store = make_layered_store(gh_env("env-token"), std::move(memory));
-  auto swapped = store->replace(record("gitlab.com", "bob", "old"), record("gitlab.com", "bob", "new"));
+  auto swapped =
+      store->replace(record("gitlab.com", "bob", "old"), record("gitlab.com", "bob", "new"));
   REQUIRE(swapped);
   CHECK(*swapped);
   CHECK((*store->find(query("gitlab.com")))->secret == Secret("new"));

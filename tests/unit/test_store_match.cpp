@@ -51,7 +51,9 @@ TEST_CASE("matches: protocol, host with port, username exact, path only when ask
       {"other host", {"https", "evil.example.com", "", "alice", {}}, false},
       {"host is a suffix", {"https", "example.com", "", "alice", {}}, false},
       {"host with the default port", {"https", "git.example.com:443", "", "alice", {}}, true},
-      {"host with zeros and the default port", {"https", "git.example.com:00443", "", "", {}}, true},
+      {"host with zeros and the default port",
+       {"https", "git.example.com:00443", "", "", {}},
+       true},
       {"host with another port", {"https", "git.example.com:80", "", "alice", {}}, false},
       {"other username", {"https", "git.example.com", "", "bob", {}}, false},
       {"username differs in case", {"https", "git.example.com", "", "Alice", {}}, false},
@@ -119,15 +121,18 @@ TEST_CASE("pick: the smallest username whatever the order") {
 }
 
 TEST_CASE("pick: bytewise, so uppercase before lowercase and shorter before longer") {
-  CHECK(pick({record("https", "h", "", "bob"), record("https", "h", "", "Bob")}, now)->username == "Bob");
-  CHECK(pick({record("https", "h", "", "ab"), record("https", "h", "", "a")}, now)->username == "a");
-  CHECK(pick({record("https", "h", "", "\xc3\xa9"), record("https", "h", "", "z")}, now)->username ==
-        "z");
+  CHECK(pick({record("https", "h", "", "bob"), record("https", "h", "", "Bob")}, now)->username ==
+        "Bob");
+  CHECK(pick({record("https", "h", "", "ab"), record("https", "h", "", "a")}, now)->username ==
+        "a");
+  CHECK(
+      pick({record("https", "h", "", "\xc3\xa9"), record("https", "h", "", "z")}, now)->username ==
+      "z");
 }
 
 TEST_CASE("pick: a record without a path first, then the smallest path") {
-  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "", "zed")}, now)->username ==
-        "zed");
+  CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "", "zed")}, now)
+            ->username == "zed");
   CHECK(pick({record("https", "h", "b.git", "alice"), record("https", "h", "a.git", "alice")}, now)
             ->path == "a.git");
 }

@@ -3,12 +3,12 @@
 // "[secretservice]"`.
 #include <cstdlib>
 #include <cstring>
-#include <string_view>
-#include <unistd.h>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unistd.h>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -155,16 +155,15 @@ void store_other_application(const char* server) {
       nullptr,
       nullptr,
   };
-  create_item(&other, {{"server", server}, {"protocol", "https"}}, "other app",
-              "not-a-git-secret");
+  create_item(&other, {{"server", server}, {"protocol", "https"}}, "other app", "not-a-git-secret");
 }
 
 GVariant* call(GDBusConnection* bus, const char* path, const char* interface, const char* method,
                GVariant* arguments) {
   GError* error = nullptr;
-  GVariant* reply = g_dbus_connection_call_sync(bus, "org.freedesktop.secrets", path, interface,
-                                                method, arguments, nullptr,
-                                                G_DBUS_CALL_FLAGS_NONE, -1, nullptr, &error);
+  GVariant* reply =
+      g_dbus_connection_call_sync(bus, "org.freedesktop.secrets", path, interface, method,
+                                  arguments, nullptr, G_DBUS_CALL_FLAGS_NONE, -1, nullptr, &error);
   if (error != nullptr) {
     FAIL(std::string(method) + ": " + error->message);
   }
@@ -188,8 +187,7 @@ void unlock_login() {
   GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
   REQUIRE(bus != nullptr);
   GVariant* opened = call(bus, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
-                          "OpenSession",
-                          g_variant_new("(sv)", "plain", g_variant_new_string("")));
+                          "OpenSession", g_variant_new("(sv)", "plain", g_variant_new_string("")));
   GVariant* output = nullptr;
   const gchar* session = nullptr;
   g_variant_get(opened, "(v&o)", &output, &session);
@@ -197,10 +195,9 @@ void unlock_login() {
       "(o@ay@ays)", session, g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, nullptr, 0, 1),
       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, password, std::strlen(password), 1),
       "text/plain");
-  g_variant_unref(call(bus, "/org/freedesktop/secrets",
-                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                       "UnlockWithMasterPassword",
-                       g_variant_new("(o@(oayays))", login_collection, secret)));
+  g_variant_unref(call(
+      bus, "/org/freedesktop/secrets", "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+      "UnlockWithMasterPassword", g_variant_new("(o@(oayays))", login_collection, secret)));
   g_variant_unref(output);
   g_variant_unref(opened);
   g_object_unref(bus);
@@ -301,8 +298,8 @@ TEST_CASE("secretservice: items look exactly like git-credential-libsecret's",
 
   std::vector<RawItem> items = raw_items("attrs.example");
   REQUIRE(items.size() == 2);
-  const std::set<std::string> allowed = {"user", "object", "protocol", "port", "server",
-                                         "xdg:schema"};
+  const std::set<std::string> allowed = {"user", "object", "protocol",
+                                         "port", "server", "xdg:schema"};
   for (const RawItem& item : items) {
     for (const auto& [name, value] : item.attributes) {
       INFO(name << "=" << value);
@@ -334,12 +331,20 @@ TEST_CASE("secretservice: items look exactly like git-credential-libsecret's",
 TEST_CASE("secretservice: save replaces the items with the same keys, whichever git wrote them",
           "[.][secretservice]") {
   store_like_git_239("replace.example", "alice", "from-old-git");
-  const SecretSchema newer_git = {"org.git.Password", SECRET_SCHEMA_DONT_MATCH_NAME,
+  const SecretSchema newer_git = {"org.git.Password",
+                                  SECRET_SCHEMA_DONT_MATCH_NAME,
                                   {{"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
                                    {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
                                    {"server", SECRET_SCHEMA_ATTRIBUTE_STRING},
                                    {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING}},
-                                  0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+                                  0,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr};
   create_item(&newer_git, {{"user", "alice"}, {"protocol", "https"}, {"server", "replace.example"}},
               "Git: https://replace.example/", "from-newer-git");
   REQUIRE(raw_items("replace.example").size() == 2);
@@ -362,8 +367,7 @@ TEST_CASE("secretservice: save replaces the items with the same keys, whichever 
   CHECK((*alice)->secret.view() == "second");
 }
 
-TEST_CASE("secretservice: replace writes only over the secret it expects",
-          "[.][secretservice]") {
+TEST_CASE("secretservice: replace writes only over the secret it expects", "[.][secretservice]") {
   std::unique_ptr<Store> store = open_store();
   const Record old = record("cas.example", "alice", "old", "group/repo.git");
   REQUIRE(store->save(old));
@@ -466,8 +470,7 @@ TEST_CASE("secretservice: erase refuses an empty pattern, honours a password",
   CHECK(left[0].attributes.at("user") == "bob");
 }
 
-TEST_CASE("secretservice: a locked keyring is told apart from not found",
-          "[.][secretservice]") {
+TEST_CASE("secretservice: a locked keyring is told apart from not found", "[.][secretservice]") {
   {
     std::unique_ptr<Store> store = open_store();
     REQUIRE(store->save(record("locked.example", "alice", "hidden")));
@@ -531,7 +534,8 @@ int run_child(const char* test_name, const char* bus_address) {
 } // namespace
 
 TEST_CASE("secretservice: no reachable Secret Service says why", "[.][secretservice]") {
-  CHECK(run_child("secretservice child: bus address pointing nowhere", "unix:path=/nonexistent/bus") == 0);
+  CHECK(run_child("secretservice child: bus address pointing nowhere",
+                  "unix:path=/nonexistent/bus") == 0);
   CHECK(run_child("secretservice child: no bus address", nullptr) == 0);
   const char* bare = std::getenv("PATROL_TEST_BARE_BUS");
   REQUIRE(bare != nullptr);
@@ -558,9 +562,8 @@ TEST_CASE("secretservice child: a bus with no Secret Service", "[.]") {
   auto store = open_secret_service();
   REQUIRE_FALSE(store);
   CHECK(store.error().code == Errc::store_unavailable);
-  CHECK_THAT(store.error().message,
-             Catch::Contains("no Secret Service on the D-Bus session bus") &&
-                 Catch::Contains("gnome-keyring-daemon"));
+  CHECK_THAT(store.error().message, Catch::Contains("no Secret Service on the D-Bus session bus") &&
+                                        Catch::Contains("gnome-keyring-daemon"));
 }
 
 TEST_CASE("secretservice: secret bytes that are not UTF-8 come back exactly, and such a username "
