@@ -65,11 +65,6 @@ void print_version() {
   std::fputs(text.c_str(), stdout);
 }
 
-int usage_failure(const Error& error) {
-  report(error);
-  return exit_code(error);
-}
-
 // Whether stdin holds something other than blanks, as git's request to an operation newer
 // than this version does. A terminal is never asked: it would wait for a person.
 bool request_on_stdin() {
@@ -104,7 +99,7 @@ int run(int argc, char** argv) {
     if (argc > 2 && std::string_view(argv[2]) != "--help" && std::string_view(argv[2]) != "-h") {
       const Command* command = find_command(argv[2]);
       if (command == nullptr) {
-        return usage_failure(*unknown_command(argv[2], true, false));
+        return failed(*unknown_command(argv[2], true, false));
       }
       std::fputs(command_help(*command).c_str(), stdout);
       return 0;
@@ -123,7 +118,7 @@ int run(int argc, char** argv) {
     // gets the usage error, even from cron where stdin is no terminal.
     if (std::optional<Error> error =
             unknown_command(name, argc > 2, argc == 2 && request_on_stdin())) {
-      return usage_failure(*error);
+      return failed(*error);
     }
     trace("git-credential-patrol " PATROL_VERSION ": operation " + std::string(name) +
           " is unknown; ignored");
@@ -132,7 +127,7 @@ int run(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 2, argv + argc);
   Result<Parsed> parsed = parse_command_line(*command, args);
   if (!parsed) {
-    return usage_failure(parsed.error());
+    return failed(parsed.error());
   }
   if (parsed->help) {
     std::fputs(command_help(*command).c_str(), stdout);

@@ -145,4 +145,9 @@ int exit_code(const Error& error) { return error.code == Errc::usage ? usage_exi
 
 void report(const Error& error) { say_error(error.message); }
 
+int failed(const Error& error) {
+  report(error);
+  return exit_code(error);
+}
+
 } // namespace patrol::helper

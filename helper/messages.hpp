@@ -47,5 +47,7 @@ private:
 inline constexpr int usage_exit_code = 129;
 int exit_code(const Error& error);
 void report(const Error& error);
+// report(), then exit_code(): what a command returns when it stops on the error.
+int failed(const Error& error);
 
 } // namespace patrol::helper

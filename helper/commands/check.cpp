@@ -13,6 +13,7 @@
 #include "common/text.hpp"
 #include "helper/commands/command_line.hpp"
 #include "helper/commands/progress.hpp"
+#include "helper/commands/stored_credentials.hpp"
 #include "helper/commands/token_report.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
 #include "helper/lifecycle/lifecycle_settings.hpp"
@@ -145,31 +146,22 @@ Answer remembered(const store::Record& record) {
 int run_check(const Parsed& args) {
   const Result<Options> options = parse_options(args);
   if (!options) {
-    report(options.error());
-    return exit_code(options.error());
+    return failed(options.error());
   }
-  Result<Config> config = Config::load();
-  if (!config) {
-    report(config.error());
-    return exit_code(config.error());
+  Result<StoredCredentials> stored = stored_credentials();
+  if (!stored) {
+    return failed(stored.error());
   }
-  Result<std::unique_ptr<store::Store>> store = open_store(*config, "");
-  if (!store) {
-    report(store.error());
-    return exit_code(store.error());
-  }
-  Result<std::vector<store::Record>> records = (*store)->list(store::Query{});
-  if (!records) {
-    report(records.error());
-    return exit_code(records.error());
-  }
+  const Config& config = stored->config;
+  store::Store& store = *stored->store;
+  std::vector<store::Record>& records = stored->records;
   int worst = 0;
   nlohmann::json all = nlohmann::json::array();
   std::string lines;
-  for (store::Record& record : *records) {
-    const Answer answer = options->offline ? remembered(record) : ask(*config, **store, record);
+  for (store::Record& record : records) {
+    const Answer answer = options->offline ? remembered(record) : ask(config, store, record);
     const std::int64_t days =
-        options->days.value_or(lifecycle_settings(*config, record_url(record)).warn_days);
+        options->days.value_or(lifecycle_settings(config, record_url(record)).warn_days);
     const std::int64_t now = now_seconds();
     const Verdict verdict = judge(record, answer, days, now);
     if (severity(verdict.code) > severity(worst)) {
@@ -191,8 +183,8 @@ int run_check(const Parsed& args) {
   // Quiet when all is fine, as cron wants; a person at a terminal is told so instead of
   // being left with nothing.
   if (!options->json && lines.empty() && isatty(STDERR_FILENO) == 1) {
-    say(records->empty() ? "no credentials stored in " + std::string((*store)->name())
-                         : std::to_string(records->size()) + " credential(s) checked: all fine");
+    say(records.empty() ? "no credentials stored in " + std::string(store.name())
+                        : std::to_string(records.size()) + " credential(s) checked: all fine");
   }
   return worst;
 }

@@ -128,11 +128,6 @@ void warn_unless_git_finds_patrol() {
               fix);
 }
 
-int failed(const Error& error) {
-  report(error);
-  return exit_code(error);
-}
-
 // `configure --oauth URL CLIENT_ID [CLIENT_SECRET]`: the OAuth application's id (and the
 // secret a forge's refresh grant asks for) for URL's host alone, as the trust rules want:
 // patrol.https://HOST.oauthClientId, never an unscoped patrol.oauthClientId.

@@ -269,8 +269,7 @@ int run_diagnose(const Parsed& args) {
   std::string url = "https://example.com/";
   if (!args.operands.empty()) {
     if (Result<Credential> target = url_argument(*args.command, args.operands[0]); !target) {
-      report(target.error());
-      return exit_code(target.error());
+      return failed(target.error());
     }
     url = url_with_scheme(args.operands[0]);
   }
@@ -284,8 +283,7 @@ int run_diagnose(const Parsed& args) {
   helpers(out, url);
   Result<Config> config = Config::load();
   if (!config) {
-    report(config.error());
-    return exit_code(config.error());
+    return failed(config.error());
   }
   settings(out, *config, url);
   stores(out, *config, url);

@@ -172,14 +172,12 @@ int rewrite_sources(std::vector<SourceFile>& files) {
 int run_import(const Parsed& args) {
   Result<Options> options = parse_args(args);
   if (!options) {
-    report(options.error());
-    return exit_code(options.error());
+    return failed(options.error());
   }
   const bool result = options->dry_run;
   Result<Config> config = Config::load();
   if (!config) {
-    report(config.error());
-    return exit_code(config.error());
+    return failed(config.error());
   }
 
   std::vector<SourceFile> files;

@@ -41,11 +41,6 @@ std::optional<std::string> username_option(const Parsed& args) {
   return std::nullopt;
 }
 
-int failed(const Error& error) {
-  report(error);
-  return exit_code(error);
-}
-
 // One line of stdin, read with read(2) so nothing is left in a stdio buffer.
 Result<Secret> read_stdin_line() {
   std::string line;

@@ -28,37 +28,31 @@ int run_rotate(const Parsed& args) {
     if (!date) {
       const Error error =
           bad_value(*args.command, "--expires-at", *expires_at, "a date as YYYY-MM-DD");
-      report(error);
-      return exit_code(error);
+      return failed(error);
     }
     // Checked before the irreversible call: GitLab revokes the old token as it answers.
     if (const std::string problem = expiry_date_problem(*date, now_seconds()); !problem.empty()) {
       const Error error{Errc::usage, "--expires-at " + problem};
-      report(error);
-      return exit_code(error);
+      return failed(error);
     }
   }
   Result<Credential> target = url_argument(*args.command, args.operands[0]);
   if (!target) {
-    report(target.error());
-    return exit_code(target.error());
+    return failed(target.error());
   }
   const std::string url = url_with_scheme(args.operands[0]);
   Result<Config> config = Config::load();
   if (!config) {
-    report(config.error());
-    return exit_code(config.error());
+    return failed(config.error());
   }
   Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
   if (!store) {
-    report(store.error());
-    return exit_code(store.error());
+    return failed(store.error());
   }
   Result<std::optional<store::Record>> found = (*store)->find(
       store::Query{target->protocol, target->host, target->path, target->username, std::nullopt});
   if (!found) {
-    report(found.error());
-    return exit_code(found.error());
+    return failed(found.error());
   }
   if (!*found) {
     say_error("no token is stored for " + url);

@@ -39,14 +39,12 @@ std::string hours(std::chrono::seconds timeout) {
 int run_unlock(const Parsed& /*args*/) {
   Result<store::FileStoreOptions> options = file_options();
   if (!options) {
-    report(options.error());
-    return exit_code(options.error());
+    return failed(options.error());
   }
   options->interactive = true; // a person asked for it
   Result<store::UnlockOutcome> unlocked = store::unlock_file_store(*options);
   if (!unlocked) {
-    report(unlocked.error());
-    return exit_code(unlocked.error());
+    return failed(unlocked.error());
   }
   const std::string what = (unlocked->created ? "created " : "") + options->path;
   if (options->unlock_timeout.count() == 0) {
@@ -74,8 +72,7 @@ int run_unlock(const Parsed& /*args*/) {
 int run_lock(const Parsed& /*args*/) {
   Result<store::FileStoreOptions> options = file_options();
   if (!options) {
-    report(options.error());
-    return exit_code(options.error());
+    return failed(options.error());
   }
   if (store::lock_file_store(*options)) {
     say(options->path + " is locked");

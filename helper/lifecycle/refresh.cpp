@@ -39,8 +39,7 @@ int run_refresh(const Parsed& args) {
   const bool handed = args.has("--holding-lock");
   Result<Credential> target = url_argument(*args.command, args.operands[0]);
   if (!target) {
-    report(target.error());
-    return exit_code(target.error());
+    return failed(target.error());
   }
   const std::string url = url_with_scheme(args.operands[0]);
   Result<Config> config = Config::load();

@@ -40,11 +40,6 @@ Result<Credential> read_credential() {
   return credential;
 }
 
-int failed(const Error& error) {
-  report(error);
-  return exit_code(error);
-}
-
 store::Query query_of(const Credential& credential) {
   store::Query query;
   query.protocol = credential.protocol;
