@@ -7,6 +7,7 @@
 #include "helper/commands/diagnose.hpp"
 #include "helper/commands/import.hpp"
 #include "helper/commands/login.hpp"
+#include "helper/commands/logout.hpp"
 #include "helper/commands/rotate.hpp"
 #include "helper/commands/status.hpp"
 #include "helper/commands/unlock.hpp"

@@ -190,15 +190,6 @@ std::string refusal(const store::Record& record, const TokenCheck& checked) {
   return text + (link.empty() ? " or create a new one" : " or create a new one at " + link);
 }
 
-// Whether the record is the one a logout of `target` (and perhaps one username) means:
-// same protocol and host, the URL's path when it names one, else any.
-bool logout_covers(const store::Record& record, const Credential& target,
-                   const std::optional<std::string>& username) {
-  return record.protocol == target.protocol && record.host == target.host &&
-         (target.path.empty() || record.path == target.path) &&
-         (!username || record.username == *username);
-}
-
 // The device flow signs in; the username is the forge's OAuth one unless given.
 int login_oauth(const Config& config, Credential request,
                 const std::optional<std::string>& username) {
@@ -231,13 +222,6 @@ Result<LoginArgs> parse_login_args(const Parsed& args) {
   if (out.oauth && out.from_stdin) {
     return tl::unexpected(usage_error(*args.command, "--oauth reads no token: drop --stdin"));
   }
-  return out;
-}
-
-Result<LogoutArgs> parse_logout_args(const Parsed& args) {
-  LogoutArgs out;
-  out.url = std::string(args.operands.at(0));
-  out.username = username_option(args);
   return out;
 }
 
@@ -354,59 +338,6 @@ int run_login(const Parsed& args) {
     break;
   }
   say(login_summary(record, (*store)->name(), checked, neighbours));
-  return 0;
-}
-
-int run_logout(const Parsed& args) {
-  Result<LogoutArgs> parsed = parse_logout_args(args);
-  if (!parsed) {
-    return failed(parsed.error());
-  }
-  Result<Credential> target = url_argument(*args.command, parsed->url);
-  if (!target) {
-    return failed(target.error());
-  }
-  std::optional<std::string> username = parsed->username;
-  if (!username && !target->username.empty()) {
-    username = target->username;
-  }
-  Result<Config> config = Config::load();
-  if (!config) {
-    return failed(config.error());
-  }
-  Result<std::unique_ptr<store::Store>> store =
-      open_persistent_store(*config, credential_url(*target));
-  if (!store) {
-    return failed(store.error());
-  }
-  Result<std::vector<store::Record>> records = (*store)->list(store::Query{});
-  if (!records) {
-    return failed(records.error());
-  }
-  std::size_t removed = 0;
-  for (const store::Record& record : *records) {
-    if (!logout_covers(record, *target, username)) {
-      continue;
-    }
-    if (Result<bool> revoked = revoke_if_possible(*config, record); !revoked) {
-      say_warning("could not revoke the OAuth token of " + record_url(record) + ": " +
-                  revoked.error().message);
-    } else if (*revoked) {
-      say("revoked the OAuth token of " + record_url(record));
-    }
-    Result<bool> erased = (*store)->erase(store::query_for(record));
-    if (!erased) {
-      return failed(erased.error());
-    }
-    if (*erased) {
-      ++removed;
-      say("removed " + record_url(record) + " from " + std::string((*store)->name()));
-    }
-  }
-  if (removed == 0) {
-    say("nothing stored for " + url_with_scheme(parsed->url) + " in " +
-        std::string((*store)->name()));
-  }
   return 0;
 }
 

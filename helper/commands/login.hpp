@@ -1,7 +1,7 @@
 #pragma once
-// `git credential-patrol login URL` and `logout URL`: a person stores a token by hand (read
-// from the terminal with echo off, or one line of stdin; never from argv), with the same
-// forge lookup and warnings as git's `store`, and removes it again.
+// `git credential-patrol login URL`: a person stores a token by hand (read from the
+// terminal with echo off, or one line of stdin; never from argv), checked at its forge
+// first (helper/lifecycle/token_check.hpp). `logout` is helper/commands/logout.hpp.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,14 +20,8 @@ struct LoginArgs {
   bool oauth = false;                  // --oauth: the device flow instead of a typed token
 };
 
-struct LogoutArgs {
-  std::string url;
-  std::optional<std::string> username; // only this user's credential
-};
-
 // Pure: the arguments the command line gave, or an Errc::usage error saying what is wrong.
 Result<LoginArgs> parse_login_args(const Parsed& args);
-Result<LogoutArgs> parse_logout_args(const Parsed& args);
 
 // The username a token is stored under when neither --username nor the URL names one: the
 // name the env store answers for that forge's tokens; nullopt for an unknown forge.
@@ -38,6 +32,5 @@ std::optional<std::string> default_username(forge::ForgeKind kind);
 Result<Secret> token_from_line(std::string text);
 
 int run_login(const Parsed& args);
-int run_logout(const Parsed& args);
 
 } // namespace patrol::helper

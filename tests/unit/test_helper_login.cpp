@@ -5,6 +5,7 @@
 
 #include "helper/commands/command_line.hpp"
 #include "helper/commands/login.hpp"
+#include "helper/commands/logout.hpp"
 
 using namespace patrol;
 using namespace patrol::helper;
