@@ -8,6 +8,7 @@
 
 #include "common/civil_time.hpp"
 #include "forge/token_api.hpp"
+#include "support/scripted_http.hpp"
 
 using patrol::Errc;
 using patrol::Result;
@@ -17,31 +18,10 @@ using patrol::forge::HttpRequest;
 using patrol::forge::HttpResponse;
 using patrol::forge::TokenInfo;
 using patrol::forge::TokenState;
+using patrol::test::answer;
+using patrol::test::ScriptedHttp;
 
 namespace {
-
-HttpResponse answer(long status, std::string body,
-                    std::vector<std::pair<std::string, std::string>> headers = {}) {
-  HttpResponse response;
-  response.status = status;
-  response.body = Secret(std::move(body));
-  response.headers = std::move(headers);
-  return response;
-}
-
-// Remembers what was sent and answers with one canned response.
-class CannedClient : public HttpClient {
-public:
-  explicit CannedClient(HttpResponse response) : response_(std::move(response)) {}
-  Result<HttpResponse> send(const HttpRequest& request) override {
-    sent.push_back(request);
-    return response_;
-  }
-  std::vector<HttpRequest> sent;
-
-private:
-  HttpResponse response_;
-};
 
 const char* const self_200 =
     R"({"id": 4, "name": "Test Token", "revoked": false, "created_at": "2020-07-23T14:31:47.729Z",
@@ -147,7 +127,7 @@ TEST_CASE("GitLab answers that make no sense are errors", "[oauth][token_api]") 
 
 TEST_CASE("gitlab_token_self sends a Bearer GET to <api>/personal_access_tokens/self",
           "[oauth][token_api]") {
-  CannedClient http(answer(200, self_200));
+  ScriptedHttp http(answer(200, self_200));
   const Result<TokenInfo> info = patrol::forge::gitlab_token_self(
       http, "https://gitlab.example.com/api/v4/", Secret("glpat-abc"));
   REQUIRE(info.has_value());
@@ -223,7 +203,7 @@ TEST_CASE("A rotation answer that cannot be used never leaks the token", "[oauth
 
 TEST_CASE("gitlab_rotate_self posts to self/rotate with an optional expires_at",
           "[oauth][token_api]") {
-  CannedClient http(answer(200, rotate_200));
+  ScriptedHttp http(answer(200, rotate_200));
   REQUIRE(patrol::forge::gitlab_rotate_self(http, "https://gl.example/api/v4", Secret("glpat-old"),
                                             std::nullopt));
   REQUIRE(patrol::forge::gitlab_rotate_self(http, "https://gl.example/api/v4", Secret("glpat-old"),
@@ -290,7 +270,7 @@ TEST_CASE("GitHub's refusals and odd answers", "[oauth][token_api]") {
 }
 
 TEST_CASE("github_token_info sends a GET to <api>/user", "[oauth][token_api]") {
-  CannedClient http(answer(200, R"({"login":"octocat"})"));
+  ScriptedHttp http(answer(200, R"({"login":"octocat"})"));
   REQUIRE(patrol::forge::github_token_info(http, "https://ghe.example/api/v3", Secret("ghp_x")));
   REQUIRE(http.sent.size() == 1);
   CHECK(http.sent[0].url == "https://ghe.example/api/v3/user");
@@ -388,20 +368,20 @@ TEST_CASE("live: GitHub test server", "[.][live]") {
 TEST_CASE("a server that echoes the token in its error never gets it printed",
           "[oauth][token_api][trust]") {
   const std::string echo = R"x({"message":"bad token glpat-echoed-secret (glpat-echoed-secret)"})x";
-  CannedClient lookup(answer(400, echo));
+  ScriptedHttp lookup(answer(400, echo));
   const Result<TokenInfo> info = patrol::forge::gitlab_token_self(
       lookup, "https://gitlab.example.com/api/v4", Secret("glpat-echoed-secret"));
   REQUIRE_FALSE(info);
   CHECK(info.error().message.find("glpat-echoed-secret") == std::string::npos);
   CHECK(info.error().message.find("bad token ********") != std::string::npos);
 
-  CannedClient rotation(answer(400, echo));
+  ScriptedHttp rotation(answer(400, echo));
   const auto rotated = patrol::forge::gitlab_rotate_self(
       rotation, "https://gitlab.example.com/api/v4", Secret("glpat-echoed-secret"), "2030-01-01");
   REQUIRE_FALSE(rotated);
   CHECK(rotated.error().message.find("glpat-echoed-secret") == std::string::npos);
 
-  CannedClient github(
+  ScriptedHttp github(
       answer(200, R"({"login":"x"})", {{"GitHub-Authentication-Token-Expiration", "ghp_echoed"}}));
   const Result<TokenInfo> user =
       patrol::forge::github_token_info(github, "https://api.github.com", Secret("ghp_echoed"));

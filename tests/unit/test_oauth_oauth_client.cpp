@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "oauth/oauth_client.hpp"
+#include "support/scripted_http.hpp"
 
 using patrol::Errc;
 using patrol::Result;
@@ -18,33 +19,11 @@ using patrol::oauth::OAuthClient;
 using patrol::oauth::Pacing;
 using patrol::oauth::TokenError;
 using patrol::oauth::Tokens;
+using patrol::test::answer;
+using patrol::test::ScriptedHttp;
 using namespace std::chrono_literals;
 
 namespace {
-
-Result<HttpResponse> answer(long status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = Secret(std::move(body));
-  return response;
-}
-
-// Answers from a script in order and keeps every request.
-class ScriptedClient : public HttpClient {
-public:
-  explicit ScriptedClient(std::deque<Result<HttpResponse>> script) : script_(std::move(script)) {}
-  Result<HttpResponse> send(const HttpRequest& request) override {
-    sent.push_back(request);
-    REQUIRE_FALSE(script_.empty());
-    Result<HttpResponse> next = std::move(script_.front());
-    script_.pop_front();
-    return next;
-  }
-  std::vector<HttpRequest> sent;
-
-private:
-  std::deque<Result<HttpResponse>> script_;
-};
 
 OAuthClient client() {
   return OAuthClient{"the-client",
@@ -83,7 +62,7 @@ const char* device_answer =
 } // namespace
 
 TEST_CASE("oauth client: the device flow from request to tokens", "[oauth][client]") {
-  ScriptedClient http(
+  ScriptedHttp http(
       {answer(200, device_answer), answer(400, R"({"error":"authorization_pending"})"),
        answer(400, R"({"error":"slow_down"})"), patrol::fail(Errc::network, "Connection timed out"),
        answer(
@@ -110,8 +89,8 @@ TEST_CASE("oauth client: the device flow from request to tokens", "[oauth][clien
 }
 
 TEST_CASE("oauth client: a denial stops polling with the reason", "[oauth][client]") {
-  ScriptedClient http({answer(200, R"({"error":"authorization_pending"})"),
-                       answer(200, R"({"error":"access_denied"})")});
+  ScriptedHttp http({answer(200, R"({"error":"authorization_pending"})"),
+                     answer(200, R"({"error":"access_denied"})")});
   patrol::oauth::DeviceAuthorization authorization;
   authorization.device_code = Secret("d");
   authorization.expires_in = 60;
@@ -126,7 +105,7 @@ TEST_CASE("oauth client: a denial stops polling with the reason", "[oauth][clien
 }
 
 TEST_CASE("oauth client: expiry stops without another request", "[oauth][client]") {
-  ScriptedClient http({answer(400, R"({"error":"authorization_pending"})")});
+  ScriptedHttp http({answer(400, R"({"error":"authorization_pending"})")});
   patrol::oauth::DeviceAuthorization authorization;
   authorization.device_code = Secret("d");
   authorization.expires_in = 7;
@@ -141,7 +120,7 @@ TEST_CASE("oauth client: expiry stops without another request", "[oauth][client]
 }
 
 TEST_CASE("oauth client: refresh grant and invalid_grant", "[oauth][client]") {
-  ScriptedClient http(
+  ScriptedHttp http(
       {answer(200, R"({"access_token":"at2","refresh_token":"rt2","expires_in":7200})"),
        answer(
            400,
@@ -162,7 +141,7 @@ TEST_CASE("oauth client: the client secret goes with the refresh grant only", "[
   OAuthClient with_secret = client();
   with_secret.client_secret = Secret("s3cret&x");
   const char* pending = R"({"error":"authorization_pending"})";
-  ScriptedClient http(
+  ScriptedHttp http(
       {answer(
            200,
            R"({"device_code":"dc","user_code":"UC","verification_uri":"https://gitlab.example.com/oauth/device","expires_in":60,"interval":1})"),
@@ -185,7 +164,7 @@ TEST_CASE("oauth client: the client secret goes with the refresh grant only", "[
 }
 
 TEST_CASE("oauth client: RFC 7009 revocation", "[oauth][client]") {
-  ScriptedClient http({answer(200, ""), answer(503, "")});
+  ScriptedHttp http({answer(200, ""), answer(503, "")});
   CHECK(patrol::oauth::revoke_token(http, client(), Secret("at"), "access_token"));
   CHECK(http.sent[0].url == "https://gitlab.example.com/oauth/revoke");
   CHECK(http.sent[0].body.view() == "token=at&token_type_hint=access_token&client_id=the-client");
@@ -200,7 +179,7 @@ TEST_CASE("oauth client: RFC 7009 revocation", "[oauth][client]") {
 
 TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client]") {
   SECTION("OpenID configuration") {
-    ScriptedClient http({answer(
+    ScriptedHttp http({answer(
         200,
         R"({"issuer":"https://id.example","device_authorization_endpoint":"https://id.example/device/auth","token_endpoint":"https://id.example/token","revocation_endpoint":"https://id.example/token/revocation"})")});
     auto found = patrol::oauth::discover(http, "https://id.example/");
@@ -212,7 +191,7 @@ TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client
     CHECK(found->revocation == "https://id.example/token/revocation");
   }
   SECTION("then the authorization server metadata") {
-    ScriptedClient http(
+    ScriptedHttp http(
         {answer(404, "{}"),
          answer(
              200,
@@ -223,7 +202,7 @@ TEST_CASE("oauth client: discovery tries OpenID, then RFC 8414", "[oauth][client
     CHECK(found->revocation.empty());
   }
   SECTION("metadata without a device endpoint is not enough") {
-    ScriptedClient http(
+    ScriptedHttp http(
         {answer(200, R"({"token_endpoint":"https://id.example/t"})"), answer(404, "")});
     auto found = patrol::oauth::discover(http, "https://id.example");
     REQUIRE_FALSE(found);
@@ -241,14 +220,14 @@ TEST_CASE("oauth client: discovered endpoints must be on the server's own origin
        R"({"device_authorization_endpoint":"https://id.example/device","token_endpoint":"https://id.example@collector.example/token"})",
        R"({"device_authorization_endpoint":"https://id.example/d","token_endpoint":"https://id.example/t","revocation_endpoint":"https://collector.example/r"})"}) {
     CAPTURE(elsewhere);
-    ScriptedClient http({answer(200, elsewhere)});
+    ScriptedHttp http({answer(200, elsewhere)});
     auto found = patrol::oauth::discover(http, "https://id.example");
     REQUIRE_FALSE(found);
     CHECK(found.error().message.find("is not on https://id.example") != std::string::npos);
     CHECK(http.sent.size() == 1); // nothing was sent to the other place
   }
   // The default port written out is the same origin.
-  ScriptedClient http({answer(
+  ScriptedHttp http({answer(
       200,
       R"({"device_authorization_endpoint":"https://ID.example:443/d","token_endpoint":"https://id.example/t"})")});
   CHECK(patrol::oauth::discover(http, "https://id.example"));
@@ -275,7 +254,7 @@ TEST_CASE("oauth client: the page a person is sent to is https on the device end
       {R"({"device_code":"D","user_code":"U","verification_uri":"https://phish.example/device","expires_in":300})",
        R"({"device_code":"D","user_code":"U","verification_uri":"https://gitlab.example.com/oauth/device","verification_uri_complete":"http://gitlab.example.com/oauth/device?user_code=U","expires_in":300})"}) {
     CAPTURE(answer_text);
-    ScriptedClient http({answer(200, answer_text)});
+    ScriptedHttp http({answer(200, answer_text)});
     auto code = patrol::oauth::request_device_code(http, client());
     REQUIRE_FALSE(code);
     CHECK(code.error().message.find("refusing the sign-in") != std::string::npos);
