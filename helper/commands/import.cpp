@@ -17,6 +17,7 @@
 #include "helper/commands/command_line.hpp"
 #include "helper/commands/import_store_file.hpp"
 #include "helper/git/config.hpp"
+#include "helper/git/credential_record.hpp"
 #include "helper/git/credential_url.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
 #include "helper/messages.hpp"
@@ -97,27 +98,6 @@ Result<std::optional<std::string>> read_file(const std::string& path) {
   std::string result = bytes;
   wipe(bytes);
   return std::optional<std::string>(std::move(result));
-}
-
-Credential as_credential(const store::Record& record) {
-  Credential credential;
-  credential.protocol = record.protocol;
-  credential.host = record.host;
-  credential.path = record.path;
-  credential.username = record.username;
-  return credential;
-}
-
-store::Record as_record(const Credential& credential) {
-  store::Record record;
-  record.protocol = credential.protocol;
-  record.host = credential.host;
-  record.path = credential.path;
-  record.username = credential.username;
-  record.secret = credential.password;
-  record.expires_at = credential.password_expiry_utc;
-  record.refresh_token = credential.oauth_refresh_token;
-  return record;
 }
 
 // One line each, and a crafted username can neither forge a second line nor act on the
@@ -206,7 +186,7 @@ int run_import(const Parsed& args) {
     for (std::size_t index = 0; index < files.size(); ++index) {
       ignored += files[index].parsed.ignored;
       for (const StoreFileEntry& entry : files[index].parsed.entries) {
-        candidates.push_back(Candidate{as_record(entry.credential), index, entry.line});
+        candidates.push_back(Candidate{record_of(entry.credential), index, entry.line});
       }
     }
   } else {
@@ -239,7 +219,7 @@ int run_import(const Parsed& args) {
   for (Candidate& candidate : candidates) {
     const std::string url = record_url(candidate.record);
     Result<std::unique_ptr<store::Store>> destination =
-        open_persistent_store(*config, credential_url(as_credential(candidate.record)));
+        open_persistent_store(*config, credential_url(credential_of(candidate.record)));
     if (!destination) {
       say_error(url + ": " + destination.error().message);
       ++failed;

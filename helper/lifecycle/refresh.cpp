@@ -6,6 +6,7 @@
 
 #include "common/test_hooks.hpp"
 #include "helper/commands/command_line.hpp"
+#include "helper/git/credential_record.hpp"
 #include "helper/git/protocol.hpp"
 #include "helper/lifecycle/background.hpp"
 #include "helper/lifecycle/flight.hpp"
@@ -44,19 +45,13 @@ int run_refresh(const Parsed& args) {
   const std::string url = url_with_scheme(args.operands[0]);
   Result<Config> config = Config::load();
   if (!config) {
-    report(config.error());
-    return 1;
+    return failed(config.error());
   }
   Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
   if (!store) {
-    report(store.error());
-    return 1;
+    return failed(store.error());
   }
-  store::Record keys;
-  keys.protocol = target->protocol;
-  keys.host = target->host;
-  keys.path = target->path;
-  keys.username = target->username;
+  const store::Record keys = record_of(*target); // the keys: a URL argument holds no password
   // One lookup per credential: parallel gets hand the work to one refresh at most.
   const Flight flight = take_lock(keys, handed);
   if (flight.busy) {

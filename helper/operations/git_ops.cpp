@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "helper/git/config.hpp"
+#include "helper/git/credential_record.hpp"
 #include "helper/git/credential_url.hpp"
 #include "helper/git/input.hpp"
 #include "helper/git/protocol.hpp"
@@ -38,16 +39,6 @@ Result<Credential> read_credential() {
           " password=" + traced_secret(credential->password.view()));
   }
   return credential;
-}
-
-store::Query query_of(const Credential& credential) {
-  store::Query query;
-  query.protocol = credential.protocol;
-  query.host = credential.host;
-  query.path = credential.path;
-  query.username = credential.username;
-  query.username_given = credential.username_given;
-  return query;
 }
 
 // Loads the configuration into `config` (the lifecycle reads it too) and opens the store.
@@ -181,15 +172,9 @@ int run_store(const Parsed& /*args*/) {
       }
     }
   }
-  store::Record record;
-  record.protocol = request->protocol;
-  record.host = request->host;
-  record.path = request->path;
-  record.username = request->username;
+  store::Record record = record_of(*request);
   record.secret = secret;
   record.authtype = authtype;
-  record.expires_at = request->password_expiry_utc;
-  record.refresh_token = request->oauth_refresh_token;
   // A store that cannot even list (no keyring for an environment token's layer, a locked
   // file) will not keep the token either: no forge is asked about it, nothing is said.
   if (!pre_encoded && existing) {
