@@ -2,7 +2,8 @@
 // Everything patrol knows about a forge kind, one typed row per kind: its name, how a host
 // is recognised as one, where its API lives, the usernames git sends with its tokens, its
 // OAuth endpoints and scopes, which scopes allow a push or a self-rotation, where a person
-// makes a new token, and the functions that ask it about a token. A new kind is one row in
+// makes a new token, the functions that ask it about a token, and how an unknown host is
+// found to be one. A new kind is one row in
 // forges.cpp plus its API functions (token_api.hpp); tests/unit/test_forge_forges.cpp
 // fails while a row is incomplete.
 #include <optional>
@@ -51,6 +52,23 @@ struct OAuthPreset {
 
 using LookUp = Result<TokenInfo> (*)(HttpClient& http, std::string_view api_url,
                                      const Secret& token);
+// Asking a host whether it is one of this kind (forge/probe.hpp): the request, given an API
+// base; whether an answer is this kind's; what that answer says of the token.
+using AskRequest = HttpRequest (*)(std::string_view api_url, const Secret& token);
+using AnswersAs = bool (*)(const HttpResponse& response);
+using Describe = Result<TokenInfo> (*)(const HttpResponse& response);
+
+// How a host that nothing else makes known is found to be of this kind: the probe asks
+// request at protocol://host + api_path, rows in table order, and the first row whose
+// answers_as holds is the host's kind. The request is the kind's token lookup, so its
+// answer also describes the token.
+struct ProbeFacts {
+  std::string_view title; // as the finding names such a host: "a GitHub Enterprise"
+  AskRequest request;     // gitlab_token_self_request: <api>/personal_access_tokens/self
+  AnswersAs answers_as;
+  Describe describe;
+};
+
 using RotateSelf = Result<RotatedToken> (*)(HttpClient& http, std::string_view api_url,
                                             const Secret& token,
                                             std::optional<std::string> expires_at);
@@ -83,6 +101,13 @@ struct ForgeFacts {
   // page takes the old token's name and scopes as ?name=...&scopes=a,b.
   std::string_view renewal_path;
   bool renewal_prefill;
+
+  // Why a described token shows no expiry, after the title: "token has no expiry"; and,
+  // when not empty, for a token the forge gave no scopes for ("gave no expiry").
+  std::string_view no_expiry;
+  std::string_view no_expiry_unscoped;
+
+  ProbeFacts probe;
 
   LookUp look_up;         // what the forge says of a token
   RotateSelf rotate_self; // a new token for the old one; nullptr: the forge has none

@@ -1,28 +1,16 @@
 #include "forge/probe.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "common/text.hpp"
 
 namespace patrol::forge {
 namespace {
 
-nlohmann::json body_of(const HttpResponse& response) {
-  const std::string_view text = response.body.view();
-  return nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-}
-
-std::string text_member(const nlohmann::json& body, const char* key) {
-  if (!body.is_object()) {
-    return {};
-  }
-  const auto it = body.find(key);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+constexpr std::string_view neither_word = "neither";
+constexpr std::string_view silent_word = "silent";
 
 ProbeResult silent(const Error& error, const Secret& token) {
   ProbeResult out;
-  out.answer = HostAnswer::silent;
+  out.answer.what = HostAnswer::silent;
   out.failure = without_secret(error.message, token);
   return out;
 }
@@ -39,53 +27,68 @@ std::optional<TokenInfo> described(Result<TokenInfo> info, const Secret& token, 
 
 } // namespace
 
-bool answers_as_gitlab(const HttpResponse& response) {
-  if (response.header("X-Gitlab-Meta")) {
-    return true;
+std::string_view to_string(const HostAnswer& answer) {
+  switch (answer.what) {
+  case HostAnswer::found:
+    return to_string(answer.kind);
+  case HostAnswer::neither:
+    return neither_word;
+  case HostAnswer::silent:
+    break;
   }
-  const nlohmann::json body = body_of(response);
-  switch (response.status) {
-  case 200: {
-    const auto scopes = body.is_object() ? body.find("scopes") : body.end();
-    return body.is_object() && body.contains("id") && scopes != body.end() && scopes->is_array();
-  }
-  case 401:
-    return text_member(body, "message") == "401 Unauthorized" ||
-           text_member(body, "error") == "invalid_token";
-  case 400:
-    return text_member(body, "message").find("personal access token") != std::string::npos;
-  default:
-    return false;
-  }
+  return silent_word;
 }
 
-bool answers_as_github(const HttpResponse& response) {
-  return response.header("X-GitHub-Request-Id") || response.header("X-GitHub-Media-Type");
+std::optional<HostAnswer> host_answer_from_string(std::string_view word) {
+  if (word == neither_word) {
+    return HostAnswer{HostAnswer::neither};
+  }
+  if (word == silent_word) {
+    return HostAnswer{HostAnswer::silent};
+  }
+  const ForgeFacts* row = facts(word);
+  if (row == nullptr) {
+    return std::nullopt;
+  }
+  return HostAnswer{HostAnswer::found, row->kind};
+}
+
+std::string neither_text() {
+  std::string out = "neither";
+  const char* joint = " ";
+  for (const ForgeFacts& row : forges()) {
+    out += joint;
+    out += row.probe.title;
+    joint = " nor ";
+  }
+  return out;
+}
+
+std::string probed_paths_text() {
+  std::string out;
+  for (const ForgeFacts& row : forges()) {
+    out += out.empty() ? "" : " and ";
+    out += row.api_path;
+  }
+  return out;
 }
 
 ProbeResult probe_forge(std::string_view protocol, std::string_view host, const Secret& token,
                         HttpClient& http, ProbeNote note) {
   const std::string origin = std::string(protocol) + "://" + std::string(host);
-  note("forge detection: asking " + origin + " whether it is a GitLab");
-  Result<HttpResponse> gitlab = http.send(gitlab_token_self_request(origin + "/api/v4", token));
-  if (!gitlab) {
-    return silent(gitlab.error(), token);
-  }
   ProbeResult out;
-  if (answers_as_gitlab(*gitlab)) {
-    out.answer = HostAnswer::gitlab;
-    out.info = described(parse_gitlab_token_self(*gitlab), token, note);
-    return out;
-  }
-  note("forge detection: asking " + origin + " whether it is a GitHub Enterprise");
-  Result<HttpResponse> github = http.send(github_user_request(origin + "/api/v3", token));
-  if (!github) {
-    return silent(github.error(), token);
-  }
-  if (answers_as_github(*github)) {
-    out.answer = HostAnswer::github;
-    out.info = described(parse_github_user(*github), token, note);
-    return out;
+  for (const ForgeFacts& row : forges()) {
+    note("forge detection: asking " + origin + " whether it is " + std::string(row.probe.title));
+    Result<HttpResponse> response =
+        http.send(row.probe.request(origin + std::string(row.api_path), token));
+    if (!response) {
+      return silent(response.error(), token);
+    }
+    if (row.probe.answers_as(*response)) {
+      out.answer = {HostAnswer::found, row.kind};
+      out.info = described(row.probe.describe(*response), token, note);
+      return out;
+    }
   }
   note("forge detection: " + origin + " answered as neither");
   return out;

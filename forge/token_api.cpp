@@ -184,6 +184,26 @@ Result<TokenInfo> parse_gitlab_token_self(const HttpResponse& response) {
   }
 }
 
+bool answers_as_gitlab(const HttpResponse& response) {
+  if (response.header("X-Gitlab-Meta")) {
+    return true;
+  }
+  const json body = parse_body(response.body);
+  switch (response.status) {
+  case 200: {
+    const json* scopes = member(body, "scopes");
+    return body.is_object() && body.contains("id") && scopes != nullptr && scopes->is_array();
+  }
+  case 401:
+    return string_member(body, "message") == "401 Unauthorized" ||
+           string_member(body, "error") == "invalid_token";
+  case 400:
+    return string_member(body, "message").find("personal access token") != std::string::npos;
+  default:
+    return false;
+  }
+}
+
 HttpRequest gitlab_token_self_request(std::string_view api_url, const Secret& token) {
   HttpRequest request;
   request.method = "GET";
@@ -302,6 +322,10 @@ Result<TokenInfo> parse_github_user(const HttpResponse& response) {
   default:
     return unexpected_answer("GitHub's /user", response.status);
   }
+}
+
+bool answers_as_github(const HttpResponse& response) {
+  return response.header("X-GitHub-Request-Id") || response.header("X-GitHub-Media-Type");
 }
 
 HttpRequest github_user_request(std::string_view api_url, const Secret& token) {

@@ -44,6 +44,9 @@ HttpRequest gitlab_token_self_request(std::string_view api_url, const Secret& to
 Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
                                     const Secret& token);
 Result<TokenInfo> parse_gitlab_token_self(const HttpResponse& response);
+// Pure: whether an answer of <origin>/api/v4/personal_access_tokens/self is GitLab's: its
+// token description, or its own words for a refused token (forge/probe.hpp).
+bool answers_as_gitlab(const HttpResponse& response);
 
 // GitLab: POST <api>/personal_access_tokens/self/rotate [expires_at=YYYY-MM-DD].
 // 401/400/403/405 are errors whose message says what happened and what to do.
@@ -57,5 +60,8 @@ HttpRequest github_user_request(std::string_view api_url, const Secret& token);
 Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
                                     const Secret& token);
 Result<TokenInfo> parse_github_user(const HttpResponse& response);
+// Pure: whether an answer of <origin>/api/v3/user is GitHub's: GitHub sends
+// X-GitHub-Request-Id (and X-GitHub-Media-Type on its API) with every answer, 401s included.
+bool answers_as_github(const HttpResponse& response);
 
 } // namespace patrol::forge

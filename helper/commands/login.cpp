@@ -267,7 +267,7 @@ int run_login(const Parsed& args) {
   const forge::Forge known = forge_for(*config, plain_url, request.protocol, request.host);
   const bool asked_before =
       !config->value(Setting::forge, plain_url).empty() ||
-      recall_host(request.protocol, request.host) == forge::HostAnswer::neither;
+      recall_host(request.protocol, request.host) == forge::HostAnswer{forge::HostAnswer::neither};
   if (request.username.empty() && known.kind == forge::ForgeKind::none && asked_before) {
     return failed(Error{Errc::usage, request.host +
                                          " is not known as GitLab or GitHub: give --username "

@@ -55,7 +55,8 @@ std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
     return {};
   }
   if (kind == forge::ForgeKind::none) {
-    return answer == forge::HostAnswer::silent ? "forge did not answer" : "not a known forge";
+    return answer && answer->what == forge::HostAnswer::silent ? "forge did not answer"
+                                                               : "not a known forge";
   }
   if (!record.checked_at) {
     return "forge did not answer";
@@ -64,12 +65,13 @@ std::string expiry_reason(const store::Record& record, forge::ForgeKind kind,
     return record.kind == store::Kind::oauth ? "the forge gave none"
                                              : "forge does not know the token";
   }
-  if (kind == forge::ForgeKind::github) {
-    // Classic tokens carry X-OAuth-Scopes; fine-grained ones do not.
-    return record.scopes.empty() ? "GitHub gave no expiry" : "GitHub classic token has no expiry";
-  }
   const forge::ForgeFacts* row = forge::facts(kind);
-  return std::string(row != nullptr ? row->title : "forge") + " token has no expiry";
+  if (row == nullptr) {
+    return "forge token has no expiry";
+  }
+  const bool unscoped = record.scopes.empty() && !row->no_expiry_unscoped.empty();
+  return std::string(row->title) + " " +
+         std::string(unscoped ? row->no_expiry_unscoped : row->no_expiry);
 }
 
 TableRow report_cells(const store::Record& record, std::int64_t now,

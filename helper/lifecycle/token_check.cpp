@@ -21,24 +21,19 @@ bool may_ask(const Config& config, std::string_view url, const store::Record& re
   if (record.protocol != "https" && record.protocol != "http") {
     return false;
   }
-  return recall_host(record.protocol, record.host) != forge::HostAnswer::neither;
+  return recall_host(record.protocol, record.host) != forge::HostAnswer{forge::HostAnswer::neither};
 }
 
-std::string found_line(forge::HostAnswer answer, std::string_view host) {
-  switch (answer) {
-  case forge::HostAnswer::gitlab:
-    return std::string(host) + " answers as a GitLab: its tokens' expiry and scopes are "
-                               "asked there from now on";
-  case forge::HostAnswer::github:
-    return std::string(host) + " answers as a GitHub Enterprise: its tokens' expiry and "
-                               "scopes are asked there from now on";
-  case forge::HostAnswer::neither:
-  case forge::HostAnswer::silent:
-    break;
+std::string found_line(const forge::HostAnswer& answer, std::string_view host) {
+  const forge::ForgeFacts* row =
+      answer.what == forge::HostAnswer::found ? forge::facts(answer.kind) : nullptr;
+  if (row != nullptr) {
+    return std::string(host) + " answers as " + std::string(row->probe.title) +
+           ": its tokens' expiry and scopes are asked there from now on";
   }
-  return std::string(host) + " is neither a GitLab nor a GitHub Enterprise (asked at its "
-                             "/api/v4 and /api/v3): its tokens' expiry stays unknown "
-                             "(set patrol.<url>.forge if that is wrong)";
+  return std::string(host) + " is " + forge::neither_text() + " (asked at its " +
+         forge::probed_paths_text() +
+         "): its tokens' expiry stays unknown (set patrol.<url>.forge if that is wrong)";
 }
 
 TokenCheck verdict_of(forge::Forge forge, const forge::TokenInfo& info) {
@@ -81,7 +76,7 @@ TokenCheck check_new_token(const Config& config, store::Record& record, const Cr
     if (!may_ask(config, url, record)) {
       TokenCheck out;
       out.why = config.value(Setting::forge, url).empty()
-                    ? record.host + " is neither a GitLab nor a GitHub Enterprise"
+                    ? record.host + " is " + forge::neither_text()
                     : "patrol.forge is none for it";
       return out;
     }
@@ -93,16 +88,16 @@ TokenCheck check_new_token(const Config& config, store::Record& record, const Cr
     if (Result<void> kept = remember_host(record.protocol, record.host, probe.answer); !kept) {
       trace("what " + record.host + " answered is not remembered: " + kept.error().message);
     }
-    if (probe.answer == forge::HostAnswer::silent) {
+    if (probe.answer.what == forge::HostAnswer::silent) {
       TokenCheck out;
       out.verdict = Verdict::unanswered;
       out.why = std::move(probe.failure);
       return out;
     }
     say(found_line(probe.answer, record.host));
-    if (probe.answer == forge::HostAnswer::neither) {
+    if (probe.answer.what == forge::HostAnswer::neither) {
       TokenCheck out;
-      out.why = record.host + " is neither a GitLab nor a GitHub Enterprise";
+      out.why = record.host + " is " + forge::neither_text();
       return out;
     }
     forge = forge_for(config, url, record.protocol, record.host, request.wwwauth);

@@ -25,8 +25,9 @@ forge::Forge forge_for(const Config& config, std::string_view url, std::string_v
   // What the host said it is when a token was stored for it (forge_probe.hpp): a file
   // read, never the network.
   const std::optional<forge::HostAnswer> answer = recall_host(protocol, host);
-  if (answer && *answer != forge::HostAnswer::neither && *answer != forge::HostAnswer::silent) {
-    forge = forge::recognise(protocol, host, to_string(*answer), configured_api, wwwauth);
+  if (answer && answer->what == forge::HostAnswer::found) {
+    forge =
+        forge::recognise(protocol, host, forge::to_string(answer->kind), configured_api, wwwauth);
   }
   return forge;
 }

@@ -1,7 +1,6 @@
 #include "helper/lifecycle/token_memory.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -34,9 +33,6 @@ std::string cache_directory(std::string_view leaf) {
 }
 
 std::string directory() { return cache_directory("tokens"); }
-
-constexpr std::array host_answers{forge::HostAnswer::gitlab, forge::HostAnswer::github,
-                                  forge::HostAnswer::neither, forge::HostAnswer::silent};
 
 // Hosts compare case-insensitively; the origin is hashed so any host spelling is a file name.
 std::string host_path(std::string_view protocol, std::string_view host) {
@@ -107,32 +103,12 @@ Result<void> remember(const store::Record& record) {
   return store::write_atomically(path_for(record), text->view());
 }
 
-std::string_view to_string(forge::HostAnswer answer) {
-  switch (answer) {
-  case forge::HostAnswer::gitlab:
-    return "gitlab";
-  case forge::HostAnswer::github:
-    return "github";
-  case forge::HostAnswer::neither:
-    return "neither";
-  case forge::HostAnswer::silent:
-    break;
-  }
-  return "silent";
-}
-
 std::optional<forge::HostAnswer> recall_host(std::string_view protocol, std::string_view host) {
   std::optional<std::string> text = read_small(host_path(protocol, host));
   if (!text) {
     return std::nullopt;
   }
-  const std::string_view word = std::string_view(*text).substr(0, text->find('\n'));
-  for (const forge::HostAnswer answer : host_answers) {
-    if (word == to_string(answer)) {
-      return answer;
-    }
-  }
-  return std::nullopt;
+  return forge::host_answer_from_string(std::string_view(*text).substr(0, text->find('\n')));
 }
 
 std::optional<store::FileLock> lock_host(std::string_view protocol, std::string_view host,
@@ -146,11 +122,12 @@ std::optional<store::FileLock> lock_host(std::string_view protocol, std::string_
 }
 
 Result<void> remember_host(std::string_view protocol, std::string_view host,
-                           forge::HostAnswer answer) {
+                           const forge::HostAnswer& answer) {
   if (Result<void> made = store::ensure_private_directory(cache_directory("forges")); !made) {
     return made;
   }
-  return store::write_atomically(host_path(protocol, host), std::string(to_string(answer)) + "\n");
+  return store::write_atomically(host_path(protocol, host),
+                                 std::string(forge::to_string(answer)) + "\n");
 }
 
 } // namespace patrol::helper

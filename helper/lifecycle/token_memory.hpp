@@ -27,10 +27,9 @@ void recall(store::Record& record);
 // Remembers what a lookup taught the record of an environment token.
 Result<void> remember(const store::Record& record);
 
-std::string_view to_string(forge::HostAnswer answer);
 std::optional<forge::HostAnswer> recall_host(std::string_view protocol, std::string_view host);
 Result<void> remember_host(std::string_view protocol, std::string_view host,
-                           forge::HostAnswer answer);
+                           const forge::HostAnswer& answer);
 // The lock of one host's answer, so one process asks the host and parallel ones wait for
 // what it found; nullopt when it is not had within `patience` (or cannot be made): the
 // caller then asks anyway.

@@ -46,6 +46,13 @@ TEST_CASE("forge table: every row is complete", "[forge]") {
     CHECK((row.rotate_self == nullptr) == row.self_rotate_scopes.empty());
     CHECK(row.renewal_path.starts_with("/"));
     CHECK(row.look_up != nullptr);
+    CHECK_FALSE(row.no_expiry.empty());
+    // An unknown host is asked at its API path whether it is of this kind; the answer
+    // names the host in a message and describes the token.
+    CHECK(row.probe.title.starts_with("a "));
+    CHECK(row.probe.request != nullptr);
+    CHECK(row.probe.answers_as != nullptr);
+    CHECK(row.probe.describe != nullptr);
   }
 }
 

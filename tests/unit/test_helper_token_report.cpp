@@ -118,19 +118,34 @@ TEST_CASE("expiry_reason: why a token shows no expiry", "[token_report]") {
   record.host = "code.example";
   CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, std::nullopt) ==
         "not a known forge");
-  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::neither) ==
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none,
+                                      forge::HostAnswer{forge::HostAnswer::neither}) ==
         "not a known forge");
-  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none, forge::HostAnswer::silent) ==
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::none,
+                                      forge::HostAnswer{forge::HostAnswer::silent}) ==
         "forge did not answer");
   CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::gitlab, std::nullopt) ==
         "forge did not answer");
   record.checked_at = 1700000000;
   record.kind = patrol::store::Kind::pat;
   record.scopes = {"repo"};
-  CHECK(
-      patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github) ==
-      "GitHub classic token has no expiry");
+  CHECK(patrol::helper::expiry_reason(
+            record, forge::ForgeKind::github,
+            forge::HostAnswer{forge::HostAnswer::found, ForgeKind::github}) ==
+        "GitHub classic token has no expiry");
+  // The row's words: GitHub's fine-grained tokens carry no scopes; GitLab's words do not
+  // depend on them.
+  record.scopes.clear();
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, std::nullopt) ==
+        "GitHub gave no expiry");
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::gitlab, std::nullopt) ==
+        "GitLab token has no expiry");
+  record.scopes = {"api"};
+  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::gitlab, std::nullopt) ==
+        "GitLab token has no expiry");
   record.expires_at = 1800000000;
-  CHECK(patrol::helper::expiry_reason(record, forge::ForgeKind::github, forge::HostAnswer::github)
-            .empty());
+  CHECK(
+      patrol::helper::expiry_reason(record, forge::ForgeKind::github,
+                                    forge::HostAnswer{forge::HostAnswer::found, ForgeKind::github})
+          .empty());
 }
