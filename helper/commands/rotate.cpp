@@ -8,6 +8,7 @@
 #include "common/civil_time.hpp"
 #include "helper/commands/command_line.hpp"
 #include "helper/commands/progress.hpp"
+#include "helper/commands/stored_credentials.hpp"
 #include "helper/git/config.hpp"
 #include "helper/git/protocol.hpp"
 #include "helper/lifecycle/lifecycle.hpp"
@@ -36,21 +37,16 @@ int run_rotate(const Parsed& args) {
       return failed(error);
     }
   }
-  Result<Credential> target = url_argument(*args.command, args.operands[0]);
-  if (!target) {
-    return failed(target.error());
+  Result<UrlStore> opened = url_store(args);
+  if (!opened) {
+    return failed(opened.error());
   }
-  const std::string url = url_with_scheme(args.operands[0]);
-  Result<Config> config = Config::load();
-  if (!config) {
-    return failed(config.error());
-  }
-  Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
-  if (!store) {
-    return failed(store.error());
-  }
-  Result<std::optional<store::Record>> found = (*store)->find(
-      store::Query{target->protocol, target->host, target->path, target->username, std::nullopt});
+  const Credential& target = opened->target;
+  const std::string& url = opened->url;
+  const Config& config = opened->config;
+  store::Store& store = *opened->store;
+  Result<std::optional<store::Record>> found = store.find(
+      store::Query{target.protocol, target.host, target.path, target.username, std::nullopt});
   if (!found) {
     return failed(found.error());
   }
@@ -58,10 +54,10 @@ int run_rotate(const Parsed& args) {
     say_error("no token is stored for " + url);
     return 1;
   }
-  const std::string expiry = expires_at ? *expires_at : default_rotation_expiry(*config, url);
+  const std::string expiry = expires_at ? *expires_at : default_rotation_expiry(config, url);
   Result<Rotation> rotation = [&] {
     const Waiting waiting("rotating the token at " + (*found)->host);
-    return rotate_record(*config, **store, **found, expiry, patient_timeouts);
+    return rotate_record(config, store, **found, expiry, patient_timeouts);
   }();
   if (!rotation) {
     report(rotation.error());

@@ -6,6 +6,7 @@
 
 #include "common/test_hooks.hpp"
 #include "helper/commands/command_line.hpp"
+#include "helper/commands/stored_credentials.hpp"
 #include "helper/git/credential_record.hpp"
 #include "helper/git/protocol.hpp"
 #include "helper/lifecycle/background.hpp"
@@ -38,42 +39,36 @@ Flight take_lock(const store::Record& keys, bool handed) {
 
 int run_refresh(const Parsed& args) {
   const bool handed = args.has("--holding-lock");
-  Result<Credential> target = url_argument(*args.command, args.operands[0]);
-  if (!target) {
-    return failed(target.error());
+  Result<UrlStore> opened = url_store(args);
+  if (!opened) {
+    return failed(opened.error());
   }
-  const std::string url = url_with_scheme(args.operands[0]);
-  Result<Config> config = Config::load();
-  if (!config) {
-    return failed(config.error());
-  }
-  Result<std::unique_ptr<store::Store>> store = open_store(*config, url);
-  if (!store) {
-    return failed(store.error());
-  }
-  const store::Record keys = record_of(*target); // the keys: a URL argument holds no password
+  const std::string& url = opened->url;
+  const Config& config = opened->config;
+  store::Store& store = *opened->store;
+  const store::Record keys = record_of(opened->target); // the keys: a URL holds no password
   // One lookup per credential: parallel gets hand the work to one refresh at most.
   const Flight flight = take_lock(keys, handed);
   if (flight.busy) {
     trace("another process is refreshing " + url);
     return 0;
   }
-  Result<std::optional<store::Record>> found = reread(**store, keys);
+  Result<std::optional<store::Record>> found = reread(store, keys);
   if (!found || !*found) {
     trace("nothing to refresh for " + url);
     return 0;
   }
   const store::Record before = **found;
   store::Record record = before;
-  const forge::Forge forge = forge_for(*config, url, record.protocol, record.host);
-  const LifecycleSettings settings = lifecycle_settings(*config, url);
+  const forge::Forge forge = forge_for(config, url, record.protocol, record.host);
+  const LifecycleSettings settings = lifecycle_settings(config, url);
   // A refresh that finished while this one waited for the lock is enough.
   if (forge.kind == forge::ForgeKind::none ||
       !assess(record, now_seconds(), 0, settings.recheck_seconds).stale) {
     return 0;
   }
   Result<forge::TokenInfo> info =
-      look_up(forge, record.secret, http_settings(*config, url, patient_timeouts));
+      look_up(forge, record.secret, http_settings(config, url, patient_timeouts));
   if (info) {
     learn(record, *info, now_seconds());
   } else {
@@ -90,7 +85,7 @@ int run_refresh(const Parsed& args) {
     return 0;
   }
   // Compare-and-swap: a token stored while the forge was asked is never overwritten.
-  Result<bool> saved = (*store)->replace(before, record);
+  Result<bool> saved = store.replace(before, record);
   if (!saved) {
     trace("refresh of " + url + " not kept: " + saved.error().message);
     return 1;
