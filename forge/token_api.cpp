@@ -87,6 +87,17 @@ template <class T> Result<T> scrubbed(Result<T> result, const Secret& token) {
   return result;
 }
 
+// Sends the request and reads its answer with parse; an error never carries the token.
+template <class T>
+Result<T> exchange(HttpClient& http, const HttpRequest& request,
+                   Result<T> (*parse)(const HttpResponse&), const Secret& token) {
+  Result<HttpResponse> response = http.send(request);
+  if (!response) {
+    return tl::unexpected(response.error());
+  }
+  return scrubbed(parse(*response), token);
+}
+
 Result<TokenInfo> unexpected_answer(std::string_view what, long status) {
   return fail(Errc::network, std::string(what) + " answered HTTP " + std::to_string(status) +
                                  ", which was not expected");
@@ -215,11 +226,7 @@ HttpRequest gitlab_token_self_request(std::string_view api_url, const Secret& to
 
 Result<TokenInfo> gitlab_token_self(HttpClient& http, std::string_view api_url,
                                     const Secret& token) {
-  Result<HttpResponse> response = http.send(gitlab_token_self_request(api_url, token));
-  if (!response) {
-    return tl::unexpected(response.error());
-  }
-  return scrubbed(parse_gitlab_token_self(*response), token);
+  return exchange(http, gitlab_token_self_request(api_url, token), parse_gitlab_token_self, token);
 }
 
 Result<RotatedToken> parse_gitlab_rotate(const HttpResponse& response) {
@@ -280,11 +287,7 @@ Result<RotatedToken> gitlab_rotate_self(HttpClient& http, std::string_view api_u
   if (expires_at) {
     request.body = Secret("expires_at=" + form_encode(*expires_at));
   }
-  Result<HttpResponse> response = http.send(request);
-  if (!response) {
-    return tl::unexpected(response.error());
-  }
-  return scrubbed(parse_gitlab_rotate(*response), token);
+  return exchange(http, request, parse_gitlab_rotate, token);
 }
 
 Result<TokenInfo> parse_github_user(const HttpResponse& response) {
@@ -339,11 +342,7 @@ HttpRequest github_user_request(std::string_view api_url, const Secret& token) {
 
 Result<TokenInfo> github_token_info(HttpClient& http, std::string_view api_url,
                                     const Secret& token) {
-  Result<HttpResponse> response = http.send(github_user_request(api_url, token));
-  if (!response) {
-    return tl::unexpected(response.error());
-  }
-  return scrubbed(parse_github_user(*response), token);
+  return exchange(http, github_user_request(api_url, token), parse_github_user, token);
 }
 
 } // namespace patrol::forge
