@@ -12,6 +12,7 @@
 #include "oauth/device_flow.hpp"
 
 using namespace patrol::oauth;
+using patrol::forge::HttpResponse;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) {

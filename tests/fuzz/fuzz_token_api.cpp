@@ -7,7 +7,7 @@
 
 #include "forge/token_api.hpp"
 
-using namespace patrol::oauth;
+using namespace patrol::forge;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) {
