@@ -26,7 +26,9 @@ namespace {
 // helper (Debian bookworm) searches with SECRET_SCHEMA_COMPAT_NETWORK, whose flags are 0,
 // so it finds only items carrying that xdg:schema, while newer git ignores the name.
 // That is the one name both git versions find.
-constexpr SecretSchema make_schema(const char* name, SecretSchemaFlags flags) {
+// host: the attribute holding protocol://host's host; extra: one more attribute, or none.
+constexpr SecretSchema make_schema(const char* name, SecretSchemaFlags flags,
+                                   const char* host = "server", const char* extra = nullptr) {
   return SecretSchema{
       name,
       flags,
@@ -35,7 +37,8 @@ constexpr SecretSchema make_schema(const char* name, SecretSchemaFlags flags) {
           {"object", SECRET_SCHEMA_ATTRIBUTE_STRING},
           {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
           {"port", SECRET_SCHEMA_ATTRIBUTE_INTEGER},
-          {"server", SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {host, SECRET_SCHEMA_ATTRIBUTE_STRING},
+          {extra, SECRET_SCHEMA_ATTRIBUTE_STRING}, // a null name ends the list
           {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
       },
       0,
@@ -57,27 +60,8 @@ const SecretSchema write_schema =
 // is under `patrol_server`, not `server`, so git-credential-libsecret, which finds items
 // by server and takes the secret for a password, never hands it out as one.
 constexpr const char* authtype_schema_name = "org.git-credential-patrol.Credential";
-const SecretSchema authtype_schema = SecretSchema{
-    authtype_schema_name,
-    SECRET_SCHEMA_NONE,
-    {
-        {"user", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"object", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"protocol", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"port", SECRET_SCHEMA_ATTRIBUTE_INTEGER},
-        {"patrol_server", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {"patrol_authtype", SECRET_SCHEMA_ATTRIBUTE_STRING},
-        {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
-    },
-    0,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr,
-};
+const SecretSchema authtype_schema =
+    make_schema(authtype_schema_name, SECRET_SCHEMA_NONE, "patrol_server", "patrol_authtype");
 
 // Schemas whose items are git credentials: git's own, and the one git 2.39 uses.
 constexpr std::string_view git_schema_names[] = {"org.git.Password",
