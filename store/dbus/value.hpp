@@ -43,6 +43,7 @@ struct Value {
   // struct or dict-entry field i, or (i == 0) a variant's content.
   const Value* field(std::size_t i) const;
   bool is(std::string_view sig) const { return signature == sig; }
+  bool operator==(const Value&) const = default;
 };
 
 } // namespace patrol::dbus

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "helper/git/config.hpp"
+#include "support/scoped_env.hpp"
 
 using patrol::Errc;
 using patrol::Result;
@@ -20,38 +21,9 @@ using patrol::helper::config_keys;
 using patrol::helper::ConfigKey;
 using patrol::helper::Setting;
 using patrol::helper::setting_named;
+using patrol::test::ScopedEnv;
 
 namespace {
-
-// Sets environment variables for one test and puts the old values back afterwards.
-class ScopedEnv {
-public:
-  ScopedEnv(std::initializer_list<std::pair<const char*, const char*>> values) {
-    for (const auto& [name, value] : values) {
-      const char* old = std::getenv(name);
-      saved_.emplace_back(name, old != nullptr ? std::optional<std::string>(old) : std::nullopt);
-      if (value != nullptr) {
-        setenv(name, value, 1);
-      } else {
-        unsetenv(name);
-      }
-    }
-  }
-  ~ScopedEnv() {
-    for (const auto& [name, old] : saved_) {
-      if (old) {
-        setenv(name.c_str(), old->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
 
 // A throwaway directory holding configuration files.
 class TempDir {
