@@ -262,3 +262,121 @@ TEST_CASE("secret session: a peer key outside the group is refused") {
   CHECK(session.derive("\x02"));                // the smallest key a peer may send
   CHECK(session.derive(prime_with_tail("FD"))); // and the largest, p - 2
 }
+
+namespace {
+
+// A schema of this test's own, so its item meets no other test's.
+const SecretSchema session_schema = {
+    "org.example.PatrolSessionTest",
+    SECRET_SCHEMA_NONE,
+    {
+        {"case", SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING},
+    },
+    0,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+};
+
+GVariant* call(GDBusConnection* bus, const char* path, const char* interface, const char* method,
+               GVariant* arguments) {
+  GError* error = nullptr;
+  GVariant* reply =
+      g_dbus_connection_call_sync(bus, "org.freedesktop.secrets", path, interface, method,
+                                  arguments, nullptr, G_DBUS_CALL_FLAGS_NONE, -1, nullptr, &error);
+  if (error != nullptr) {
+    const std::string message = std::string(method) + ": " + error->message;
+    g_error_free(error);
+    FAIL(message);
+  }
+  return reply;
+}
+
+GVariant* bytes(std::string_view value) {
+  return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, value.data(), value.size(), 1);
+}
+
+std::string bytes_of(GVariant* array) {
+  gsize length = 0;
+  const auto* data =
+      static_cast<const char*>(g_variant_get_fixed_array(array, &length, sizeof(guchar)));
+  return std::string(data, length);
+}
+
+} // namespace
+
+// gnome-keyring is the other half here: if it and SecretSession disagree on any step (group,
+// padding of the shared value, HKDF, CBC, PKCS#7), the plaintexts differ.
+TEST_CASE("secretservice session: gnome-keyring's encrypted secrets open, and ours reach it",
+          "[.][secretservice][session]") {
+  const char* stored = "ghp_1234567890ab"; // 16 bytes: a whole block of padding
+  GError* error = nullptr;
+  REQUIRE(secret_password_store_sync(&session_schema, SECRET_COLLECTION_DEFAULT, "session test",
+                                     stored, nullptr, &error, "case", "dh", nullptr) != FALSE);
+  REQUIRE(error == nullptr);
+
+  GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
+  REQUIRE(bus != nullptr);
+  SecretSession session = started();
+  GVariant* opened =
+      call(bus, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "OpenSession",
+           g_variant_new("(sv)", std::string(patrol::store::session_algorithm).c_str(),
+                         bytes(session.public_key())));
+  GVariant* output = nullptr;
+  const gchar* session_path = nullptr;
+  g_variant_get(opened, "(v&o)", &output, &session_path);
+  REQUIRE(session.derive(bytes_of(output)));
+
+  GVariantBuilder attributes;
+  g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
+  g_variant_builder_add(&attributes, "{ss}", "case", "dh");
+  GVariant* found = call(bus, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+                         "SearchItems", g_variant_new("(a{ss})", &attributes));
+  GVariant* unlocked = nullptr;
+  GVariant* locked = nullptr;
+  g_variant_get(found, "(@ao@ao)", &unlocked, &locked);
+  REQUIRE(g_variant_n_children(unlocked) == 1);
+  const gchar* item = nullptr;
+  g_variant_get_child(unlocked, 0, "&o", &item);
+
+  GVariant* secret = call(bus, item, "org.freedesktop.Secret.Item", "GetSecret",
+                          g_variant_new("(o)", session_path));
+  GVariant* parameters = nullptr;
+  GVariant* value = nullptr;
+  const gchar* content_type = nullptr;
+  g_variant_get(secret, "((o@ay@ay&s))", nullptr, &parameters, &value, &content_type);
+  CHECK(bytes_of(value) != stored); // it did travel encrypted
+  auto plain = session.decrypt(bytes_of(parameters), bytes_of(value));
+  REQUIRE(plain);
+  CHECK(plain->view() == stored);
+
+  // The other way: a secret encrypted here is what libsecret then reads from the keyring.
+  auto sealed = session.encrypt(Secret("glpat-from-patrol"));
+  REQUIRE(sealed);
+  g_variant_unref(call(bus, item, "org.freedesktop.Secret.Item", "SetSecret",
+                       g_variant_new("((o@ay@ays))", session_path, bytes(sealed->iv),
+                                     bytes(sealed->ciphertext), "text/plain")));
+  gchar* read_back =
+      secret_password_lookup_sync(&session_schema, nullptr, &error, "case", "dh", nullptr);
+  REQUIRE(read_back != nullptr);
+  CHECK(std::string(read_back) == "glpat-from-patrol");
+  secret_password_free(read_back);
+
+  g_variant_unref(call(bus, session_path, "org.freedesktop.Secret.Session", "Close", nullptr));
+  secret_password_clear_sync(&session_schema, nullptr, nullptr, "case", "dh", nullptr);
+  g_variant_unref(parameters);
+  g_variant_unref(value);
+  g_variant_unref(secret);
+  g_variant_unref(unlocked);
+  g_variant_unref(locked);
+  g_variant_unref(found);
+  g_variant_unref(output);
+  g_variant_unref(opened);
+  g_object_unref(bus);
+  secret_service_disconnect();
+}
