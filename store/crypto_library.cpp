@@ -56,6 +56,11 @@ Result<const CryptoLibrary*> load() {
     }
     control(GCRYCTL_INITIALIZATION_FINISHED, 0);
   }
+  // The Secret Service session keeps its private numbers in libgcrypt's secure memory,
+  // which libgcrypt makes on first use; where the memory-lock limit is below its 32 KiB the
+  // pool is still wiped but not locked, and libgcrypt would say so on stderr, a line git's
+  // user cannot act on.
+  control(GCRYCTL_DISABLE_SECMEM_WARN, 0);
   return &library;
 }
 
