@@ -54,7 +54,7 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 
 } // namespace
 
-std::string sha256_hex(std::string_view bytes) {
+std::string sha256(std::string_view bytes) {
   std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -78,13 +78,25 @@ std::string sha256_hex(std::string_view bytes) {
     compress(h, tail.data() + 64 * b);
   }
   wipe(tail.data(), tail.size()); // the last bytes of what was hashed
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
+  out.reserve(sha256_bytes);
   for (const std::uint32_t word : h) {
-    for (int shift = 28; shift >= 0; shift -= 4) {
-      out += hex[(word >> shift) & 0x0f];
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out += static_cast<char>((word >> shift) & 0xff);
     }
+  }
+  wipe(h.data(), sizeof h); // the digest of a secret is a secret under HMAC
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  static constexpr char hex[] = "0123456789abcdef";
+  const std::string digest = sha256(bytes);
+  std::string out;
+  out.reserve(2 * sha256_bytes);
+  for (const char byte : digest) {
+    out += hex[static_cast<unsigned char>(byte) >> 4];
+    out += hex[static_cast<unsigned char>(byte) & 0x0f];
   }
   return out;
 }

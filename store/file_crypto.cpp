@@ -2,21 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <memory>
 
-#include <sys/random.h>
-
+#include "common/random.hpp"
 #include "store/crypto_library.hpp"
 
 namespace patrol::store::file_crypto {
 namespace {
-
-struct CipherClose {
-  const CryptoLibrary* gcrypt;
-  void operator()(gcry_cipher_hd_t handle) const { gcrypt->cipher_close(handle); }
-};
-using CipherPtr = std::unique_ptr<std::remove_pointer_t<gcry_cipher_hd_t>, CipherClose>;
 
 tl::unexpected<Error> crypto_failed(std::string_view what) {
   return fail(Errc::store_failed, "libgcrypt failed while " + std::string(what));
@@ -30,16 +22,7 @@ constexpr std::uint64_t scrypt_block_size = 8;
 
 // An AES-256-GCM handle keyed with key and set to nonce, or nullptr.
 CipherPtr gcm(const CryptoLibrary* gcrypt, const Secret& key, std::string_view nonce) {
-  gcry_cipher_hd_t raw = nullptr;
-  if (gcrypt->cipher_open(&raw, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0) != 0) {
-    return CipherPtr(nullptr, CipherClose{gcrypt});
-  }
-  CipherPtr handle(raw, CipherClose{gcrypt});
-  if (gcrypt->cipher_setkey(raw, key.view().data(), key.view().size()) != 0 ||
-      gcrypt->cipher_setiv(raw, nonce.data(), nonce.size()) != 0) {
-    return CipherPtr(nullptr, CipherClose{gcrypt});
-  }
-  return handle;
+  return open_cipher(gcrypt, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, key.view(), nonce);
 }
 
 } // namespace
@@ -53,23 +36,6 @@ bool acceptable(const ScryptParams& params) {
 bool strong_enough(const ScryptParams& params) {
   const ScryptParams defaults;
   return params.n >= defaults.n && params.r >= defaults.r && params.p >= defaults.p;
-}
-
-// The kernel's random bytes (getrandom), which need no library.
-Result<std::string> random_bytes(std::size_t count) {
-  std::string bytes(count, '\0');
-  std::size_t filled = 0;
-  while (filled < count) {
-    const ssize_t got = ::getrandom(bytes.data() + filled, count - filled, 0);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got <= 0) {
-      return crypto_failed("drawing random bytes (getrandom)");
-    }
-    filled += static_cast<std::size_t>(got);
-  }
-  return bytes;
 }
 
 Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,

@@ -1,7 +1,7 @@
 #pragma once
 // The cryptography of the encrypted file store, over values: scrypt to turn a passphrase
-// into a key, AES-256-GCM to seal and open bytes, and the random bytes and base64 they
-// need. No files, no prompts.
+// into a key, AES-256-GCM to seal and open bytes, and the base64 the file format
+// needs. No files, no prompts.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -32,8 +32,6 @@ bool acceptable(const ScryptParams& params);
 // Whether params are at least this build's defaults in each of n, r and p: the file store
 // never wrote weaker ones, so weaker ones mean someone made the passphrase cheap to guess.
 bool strong_enough(const ScryptParams& params);
-
-Result<std::string> random_bytes(std::size_t count);
 
 Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
                           const ScryptParams& params);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/random.hpp"
+
 namespace patrol::store::file_format {
 namespace {
 
@@ -187,8 +189,8 @@ Result<Envelope> create(const Secret& passphrase, Secret& data_key,
   }
   Envelope envelope;
   envelope.kdf = kdf;
-  Result<std::string> key_id = file_crypto::random_bytes(key_id_bytes);
-  Result<std::string> key = file_crypto::random_bytes(file_crypto::key_bytes);
+  Result<std::string> key_id = random_bytes(key_id_bytes);
+  Result<std::string> key = random_bytes(file_crypto::key_bytes);
   if (!key_id || !key) {
     return tl::unexpected(!key_id ? key_id.error() : key.error());
   }
@@ -221,7 +223,7 @@ Result<Secret> unwrap_key(const Envelope& envelope, const Secret& passphrase) {
 }
 
 Result<void> rewrap_key(Envelope& envelope, const Secret& data_key, const Secret& passphrase) {
-  Result<std::string> salt = file_crypto::random_bytes(file_crypto::salt_bytes);
+  Result<std::string> salt = random_bytes(file_crypto::salt_bytes);
   if (!salt) {
     return tl::unexpected(salt.error());
   }

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/random.hpp"
 #include "store/file_crypto.hpp"
 #include "store/file_format.hpp"
 
@@ -40,7 +41,7 @@ Record full_record() {
 } // namespace
 
 TEST_CASE("file crypto: seal and open round trip, refusing a wrong key or changed bytes") {
-  Secret key(*crypto::random_bytes(crypto::key_bytes));
+  Secret key(*patrol::random_bytes(crypto::key_bytes));
   auto sealed = crypto::seal(key, "hello", "aad");
   REQUIRE(sealed);
   CHECK(sealed->size() == crypto::nonce_bytes + 5 + crypto::tag_bytes);
@@ -50,7 +51,7 @@ TEST_CASE("file crypto: seal and open round trip, refusing a wrong key or change
   CHECK(opened->view() == "hello");
 
   CHECK_FALSE(crypto::open(key, *sealed, "other aad"));
-  Secret other(*crypto::random_bytes(crypto::key_bytes));
+  Secret other(*patrol::random_bytes(crypto::key_bytes));
   CHECK_FALSE(crypto::open(other, *sealed, "aad"));
   std::string tampered = *sealed;
   tampered[crypto::nonce_bytes] = static_cast<char>(tampered[crypto::nonce_bytes] ^ 1);
