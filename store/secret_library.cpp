@@ -22,14 +22,13 @@ Result<const SecretLibrary*> load() {
   const bool bound =
       lib.bind("g_free", library.free) && lib.bind("g_strdup", library.strdup) &&
       lib.bind("g_str_hash", library.str_hash) && lib.bind("g_str_equal", library.str_equal) &&
-      lib.bind("g_utf8_validate", library.utf8_validate) &&
       lib.bind("g_error_matches", library.error_matches) &&
       lib.bind("g_error_free", library.error_free) &&
       lib.bind("g_clear_error", library.clear_error) &&
       lib.bind("g_hash_table_new_full", library.hash_table_new_full) &&
       lib.bind("g_hash_table_insert", library.hash_table_insert) &&
-      lib.bind("g_hash_table_lookup", library.hash_table_lookup) &&
-      lib.bind("g_hash_table_contains", library.hash_table_contains) &&
+      lib.bind("g_hash_table_iter_init", library.hash_table_iter_init) &&
+      lib.bind("g_hash_table_iter_next", library.hash_table_iter_next) &&
       lib.bind("g_hash_table_unref", library.hash_table_unref) &&
       lib.bind("g_list_free_full", library.list_free_full) &&
       lib.bind("g_variant_new", library.variant_new) &&

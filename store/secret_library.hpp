@@ -18,14 +18,13 @@ struct SecretLibrary {
   decltype(&::g_strdup) strdup;
   decltype(&::g_str_hash) str_hash;
   decltype(&::g_str_equal) str_equal;
-  decltype(&::g_utf8_validate) utf8_validate;
   decltype(&::g_error_matches) error_matches;
   decltype(&::g_error_free) error_free;
   decltype(&::g_clear_error) clear_error;
   decltype(&::g_hash_table_new_full) hash_table_new_full;
   decltype(&::g_hash_table_insert) hash_table_insert;
-  decltype(&::g_hash_table_lookup) hash_table_lookup;
-  decltype(&::g_hash_table_contains) hash_table_contains;
+  decltype(&::g_hash_table_iter_init) hash_table_iter_init;
+  decltype(&::g_hash_table_iter_next) hash_table_iter_next;
   decltype(&::g_hash_table_unref) hash_table_unref;
   decltype(&::g_list_free_full) list_free_full;
   decltype(&::g_variant_new) variant_new;

@@ -1,7 +1,6 @@
 #include "store/secret_service.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <optional>
@@ -10,22 +9,25 @@
 
 #include "store/secret_library.hpp"
 
-#include "common/host_port.hpp"
 #include "store/credential_lock.hpp"
 #include "store/match.hpp"
+#include "store/secret_item.hpp"
+#include "store/secret_service_direct.hpp"
 #include "store/secret_text.hpp"
 
 namespace patrol::store {
 
 namespace {
 
+using secret_item::item_label;
+using secret_item::locked_error;
+using secret_item::same_keys;
+using secret_item::start_fix;
+using secret_item::unlock_fix;
+using secret_item::valid_keys;
+
 // The attributes of git-credential-libsecret's items (user, object, protocol, port,
-// server), declared under two names. Searches use git's own `org.git.Password` with
-// DONT_MATCH_NAME, as newer git does, so they ignore the name and find both git's and
-// patrol's items. Items are written under `org.gnome.keyring.NetworkPassword`: git 2.39's
-// helper (Debian bookworm) searches with SECRET_SCHEMA_COMPAT_NETWORK, whose flags are 0,
-// so it finds only items carrying that xdg:schema, while newer git ignores the name.
-// That is the one name both git versions find.
+// server), declared under the names of secret_item.hpp.
 // host: the attribute holding protocol://host's host; extra: one more attribute, or none.
 constexpr SecretSchema make_schema(const char* name, SecretSchemaFlags flags,
                                    const char* host = "server", const char* extra = nullptr) {
@@ -52,31 +54,13 @@ constexpr SecretSchema make_schema(const char* name, SecretSchemaFlags flags,
   };
 }
 
-const SecretSchema search_schema = make_schema("org.git.Password", SECRET_SCHEMA_DONT_MATCH_NAME);
+const SecretSchema search_schema =
+    make_schema(secret_item::search_schema_name.data(), SECRET_SCHEMA_DONT_MATCH_NAME);
 const SecretSchema write_schema =
-    make_schema("org.gnome.keyring.NetworkPassword", SECRET_SCHEMA_NONE);
-
-// A pre-encoded credential (git's authtype and credential) is patrol's own item: its host
-// is under `patrol_server`, not `server`, so git-credential-libsecret, which finds items
-// by server and takes the secret for a password, never hands it out as one.
-constexpr const char* authtype_schema_name = "org.git-credential-patrol.Credential";
+    make_schema(secret_item::write_schema_name.data(), SECRET_SCHEMA_NONE);
 const SecretSchema authtype_schema =
-    make_schema(authtype_schema_name, SECRET_SCHEMA_NONE, "patrol_server", "patrol_authtype");
-
-// Schemas whose items are git credentials: git's own, and the one git 2.39 uses.
-constexpr std::string_view git_schema_names[] = {"org.git.Password",
-                                                 "org.gnome.keyring.NetworkPassword"};
-// Every schema patrol's items are under, for listing them all.
-constexpr std::string_view all_schema_names[] = {"org.git.Password",
-                                                 "org.gnome.keyring.NetworkPassword",
-                                                 "org.git-credential-patrol.Credential"};
-
-constexpr std::string_view start_fix =
-    "start gnome-keyring-daemon (or another Secret Service) in your D-Bus session, or set "
-    "patrol.store=file";
-constexpr std::string_view unlock_fix =
-    "unlock your login keyring (for example by logging in to the desktop, or "
-    "`gnome-keyring-daemon --unlock`)";
+    make_schema(secret_item::authtype_schema_name.data(), SECRET_SCHEMA_NONE, "patrol_server",
+                "patrol_authtype");
 
 struct GObjectUnref {
   void operator()(gpointer object) const { glib().object_unref(object); }
@@ -144,11 +128,6 @@ bool no_such_object(const GError* error) {
              FALSE;
 }
 
-tl::unexpected<Error> locked_error() {
-  return fail(Errc::store_locked,
-              "the keyring is locked and could not be unlocked; " + std::string(unlock_fix));
-}
-
 tl::unexpected<Error> no_default_keyring(const GError* error) {
   return fail(Errc::store_unavailable,
               "the Secret Service has no default keyring to store into; create or " +
@@ -167,12 +146,6 @@ tl::unexpected<Error> translate(const GError* error, std::string_view what) {
   }
   return fail(Errc::store_failed,
               "the Secret Service failed while " + std::string(what) + detail(error));
-}
-
-std::string_view secrets_bus_name() {
-  // libsecret reads the same variable, so both speak to the same service.
-  const char* name = std::getenv("SECRET_SERVICE_BUS_NAME");
-  return name != nullptr && *name != '\0' ? name : "org.freedesktop.secrets";
 }
 
 Result<VariantPtr> call_bus(GDBusConnection* bus, const char* method, GVariant* arguments,
@@ -239,177 +212,53 @@ Result<Owned<GDBusConnection>> connect_session_bus() {
   return Owned<GDBusConnection>(bus);
 }
 
-struct HostPort {
-  std::string server;
-  std::optional<unsigned> port;
-};
-
-std::optional<unsigned> parse_port(std::string_view text) {
-  unsigned port = 0;
-  const char* end = text.data() + text.size();
-  auto [next, error] = std::from_chars(text.data(), end, port);
-  if (text.empty() || error != std::errc() || next != end || port == 0 || port > 65535) {
-    return std::nullopt;
+// service_on_bus on GLib's connection, for a bus address the direct path does not speak.
+Result<bool> service_present_through_glib(const std::string& name) {
+  if (const Result<const SecretLibrary*>& loaded = secret_library(); !loaded) {
+    return tl::unexpected(loaded.error());
   }
-  return port;
-}
-
-// git's host is "name[:port]"; git's helper keeps the port as its own integer attribute.
-HostPort split_host(std::string_view host) {
-  const std::size_t colon = host.rfind(':');
-  if (colon == std::string_view::npos || host.find(']', colon) != std::string_view::npos) {
-    return {std::string(host), std::nullopt};
+  Result<Owned<GDBusConnection>> bus = connect_session_bus();
+  if (!bus) {
+    return tl::unexpected(bus.error());
   }
-  std::optional<unsigned> port = parse_port(host.substr(colon + 1));
-  if (!port) {
-    return {std::string(host), std::nullopt};
-  }
-  return {std::string(host.substr(0, colon)), port};
+  return service_on_bus(bus->get(), name);
 }
 
 HashPtr new_attributes() {
   return HashPtr(
-      glib().hash_table_new_full(glib().str_hash, glib().str_equal, nullptr, glib().free));
+      glib().hash_table_new_full(glib().str_hash, glib().str_equal, glib().free, glib().free));
 }
 
-void put(GHashTable* attributes, const char* name, const std::string& value) {
-  glib().hash_table_insert(attributes, const_cast<char*>(name), glib().strdup(value.c_str()));
+// A GLib hash table of attributes, as libsecret takes them.
+HashPtr hash_of(const secret_item::Attributes& attributes) {
+  HashPtr table = new_attributes();
+  for (const auto& [name, value] : attributes) {
+    glib().hash_table_insert(table.get(), glib().strdup(name.c_str()),
+                             glib().strdup(value.c_str()));
+  }
+  return table;
 }
 
-const char* server_attribute(bool pre_encoded) { return pre_encoded ? "patrol_server" : "server"; }
-
-// The attributes to search with: the query's non-empty fields. No `object` when the query
-// has no path, so items with a path are found and then refused by matches().
-HashPtr search_attributes(const Query& query, bool pre_encoded) {
-  HashPtr attributes = new_attributes();
-  if (!query.protocol.empty()) {
-    put(attributes.get(), "protocol", query.protocol);
-  }
-  if (!query.host.empty()) {
-    HostPort host = split_host(query.host);
-    put(attributes.get(), server_attribute(pre_encoded), host.server);
-    if (host.port) {
-      put(attributes.get(), "port", std::to_string(*host.port));
-    }
-  }
-  if (!query.path.empty()) {
-    put(attributes.get(), "object", query.path);
-  }
-  if (!query.username.empty()) {
-    put(attributes.get(), "user", query.username);
-  }
-  return attributes;
-}
-
-// Exactly what git-credential-libsecret stores for the same credential.
-HashPtr item_attributes(const Record& record) {
-  HashPtr attributes = new_attributes();
-  HostPort host = split_host(record.host);
-  const bool pre_encoded = !record.authtype.empty();
-  put(attributes.get(), "protocol", record.protocol);
-  put(attributes.get(), server_attribute(pre_encoded), host.server);
-  if (pre_encoded) {
-    put(attributes.get(), "patrol_authtype", record.authtype);
-  }
-  if (host.port) {
-    put(attributes.get(), "port", std::to_string(*host.port));
-  }
-  if (!record.path.empty()) {
-    put(attributes.get(), "object", record.path);
-  }
-  // Even empty: git's helper keeps user="" for an empty-username credential and reads the
-  // username back from it; without the attribute it would ask for a username.
-  put(attributes.get(), "user", record.username);
-  return attributes;
-}
-
-// git-credential-libsecret's label: "Git: <protocol>://<server>[:<port>]/<path>".
-std::string item_label(const Record& record) {
-  HostPort host = split_host(record.host);
-  std::string label = "Git: " + record.protocol + "://" + host.server;
-  if (host.port) {
-    label += ':';
-    label += std::to_string(*host.port); // no ":" + string: GCC 12 -Wrestrict, bug 105329
-  }
-  return label + "/" + record.path;
-}
-
-std::string attribute(GHashTable* attributes, const char* name) {
-  const auto* value = static_cast<const char*>(glib().hash_table_lookup(attributes, name));
-  return value != nullptr ? value : "";
-}
-
-// The lookup keys of an item, or nullopt for an item that is not a git credential. The
-// search ignores schema names, so it also returns other programs' items that happen to
-// carry a server and a protocol: git's items are those under one of git's schema names
-// (every libsecret writer stores one; secret-tool and raw D-Bus clients store none),
-// without the NetworkPassword attributes git never sets (domain, authtype: gvfs and other
-// GNOME programs share that schema), and with a port that is a number.
 std::optional<Record> keys_of(SecretItem* item) {
-  HashPtr attributes(glib().item_get_attributes(item));
-  if (!attributes) {
+  HashPtr table(glib().item_get_attributes(item));
+  if (!table) {
     return std::nullopt;
   }
-  const std::string schema = attribute(attributes.get(), "xdg:schema");
-  const bool pre_encoded = schema == authtype_schema_name;
-  bool known_schema = pre_encoded;
-  for (std::string_view name : git_schema_names) {
-    known_schema = known_schema || schema == name;
+  secret_item::Attributes attributes;
+  GHashTableIter iter;
+  gpointer name = nullptr;
+  gpointer value = nullptr;
+  glib().hash_table_iter_init(&iter, table.get());
+  while (glib().hash_table_iter_next(&iter, &name, &value) != FALSE) {
+    attributes.emplace(static_cast<const char*>(name), static_cast<const char*>(value));
   }
-  const bool foreign = glib().hash_table_contains(attributes.get(), "domain") != FALSE ||
-                       glib().hash_table_contains(attributes.get(), "authtype") != FALSE;
-  Record record;
-  record.protocol = attribute(attributes.get(), "protocol");
-  record.host = attribute(attributes.get(), server_attribute(pre_encoded));
-  record.authtype = pre_encoded ? attribute(attributes.get(), "patrol_authtype") : "";
-  if (!known_schema || foreign || record.protocol.empty() || record.host.empty() ||
-      (pre_encoded && record.authtype.empty())) {
-    return std::nullopt;
-  }
-  const std::string port = attribute(attributes.get(), "port");
-  if (!port.empty()) {
-    std::optional<std::string> host = canonical_host(record.protocol, record.host + ":" + port);
-    if (!host) {
-      return std::nullopt;
-    }
-    record.host = std::move(*host);
-  }
-  record.path = attribute(attributes.get(), "object");
-  record.username = attribute(attributes.get(), "user");
-  record.store = "secretservice";
-  return record;
+  return secret_item::keys_of(attributes);
 }
 
 void read_secret(SecretValue* value, Record& record) {
   gsize length = 0;
   const gchar* bytes = glib().value_get(value, &length);
-  std::string text(bytes, length);
-  Record fields = secret_text::decode(text);
-  wipe(text);
-  record.secret = std::move(fields.secret);
-  record.kind = fields.kind;
-  record.expires_at = fields.expires_at;
-  record.refresh_token = std::move(fields.refresh_token);
-  record.scopes = std::move(fields.scopes);
-  record.token_id = std::move(fields.token_id);
-  record.token_name = std::move(fields.token_name);
-  record.checked_at = fields.checked_at;
-  record.warned_at = fields.warned_at;
-  record.state = fields.state;
-}
-
-bool valid_utf8(const std::string& text) {
-  return glib().utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr) != FALSE;
-}
-
-bool valid_keys(const std::string& protocol, const std::string& host, const std::string& path,
-                const std::string& username) {
-  return valid_utf8(protocol) && valid_utf8(host) && valid_utf8(path) && valid_utf8(username);
-}
-
-bool same_keys(const Record& a, const Record& b) {
-  return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
-         a.username == b.username && a.authtype == b.authtype;
+  secret_item::read_secret(std::string_view(bytes, length), record);
 }
 
 struct Found {
@@ -419,7 +268,7 @@ struct Found {
 
 class SecretServiceStore final : public Store {
 public:
-  explicit SecretServiceStore(Owned<GDBusConnection> bus) : bus_(std::move(bus)) {}
+  SecretServiceStore() = default;
 
   // libsecret's shared service proxy and GLib's shared connection stay (they hold their
   // own references): this store goes away when the process exits, and tearing them down
@@ -452,6 +301,11 @@ public:
   Result<std::optional<Record>> find(const Query& query) override {
     if (query.password) {
       return Store::find(query);
+    }
+    // git's get: the direct read path, unless the bus is of a kind only GLib speaks.
+    Result<std::optional<Record>> direct = secret_direct::find(query);
+    if (direct || direct.error().code != Errc::unsupported) {
+      return direct;
     }
     constexpr int tries = 4; // as search(): an item deleted meanwhile means search again
     for (int attempt = 1;; ++attempt) {
@@ -549,7 +403,7 @@ public:
     if (record.protocol.empty() || record.host.empty()) {
       return fail(Errc::invalid_input, "a credential needs a protocol and a host to be stored");
     }
-    if (!valid_keys(record.protocol, record.host, record.path, record.username)) {
+    if (!valid_keys(record)) {
       return fail(Errc::invalid_input,
                   "the Secret Service finds items by UTF-8 attributes, and this credential's "
                   "host, path or username is not UTF-8: keep it in the file store "
@@ -571,7 +425,7 @@ public:
 
     ValuePtr value(glib().value_new(text->view().data(), static_cast<gssize>(text->view().size()),
                                     "text/plain"));
-    HashPtr attributes = item_attributes(record);
+    HashPtr attributes = hash_of(secret_item::item_attributes(record));
     const std::string label = item_label(record);
     GError* raw = nullptr;
     const SecretSchema* schema = record.authtype.empty() ? &write_schema : &authtype_schema;
@@ -620,8 +474,17 @@ private:
     return path != nullptr ? path : "";
   }
 
+  // libsecret and GLib are loaded here, on first use: a get does not need them.
   Result<SecretService*> connect(SecretServiceFlags flags) {
     if (!service_) {
+      if (const Result<const SecretLibrary*>& loaded = secret_library(); !loaded) {
+        return tl::unexpected(loaded.error());
+      }
+      Result<Owned<GDBusConnection>> bus = connect_session_bus();
+      if (!bus) {
+        return tl::unexpected(bus.error());
+      }
+      bus_ = std::move(*bus);
       GError* raw = nullptr;
       service_.reset(glib().service_get_sync(flags, nullptr, &raw));
       ErrorPtr error(raw);
@@ -662,7 +525,7 @@ private:
 
   Result<std::vector<Found>> search_once(const Query& query, bool load_secrets, bool& vanished) {
     std::vector<Found> found;
-    if (!valid_keys(query.protocol, query.host, query.path, query.username)) {
+    if (!valid_keys(query)) {
       return found; // every item's attributes are UTF-8, so nothing can match
     }
     Result<SecretService*> service = connect(SECRET_SERVICE_NONE);
@@ -675,9 +538,9 @@ private:
     std::vector<ObjectList> results;
     if (query.empty()) {
       // Listing everything: only git's items, so no other application's secrets are loaded.
-      for (std::string_view schema : all_schema_names) {
-        HashPtr attributes = new_attributes();
-        put(attributes.get(), "xdg:schema", std::string(schema));
+      for (std::string_view schema : secret_item::all_schema_names) {
+        HashPtr attributes =
+            hash_of({{std::string(secret_item::schema_attribute), std::string(schema)}});
         Result<ObjectList> items =
             run_search(*service, nullptr, attributes.get(), flags, &vanished);
         if (!items) {
@@ -686,7 +549,7 @@ private:
         results.push_back(std::move(*items));
       }
     } else {
-      HashPtr attributes = search_attributes(query, false);
+      HashPtr attributes = hash_of(secret_item::search_attributes(query, false));
       Result<ObjectList> items =
           run_search(*service, &search_schema, attributes.get(), flags, &vanished);
       if (!items) {
@@ -695,7 +558,7 @@ private:
       results.push_back(std::move(*items));
       // Pre-encoded credentials only for a caller that can take them: one more search.
       if (query.authtype_ok) {
-        HashPtr more = search_attributes(query, true);
+        HashPtr more = hash_of(secret_item::search_attributes(query, true));
         Result<ObjectList> own =
             run_search(*service, &authtype_schema, more.get(), flags, &vanished);
         if (!own) {
@@ -797,7 +660,7 @@ private:
   // Items already holding this credential's keys, wherever they are; no unlock, no secrets.
   std::vector<Owned<SecretItem>> same_key_items(SecretService* service, const Record& record) {
     std::vector<Owned<SecretItem>> same;
-    HashPtr attributes = item_attributes(record);
+    HashPtr attributes = hash_of(secret_item::item_attributes(record));
     GError* raw = nullptr;
     const SecretSchema* schema = record.authtype.empty() ? &search_schema : &authtype_schema;
     ObjectList items(glib().service_search_sync(service, schema, attributes.get(),
@@ -820,27 +683,22 @@ private:
 } // namespace
 
 Result<std::unique_ptr<Store>> open_secret_service(bool answered) {
-  if (const Result<const SecretLibrary*>& loaded = secret_library(); !loaded) {
-    return tl::unexpected(loaded.error());
+  if (!answered) {
+    const std::string name = secret_item::bus_name();
+    Result<bool> present = secret_direct::service_present(name);
+    if (!present && present.error().code == Errc::unsupported) {
+      present = service_present_through_glib(name);
+    }
+    if (!present) {
+      return tl::unexpected(present.error());
+    }
+    if (!*present) {
+      return fail(Errc::store_unavailable,
+                  "no Secret Service on the D-Bus session bus (nothing owns or can start " + name +
+                      "); " + std::string(start_fix));
+    }
   }
-  Result<Owned<GDBusConnection>> bus = connect_session_bus();
-  if (!bus) {
-    return tl::unexpected(bus.error());
-  }
-  if (answered) {
-    return std::unique_ptr<Store>(std::make_unique<SecretServiceStore>(std::move(*bus)));
-  }
-  const std::string name(secrets_bus_name());
-  Result<bool> present = service_on_bus(bus->get(), name);
-  if (!present) {
-    return tl::unexpected(present.error());
-  }
-  if (!*present) {
-    return fail(Errc::store_unavailable, "no Secret Service on the D-Bus session bus (nothing owns "
-                                         "or can start " +
-                                             name + "); " + std::string(start_fix));
-  }
-  return std::unique_ptr<Store>(std::make_unique<SecretServiceStore>(std::move(*bus)));
+  return std::unique_ptr<Store>(std::make_unique<SecretServiceStore>());
 }
 
 } // namespace patrol::store

@@ -1,13 +1,9 @@
 #pragma once
-// The `secretservice` backend: items in the Secret Service (GNOME Keyring, KWallet) through
-// libsecret, with the attributes of git's own git-credential-libsecret, so each finds the
-// other's items. Searches ignore the schema name (git's `org.git.Password` with
-// DONT_MATCH_NAME); items are written as `org.gnome.keyring.NetworkPassword`, the one name
-// that git 2.39's helper (which matches the name) and newer git's (which does not) both find.
-//
-// Attributes (never confidential, never anything but these): user, object (path),
-// protocol, server (host without port), port (only when the host has one). The secret,
-// expiry, refresh token and patrol's own data live in the secret text (secret_text.hpp).
+// The `secretservice` backend: items in the Secret Service (GNOME Keyring, KWallet), with
+// the attributes of git's own git-credential-libsecret, so each finds the other's items
+// (secret_item.hpp). git's get reads the keyring directly over D-Bus
+// (secret_service_direct.hpp); writes, erases and listings go through libsecret, loaded
+// when first needed.
 //
 // Errors say which of three things happened: nothing matched (an empty result, not an
 // error), the keyring is locked and could not be unlocked (Errc::store_locked), or no

@@ -1,11 +1,12 @@
 #include "store/secret_service_probe.hpp"
 
-#include <cstdlib>
 #include <string_view>
 
 #include <unistd.h>
 
+#include "store/secret_item.hpp"
 #include "store/secret_library.hpp"
+#include "store/secret_service_direct.hpp"
 
 namespace patrol::store {
 namespace {
@@ -13,9 +14,8 @@ namespace {
 // A Secret Service that does not answer within this is treated as absent: git is waiting.
 constexpr int call_timeout_ms = 5000;
 
-} // namespace
-
-ProbeResult probe_secret_service() {
+// The same question over GLib's connection, for a bus address the direct path does not speak.
+ProbeResult probe_through_glib() {
   if (const Result<const SecretLibrary*>& loaded = secret_library(); !loaded) {
     return {false, loaded.error().message};
   }
@@ -26,10 +26,7 @@ ProbeResult probe_secret_service() {
     return {false, "no Secret Service is reachable (no D-Bus session bus answers)"};
   }
   glib().dbus_connection_set_exit_on_close(bus, FALSE);
-  const char* name = std::getenv("SECRET_SERVICE_BUS_NAME");
-  if (name == nullptr || *name == '\0') {
-    name = "org.freedesktop.secrets";
-  }
+  const std::string name = secret_item::bus_name();
   // gnome-keyring answers "/" for a moment while it reloads a keyring file another process
   // just rewrote: ask again briefly before deciding there is no default keyring.
   bool answered = false;
@@ -39,9 +36,9 @@ ProbeResult probe_secret_service() {
       ::usleep(40 * 1000);
     }
     GVariant* reply = glib().dbus_connection_call_sync(
-        bus, name, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
-        glib().variant_new("(s)", "default"), variant_type("(o)"), G_DBUS_CALL_FLAGS_NONE,
-        call_timeout_ms, nullptr, &error);
+        bus, name.c_str(), "/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+        "ReadAlias", glib().variant_new("(s)", "default"), variant_type("(o)"),
+        G_DBUS_CALL_FLAGS_NONE, call_timeout_ms, nullptr, &error);
     if (reply == nullptr) {
       glib().clear_error(&error);
       break;
@@ -64,6 +61,28 @@ ProbeResult probe_secret_service() {
     return {false, "no Secret Service answers on the D-Bus session bus"};
   }
   if (!has_default) {
+    return {false, "the Secret Service has no default keyring"};
+  }
+  return {true, ""};
+}
+
+} // namespace
+
+ProbeResult probe_secret_service() {
+  // gnome-keyring answers "/" for a moment while it reloads a keyring file another process
+  // just rewrote: ask again briefly before deciding there is no default keyring.
+  Result<std::string> alias = secret_direct::default_alias();
+  for (int attempt = 1; alias && *alias == "/" && attempt < 5; ++attempt) {
+    ::usleep(40 * 1000);
+    alias = secret_direct::default_alias();
+  }
+  if (!alias) {
+    if (alias.error().code == Errc::unsupported) {
+      return probe_through_glib();
+    }
+    return {false, alias.error().message};
+  }
+  if (*alias == "/") {
     return {false, "the Secret Service has no default keyring"};
   }
   return {true, ""};
