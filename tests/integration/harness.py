@@ -215,9 +215,12 @@ class Sandbox:
 
     # Secret Service ----------------------------------------------------------
 
-    def secret_service(self, keyring=True, activatable=True, password="test-login"):
-        """Starts a private session bus (and gnome-keyring on it unless keyring=False)."""
-        service = SecretService(self, keyring=keyring, activatable=activatable, password=password)
+    def secret_service(self, keyring=True, activatable=True, password="test-login", listen=None,
+                       auth="EXTERNAL"):
+        """Starts a private session bus (and gnome-keyring on it unless keyring=False).
+        listen/auth: the bus's own address and authentication (no activation then)."""
+        service = SecretService(self, keyring=keyring, activatable=activatable, password=password,
+                                listen=listen, auth=auth)
         service.start()
         self._cleanups.append(service.stop)
         return service
@@ -249,8 +252,8 @@ NO_ACTIVATION_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir={dir}</listen>
-  <auth>EXTERNAL</auth>
+  <listen>{listen}</listen>
+  <auth>{auth}</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
@@ -263,8 +266,11 @@ NO_ACTIVATION_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus
 class SecretService:
     """A private D-Bus session bus with gnome-keyring-daemon's secrets component."""
 
-    def __init__(self, sandbox, keyring=True, activatable=True, password="test-login"):
+    def __init__(self, sandbox, keyring=True, activatable=True, password="test-login", listen=None,
+                 auth="EXTERNAL"):
         self.sandbox = sandbox
+        self.listen = listen
+        self.auth = auth
         self.keyring = keyring
         self.activatable = activatable
         self.password = password
@@ -276,13 +282,14 @@ class SecretService:
         env = dict(self.sandbox.env)
         for var in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
             env.pop(var, None)
-        if self.activatable:
+        if self.activatable and self.listen is None:
             config = ["--session"]
         else:
             conf = self.sandbox.root / "bus.conf"
             sockdir = self.sandbox.root / "bus"
             sockdir.mkdir(exist_ok=True)
-            conf.write_text(NO_ACTIVATION_BUS.format(dir=sockdir))
+            conf.write_text(NO_ACTIVATION_BUS.format(listen=self.listen or f"unix:dir={sockdir}",
+                                                     auth=self.auth))
             config = [f"--config-file={conf}"]
         self.bus = subprocess.Popen(["dbus-daemon", *config, "--print-address=1", "--nofork"],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
