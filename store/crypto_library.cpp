@@ -33,7 +33,8 @@ Result<const CryptoLibrary*> load() {
                      lib.bind("gcry_cipher_decrypt", library.cipher_decrypt) &&
                      lib.bind("gcry_cipher_gettag", library.cipher_gettag) &&
                      lib.bind("gcry_cipher_checktag", library.cipher_checktag) &&
-                     lib.bind("gcry_kdf_derive", library.kdf_derive);
+                     lib.bind("gcry_kdf_derive", library.kdf_derive) &&
+                     lib.bind("gcry_md_hash_buffers", library.md_hash_buffers);
   if (!bound) {
     return fail(Errc::unsupported, std::string(soname) +
                                        " lacks a function patrol needs; install libgcrypt " +

@@ -22,6 +22,7 @@ struct CryptoLibrary {
   decltype(&::gcry_cipher_gettag) cipher_gettag;
   decltype(&::gcry_cipher_checktag) cipher_checktag;
   decltype(&::gcry_kdf_derive) kdf_derive;
+  decltype(&::gcry_md_hash_buffers) md_hash_buffers;
 };
 
 // The loaded and initialised library; loads it on the first call (thread-safe).

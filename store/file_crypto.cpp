@@ -95,6 +95,26 @@ Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
   return Secret(std::move(key));
 }
 
+Result<Secret> hmac_sha256(const Secret& key, std::string_view message) {
+  Result<const CryptoLibrary*> gcrypt = crypto_library();
+  if (!gcrypt) {
+    return tl::unexpected(gcrypt.error());
+  }
+  // With GCRY_MD_FLAG_HMAC the first buffer is the key, the rest the message.
+  std::array<gcry_buffer_t, 2> buffers{};
+  buffers[0].len = key.view().size();
+  buffers[0].data = const_cast<char*>(key.view().data());
+  buffers[1].len = message.size();
+  buffers[1].data = const_cast<char*>(message.data());
+  std::string digest(hmac_bytes, '\0');
+  if ((*gcrypt)->md_hash_buffers(GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC, digest.data(), buffers.data(),
+                                 static_cast<int>(buffers.size())) != 0) {
+    wipe(digest);
+    return crypto_failed("computing an HMAC-SHA256");
+  }
+  return Secret(std::move(digest));
+}
+
 Result<std::string> seal(const Secret& key, std::string_view plaintext, std::string_view aad) {
   if (key.view().size() != key_bytes) {
     return fail(Errc::store_failed, "an encryption key of the wrong length");

@@ -38,6 +38,12 @@ Result<std::string> random_bytes(std::size_t count);
 Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
                           const ScryptParams& params);
 
+inline constexpr std::size_t hmac_bytes = 32; // HMAC-SHA256
+
+// HMAC-SHA256 of message under key: the file's index tags and header digest, and the keys
+// for them derived from the data key. A Secret, since a derived key is one.
+Result<Secret> hmac_sha256(const Secret& key, std::string_view message);
+
 // nonce || ciphertext || tag, with a fresh random nonce; aad is authenticated, not stored.
 Result<std::string> seal(const Secret& key, std::string_view plaintext, std::string_view aad);
 
