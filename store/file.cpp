@@ -274,8 +274,9 @@ public:
             .has_value();
   }
 
-  // The decrypted contents; nullopt when there is no file.
-  Result<std::optional<Contents>> load() {
+  // The decrypted contents, every record or, given an origin (origin_key), only those filed
+  // under it (a get opens no other); nullopt when there is no file.
+  Result<std::optional<Contents>> load(const std::optional<std::string>& origin = std::nullopt) {
     Result<std::optional<std::string>> text = read_text();
     if (!text) {
       return tl::unexpected(text.error());
@@ -291,7 +292,10 @@ public:
     if (!key) {
       return tl::unexpected(key.error());
     }
-    Result<std::vector<Record>> records = file_format::open_payload(*envelope, *key);
+    Result<std::vector<Record>> records =
+        origin ? file_format::open_filed_under(*envelope, *key, *origin)
+                     .map([](file_format::Filed&& filed) { return std::move(filed.records); })
+               : file_format::open_payload(*envelope, *key);
     if (!records) {
       return damaged(records.error());
     }
@@ -421,7 +425,7 @@ public:
   [[nodiscard]] std::string_view name() const override { return "file"; }
 
   Result<std::vector<Record>> list(const Query& query) override {
-    Result<std::optional<Contents>> loaded = vault_.load();
+    Result<std::optional<Contents>> loaded = vault_.load(origin_key(query));
     if (!loaded) {
       return tl::unexpected(loaded.error());
     }
