@@ -142,12 +142,18 @@ public:
                       mode_text(info.st_mode) + ") or not yours; run `chmod 600 " + path() +
                       "` if it is yours and nobody else could have read it, else start afresh");
     }
-    std::string text;
-    char buffer[65536];
+    // Read in place into a buffer of the file's size: a file of 1,000 credentials is
+    // 300 kB, and growing a string chunk by chunk copies it over and over.
+    std::string text(static_cast<std::size_t>(info.st_size) + 1, '\0');
+    std::size_t have = 0;
     ssize_t got = 0;
-    while ((got = ::read(fd, buffer, sizeof buffer)) > 0) {
-      text.append(buffer, static_cast<std::size_t>(got));
+    while ((got = ::read(fd, text.data() + have, text.size() - have)) > 0) {
+      have += static_cast<std::size_t>(got);
+      if (have == text.size()) {
+        text.resize(2 * text.size()); // it grew since fstat
+      }
     }
+    text.resize(have);
     const int error = errno;
     ::close(fd);
     if (got < 0) {
