@@ -142,12 +142,18 @@ public:
                       mode_text(info.st_mode) + ") or not yours; run `chmod 600 " + path() +
                       "` if it is yours and nobody else could have read it, else start afresh");
     }
-    std::string text;
-    char buffer[65536];
+    // Read in place into a buffer of the file's size: a file of 1,000 credentials is
+    // 300 kB, and growing a string chunk by chunk copies it over and over.
+    std::string text(static_cast<std::size_t>(info.st_size) + 1, '\0');
+    std::size_t have = 0;
     ssize_t got = 0;
-    while ((got = ::read(fd, buffer, sizeof buffer)) > 0) {
-      text.append(buffer, static_cast<std::size_t>(got));
+    while ((got = ::read(fd, text.data() + have, text.size() - have)) > 0) {
+      have += static_cast<std::size_t>(got);
+      if (have == text.size()) {
+        text.resize(2 * text.size()); // it grew since fstat
+      }
     }
+    text.resize(have);
     const int error = errno;
     ::close(fd);
     if (got < 0) {
@@ -274,8 +280,9 @@ public:
             .has_value();
   }
 
-  // The decrypted contents; nullopt when there is no file.
-  Result<std::optional<Contents>> load() {
+  // The decrypted contents, every record or, given an origin (origin_key), only those filed
+  // under it (a get opens no other); nullopt when there is no file.
+  Result<std::optional<Contents>> load(const std::optional<std::string>& origin = std::nullopt) {
     Result<std::optional<std::string>> text = read_text();
     if (!text) {
       return tl::unexpected(text.error());
@@ -291,7 +298,10 @@ public:
     if (!key) {
       return tl::unexpected(key.error());
     }
-    Result<std::vector<Record>> records = file_format::open_payload(*envelope, *key);
+    Result<std::vector<Record>> records =
+        origin ? file_format::open_filed_under(*envelope, *key, *origin)
+                     .map([](file_format::Filed&& filed) { return std::move(filed.records); })
+               : file_format::open_payload(*envelope, *key);
     if (!records) {
       return damaged(records.error());
     }
@@ -421,7 +431,7 @@ public:
   [[nodiscard]] std::string_view name() const override { return "file"; }
 
   Result<std::vector<Record>> list(const Query& query) override {
-    Result<std::optional<Contents>> loaded = vault_.load();
+    Result<std::optional<Contents>> loaded = vault_.load(origin_key(query));
     if (!loaded) {
       return tl::unexpected(loaded.error());
     }

@@ -152,8 +152,8 @@ std::string base64_encode(std::string_view bytes) {
   return text;
 }
 
-// Written into a buffer sized once: the file's whole payload passes through here on
-// every read.
+// Written into a buffer sized once: every credential in the file passes through here on
+// every write (and a version 1 or 2 file's whole payload on every read).
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) {
     return std::nullopt;

@@ -36,6 +36,8 @@ bool strong_enough(const ScryptParams& params);
 Result<Secret> derive_key(const Secret& passphrase, std::string_view salt,
                           const ScryptParams& params);
 
+inline constexpr std::size_t hmac_bytes = 32; // HMAC-SHA256
+
 // nonce || ciphertext || tag, with a fresh random nonce; aad is authenticated, not stored.
 Result<std::string> seal(const Secret& key, std::string_view plaintext, std::string_view aad);
 

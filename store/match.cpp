@@ -24,7 +24,25 @@ bool same_host(const std::string& wanted, const Record& record) {
   return a && b && *a == *b;
 }
 
+// The protocol's length first, so no two (protocol, host) pairs give one key.
+std::string origin_of(const std::string& protocol, const std::string& host) {
+  return std::to_string(protocol.size()) + ":" + protocol +
+         canonical_host(protocol, host).value_or(host);
+}
+
 } // namespace
+
+std::string origin_key(const Record& record) { return origin_of(record.protocol, record.host); }
+
+// same_host() compares hosts as they are or in canonical form, both under the record's
+// protocol, which a query naming one must equal: either way the canonical forms agree, or
+// both hosts have none and are equal as they are.
+std::optional<std::string> origin_key(const Query& query) {
+  if (query.protocol.empty() || query.host.empty()) {
+    return std::nullopt;
+  }
+  return origin_of(query.protocol, query.host);
+}
 
 bool matches(const Query& query, const Record& record) {
   if (!equal_when_given(query.protocol, record.protocol) || !same_host(query.host, record) ||

@@ -2,6 +2,7 @@
 // The one definition of "this record answers that query", shared by every backend.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "store/record.hpp"
@@ -15,6 +16,13 @@ namespace patrol::store {
 // (erase) must equal the record's secret. A query without protocol, host, path and username matches
 // every record (listing).
 [[nodiscard]] bool matches(const Query& query, const Record& record);
+
+// The coarsest key every get knows: protocol and canonical host. A record answers a query
+// only under the same origin key (matches() implies equal keys), so a store may file its
+// records under it and a get look in one place. nullopt for a query without a protocol or
+// a host: it may match records of any origin.
+[[nodiscard]] std::string origin_key(const Record& record);
+[[nodiscard]] std::optional<std::string> origin_key(const Query& query);
 
 // Whether git could use the record at `now` (Unix seconds), by what the record itself
 // says: not called expired or revoked by its forge, and not past its expiry, unless it

@@ -1,6 +1,6 @@
 """The encrypted file store through the real binary: parallel writers, a writer killed
 mid-write, a wrong passphrase, a damaged file, a full disk, a file open to others; values
-that are not UTF-8 kept byte for byte; a changed header; a version 1 file upgraded; an
+that are not UTF-8 kept byte for byte; a changed header; version 1 and 2 files upgraded; an
 unlock timeout of 0; a passphrase file open to others."""
 
 import fcntl
@@ -239,7 +239,8 @@ class FileStoreDurability(HeadlessTest):
     def test_corrupted_ciphertext(self):
         def flip(f):
             data = bytearray(f.read_bytes())
-            at = data.index(b'"payload": "') + 20
+            # Inside the sealed credential on the line after the header, past its tag.
+            at = data.index(b"\n") + 1 + 45 + 20
             data[at] = ord("A") if data[at] != ord("A") else ord("B")
             f.write_bytes(bytes(data))
         self.check_damaged(flip)
@@ -405,18 +406,27 @@ class FileStoreBytes(HeadlessTest):
             self.assertEqual(users, ["u\ufffd", "u\ufffd"], command)
 
 
+def file_version(text):
+    """The format version of a credential file's text: a JSON envelope (1 and 2) or
+    version 3's header line."""
+    if text.startswith("{"):
+        return json.loads(text)["version"]
+    return int(re.match(r"git-credential-patrol-file version=(\d+) ", text).group(1))
+
+
 class FileStoreHeader(HeadlessTest):
 
     def set_number(self, text, field, value):
-        start = text.index(f'"{field}": ') + len(f'"{field}": ')
-        end = min(text.index(c, start) for c in ",\n" if c in text[start:])
-        return text[:start] + str(value) + text[end:]
+        header, rest = text.split("\n", 1)
+        changed = re.sub(rf" {field}=\d+", f" {field}={value}", header, count=1)
+        self.assertNotEqual(changed, header)
+        return changed + "\n" + rest
 
     def test_a_changed_scrypt_parameter_is_damage_even_with_the_key_cached(self):
         self.unlock()  # the data key is in the session keyring from here on
         self.assertEqual(self.store(HOST, "alice", "tok-1").returncode, 0)
         good = self.store_file.read_text()
-        self.assertIn('"version": 2', good)
+        self.assertEqual(file_version(good), 3)
         for n in (65536, 2):
             changed = self.set_number(good, "n", n)
             self.store_file.write_text(changed)
@@ -461,36 +471,45 @@ class FileStoreHeader(HeadlessTest):
         self.assertEqual(self.store_file.read_bytes(), before)
         self.assertEqual(self.get(HOST)[0].get("password"), "tok-1")
 
-    def test_a_version_1_file_is_read_then_rewritten_as_version_2(self):
-        self.store_dir.mkdir(parents=True, mode=0o700)
-        self.store_file.write_bytes((FIXTURES / "file_store_v1.enc").read_bytes())
-        self.store_file.chmod(0o600)
-        cred, proc = self.sb.fill({"protocol": "https", "host": HOST},
-                                  env=self.with_passphrase())
-        self.assertEqual(cred.get("password"), "tok-v1", proc.stderr)
-        self.assertEqual(json.loads(self.store_file.read_text())["version"], 1, "get never writes")
-        proc = self.sb.credential("approve", {"protocol": "https", "host": "new.example",
-                                              "username": "bob", "password": "tok-new"},
-                                  env=self.with_passphrase())
-        self.assertEqual(proc.returncode, 0, proc.stderr)
-        envelope = json.loads(self.store_file.read_text())
-        self.assertEqual(envelope["version"], 2)
-        self.assertEqual((envelope["n"], envelope["r"], envelope["p"]), (32768, 8, 1))
-        self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
-        for host, user, password in ((HOST, "alice", "tok-v1"), ("new.example", "bob", "tok-new"),
-                                     ("oauth.example.com", "oauth2", "access-v1")):
-            cred, proc = self.sb.fill({"protocol": "https", "host": host},
-                                      env=self.with_passphrase())
-            self.assertEqual((cred.get("username"), cred.get("password")), (user, password),
-                             proc.stderr)
+    def test_version_1_and_2_files_are_read_then_rewritten_as_version_3(self):
+        for version in (1, 2):
+            with self.subTest(version=version):
+                self.store_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+                self.store_file.write_bytes((FIXTURES / f"file_store_v{version}.enc").read_bytes())
+                self.store_file.chmod(0o600)
+                cred, proc = self.sb.fill({"protocol": "https", "host": HOST},
+                                          env=self.with_passphrase())
+                self.assertEqual(cred.get("password"), f"tok-v{version}", proc.stderr)
+                self.assertEqual(file_version(self.store_file.read_text()), version,
+                                 "get never writes")
+                proc = self.sb.credential("approve", {"protocol": "https", "host": "new.example",
+                                                      "username": "bob", "password": "tok-new"},
+                                          env=self.with_passphrase())
+                self.assertEqual(proc.returncode, 0, proc.stderr)
+                text = self.store_file.read_text()
+                self.assertEqual(file_version(text), 3)
+                self.assertIn(" n=32768 r=8 p=1 ", text.split("\n")[0])
+                self.assertEqual(len(text.splitlines()), 1 + 3, "a header and three records")
+                self.assertNotIn("example", text)
+                self.assertEqual(self.sb.helper("lock", input="").returncode, 0)
+                for host, user, password in ((HOST, "alice", f"tok-v{version}"),
+                                             ("new.example", "bob", "tok-new"),
+                                             ("oauth.example.com", "oauth2", f"access-v{version}")):
+                    cred, proc = self.sb.fill({"protocol": "https", "host": host},
+                                              env=self.with_passphrase())
+                    self.assertEqual((cred.get("username"), cred.get("password")),
+                                     (user, password), proc.stderr)
 
-    def test_unlock_upgrades_a_version_1_file(self):
-        self.store_dir.mkdir(parents=True, mode=0o700)
-        self.store_file.write_bytes((FIXTURES / "file_store_v1.enc").read_bytes())
-        self.store_file.chmod(0o600)
-        self.unlock()
-        self.assertEqual(json.loads(self.store_file.read_text())["version"], 2)
-        self.assertEqual(self.get(HOST)[0]["password"], "tok-v1")
+    def test_unlock_upgrades_version_1_and_2_files_and_keeps_the_key(self):
+        for version in (1, 2):
+            with self.subTest(version=version):
+                self.store_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+                self.store_file.write_bytes((FIXTURES / f"file_store_v{version}.enc").read_bytes())
+                self.store_file.chmod(0o600)
+                self.unlock()  # a key cached for the other fixture is not this file's
+                self.assertEqual(file_version(self.store_file.read_text()), 3)
+                # The key cached by unlock opens the upgraded file: no passphrase given.
+                self.assertEqual(self.get(HOST)[0]["password"], f"tok-v{version}")
 
 
 class FileStoreKeyAndPassphrase(HeadlessTest):

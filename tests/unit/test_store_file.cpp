@@ -44,11 +44,11 @@ void write_all(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
-// The text with the first `"field": <number>` set to value.
-std::string with_number(std::string text, const std::string& field, const std::string& value) {
-  const std::string key = "\"" + field + "\": ";
+// The text with the field of the header line set to value.
+std::string with_field(std::string text, const std::string& field, const std::string& value) {
+  const std::string key = " " + field + "=";
   const std::size_t start = text.find(key) + key.size();
-  return text.replace(start, text.find_first_of(",\n}", start) - start, value);
+  return text.replace(start, text.find_first_of(" \n", start) - start, value);
 }
 
 } // namespace
@@ -194,19 +194,22 @@ TEST_CASE("file store: non-UTF-8 passwords and usernames come back byte for byte
   CHECK((*store->find(ff))->secret.view() == "other\xfe");
 }
 
-TEST_CASE("file store: a version 1 file is read, then rewritten as version 2 by a write") {
+TEST_CASE("file store: a version 1 or 2 file is read, then rewritten as version 3 by a write") {
+  const auto [version, name] = GENERATE(std::make_pair(1, "v1"), std::make_pair(2, "v2"));
   Sandbox sandbox("correct horse battery staple");
   fs::create_directories(fs::path(sandbox.options.path).parent_path());
   fs::permissions(fs::path(sandbox.options.path).parent_path(), fs::perms::owner_all);
-  fs::copy_file(std::string(PATROL_TEST_FIXTURES) + "/file_store_v1.enc", sandbox.options.path);
+  fs::copy_file(std::string(PATROL_TEST_FIXTURES) + "/file_store_" + name + ".enc",
+                sandbox.options.path);
   fs::permissions(sandbox.options.path, fs::perms::owner_read | fs::perms::owner_write);
   auto store = sandbox.store();
   auto found = store->find(query("git.example.com"));
   REQUIRE(found);
   REQUIRE(*found);
-  CHECK((*found)->secret == Secret("tok-v1"));
+  CHECK((*found)->secret == Secret(std::string("tok-") + name));
   // get alone never writes.
-  CHECK(read_all(sandbox.options.path).find("\"version\": 1") != std::string::npos);
+  CHECK(read_all(sandbox.options.path).find("\"version\": " + std::to_string(version)) !=
+        std::string::npos);
 
   SECTION("by a store") { REQUIRE(store->save(record("new.example", "bob", "tok-new"))); }
   SECTION("by unlock, with nothing else to write") {
@@ -214,12 +217,45 @@ TEST_CASE("file store: a version 1 file is read, then rewritten as version 2 by 
     REQUIRE(unlocked);
     CHECK_FALSE(unlocked->created);
   }
-  CHECK(read_all(sandbox.options.path).find("\"version\": 2") != std::string::npos);
+  CHECK(read_all(sandbox.options.path).starts_with("git-credential-patrol-file version=3 "));
+  // The key cached from the old file still opens the new one, and so does the passphrase.
+  FileStoreOptions cached_only = sandbox.options;
+  cached_only.passphrase_file.clear();
+  CHECK((*(*open_file_store(cached_only))->find(query("git.example.com")))->secret ==
+        Secret(std::string("tok-") + name));
   lock_file_store(sandbox.options);
   auto records = sandbox.store()->list(Query{});
   REQUIRE(records);
   CHECK(records->size() >= 2);
-  CHECK((*sandbox.store()->find(query("git.example.com")))->secret == Secret("tok-v1"));
+  CHECK((*sandbox.store()->find(query("git.example.com")))->secret ==
+        Secret(std::string("tok-") + name));
+}
+
+TEST_CASE("file store: a get opens only its origin's lines, list and save open them all") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok-a")));
+  REQUIRE(sandbox.store()->save(record("b.example", "bob", "tok-b")));
+  // b's line (the third) made undecodable, as someone who can write the file could.
+  std::string text = read_all(sandbox.options.path);
+  const std::size_t third = text.find('\n', text.find('\n') + 1) + 1;
+  text.replace(third + 45, 4, "!!!!");
+  write_all(sandbox.options.path, text);
+  auto store = sandbox.store();
+  auto found = store->find(query("a.example"));
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->secret == Secret("tok-a"));
+  for (const Query& asked : {query("b.example"), Query{}}) {
+    auto listed = store->list(asked);
+    REQUIRE_FALSE(listed);
+    CHECK(listed.error().message.find("damaged: its line 3 is not valid base64") !=
+          std::string::npos);
+  }
+  // A write opens every record: the damage is found and never written over.
+  auto saved = store->save(record("c.example", "carol", "tok-c"));
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().message.find("moved to") != std::string::npos);
+  CHECK_FALSE(fs::exists(sandbox.options.path));
 }
 
 TEST_CASE("file store: a changed header with the key cached is damage, never written back") {
@@ -230,7 +266,7 @@ TEST_CASE("file store: a changed header with the key cached is damage, never wri
   FileStoreOptions cached_only = sandbox.options;
   cached_only.passphrase_file.clear();
   for (const char* value : {"2", "65536"}) {
-    const std::string changed = with_number(good, "n", value);
+    const std::string changed = with_field(good, "n", value);
     write_all(sandbox.options.path, changed);
     auto store = std::move(*open_file_store(cached_only));
     auto found = store->find(query("a.example"));

@@ -9,6 +9,7 @@
 
 using patrol::Secret;
 using patrol::store::matches;
+using patrol::store::origin_key;
 using patrol::store::pick;
 using patrol::store::Query;
 using patrol::store::Record;
@@ -101,6 +102,43 @@ TEST_CASE("matches: a record kept with a non-canonical port answers its origin")
   const Record http_default = record("http", "d.example:80", "", "alice");
   CHECK(matches({"http", "d.example", "", "", {}}, http_default));
   CHECK_FALSE(matches({"https", "d.example", "", "", {}}, http_default));
+}
+
+TEST_CASE("origin_key: every record a query matches has the query's origin key") {
+  // A store files records under it and a get looks under its query's key alone: a record
+  // that answers the query under another key would never be found.
+  const std::vector<Record> records{record("https", "d.example:0443", "", "alice"),
+                                    record("https", "d.example", "p", "bob"),
+                                    record("https", "d.example:8443", "", "alice"),
+                                    record("http", "d.example:80", "", "x"),
+                                    record("https", "bad:port", "", "x"),
+                                    record("https", "[::1]:443", "", "x"),
+                                    record("http", "s", "", "x"),
+                                    record("https", "D.example", "", "x")};
+  int matched = 0;
+  for (const char* host : {"d.example", "d.example:443", "d.example:8443", "bad:port", "[::1]",
+                           "[::1]:0443", "D.example", "s"}) {
+    for (const char* protocol : {"https", "http"}) {
+      const Query query{protocol, host, "", "", {}};
+      REQUIRE(origin_key(query));
+      for (const Record& candidate : records) {
+        const Query with_path{protocol, host, candidate.path, "", {}};
+        if (matches(query, candidate) || matches(with_path, candidate)) {
+          CHECK(*origin_key(query) == origin_key(candidate));
+          ++matched;
+        }
+      }
+    }
+  }
+  CHECK(matched >= 10); // not a loop that checked nothing
+  CHECK(origin_key(records[0]) == origin_key(record("https", "d.example", "", "")));
+  CHECK(origin_key(records[0]) != origin_key(records[2]));
+  CHECK(origin_key(records[3]) != origin_key(record("https", "d.example", "", "")));
+  // Protocol and host cannot trade bytes: "ab"+"c" is not "a"+"bc".
+  CHECK(origin_key(record("ab", "c", "", "")) != origin_key(record("a", "bc", "", "")));
+  // A query without a protocol or a host may match any origin: no key.
+  CHECK_FALSE(origin_key(Query{"", "d.example", "", "", {}}));
+  CHECK_FALSE(origin_key(Query{"https", "", "", "", {}}));
 }
 
 TEST_CASE("pick: nothing to pick") { CHECK_FALSE(pick({}, now).has_value()); }
