@@ -1,5 +1,6 @@
 #include "store/dbus/connection.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -136,10 +137,12 @@ Message bus_message(std::string member, std::vector<Value> args) {
   return message;
 }
 
-bool is_signal(const Message& message, std::string_view path, std::string_view interface,
-               std::string_view member) {
-  return message.type == MessageType::signal && message.path == path &&
-         message.interface == interface && message.member == member;
+bool is_signal(const Message& message, std::initializer_list<Connection::SignalKind> kinds) {
+  return message.type == MessageType::signal &&
+         std::any_of(kinds.begin(), kinds.end(), [&](const Connection::SignalKind& kind) {
+           return message.path == kind.path && message.interface == kind.interface &&
+                  message.member == kind.member;
+         });
 }
 
 } // namespace
@@ -424,8 +427,13 @@ Result<void> Connection::add_match(std::string_view rule, std::chrono::milliseco
 Result<Message> Connection::wait_signal(std::string_view path, std::string_view interface,
                                         std::string_view member,
                                         std::optional<std::chrono::milliseconds> timeout) {
+  return wait_signal({SignalKind{path, interface, member}}, timeout);
+}
+
+Result<Message> Connection::wait_signal(std::initializer_list<SignalKind> kinds,
+                                        std::optional<std::chrono::milliseconds> timeout) {
   for (auto queued = signals_.begin(); queued != signals_.end(); ++queued) {
-    if (is_signal(*queued, path, interface, member)) {
+    if (is_signal(*queued, kinds)) {
       Message found = std::move(*queued);
       signals_.erase(queued);
       return found;
@@ -440,7 +448,7 @@ Result<Message> Connection::wait_signal(std::string_view path, std::string_view 
     if (!message) {
       return message;
     }
-    if (is_signal(*message, path, interface, member)) {
+    if (is_signal(*message, kinds)) {
       return message;
     }
     if (message->type == MessageType::signal) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,13 @@ public:
   // connection is Errc::store_unavailable.
   Result<Message> wait_signal(std::string_view path, std::string_view interface,
                               std::string_view member,
+                              std::optional<std::chrono::milliseconds> timeout);
+  // The same for the first signal that is any of these: an answer, or the sign that it will
+  // never come (its sender leaving the bus).
+  struct SignalKind {
+    std::string_view path, interface, member;
+  };
+  Result<Message> wait_signal(std::initializer_list<SignalKind> kinds,
                               std::optional<std::chrono::milliseconds> timeout);
   const std::string& unique_name() const { return unique_name_; }
 
