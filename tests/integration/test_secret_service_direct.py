@@ -11,14 +11,11 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 import unittest
 
-from harness import IntegrationTest, credential_input
+from harness import IntegrationTest, credential_input  # puts tests/servers on sys.path
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "servers"))
 from dbus_peer import Reply, Variant  # noqa: E402
 from secret_service_peer import COLLECTION, PRIME, PROMPT_PATH, SecretServicePeer, aes128_cbc  # noqa: E402
 
@@ -86,6 +83,11 @@ class WellBehaved(DirectPathTest):
         service = self.service(locked=[ITEM], prompt=True)
         self.assertGives(self.get())
         self.assertIn("Prompt", service.calls)
+
+    def test_completed_before_the_prompts_own_reply(self):
+        service = self.service(locked=[ITEM], prompt=True)
+        service.overrides["Prompt"] = lambda s, p, m: [lambda: s.complete_prompt(p, m), Reply()]
+        self.assertGives(self.get())
 
     def test_replies_with_another_serial_are_passed_over(self):
         service = self.service()
@@ -175,6 +177,13 @@ class BrokenAnswers(DirectPathTest):
         self.assertFallsThrough(self.get(), "locked")
         self.assertEqual(service.locked, {ITEM})
 
+    def test_error_words_at_the_size_cap(self):
+        service = self.service()
+        words = "w" * (16 * 1024 * 1024 - 4096)  # the message just under 16 MiB
+        service.overrides["SearchItems"] = lambda s, p, m: Reply.error_of("org.example.Big", words)
+        line = self.assertFallsThrough(self.get(), "org.example.Big")
+        self.assertLess(len(line), 600)
+
     def test_a_message_over_the_size_cap(self):
         service = self.service()
         many = [f"{COLLECTION}/{i:0200d}" for i in range(85_000)]  # 17.6 MB of paths
@@ -247,6 +256,79 @@ class SignalFlood(DirectPathTest):
         self.assertIn(f"password={TOKEN}".encode(), out)
         # 200 000 messages kept would be well over 60 MiB.
         self.assertLess(rss_kib, 40 * 1024, f"peak RSS {rss_kib} KiB after a signal flood")
+
+
+
+class Choosing(DirectPathTest):
+    """What a user relies on from libsecret's path, shown at the service's side."""
+
+    def test_several_accounts_the_usable_one_first(self):
+        expired = f"tok-expired\npassword_expiry_utc={int(time.time()) - 86400}\n"
+        service = self.service(items={
+            ITEM: (dict(ATTRIBUTES), expired.encode()),
+            COLLECTION + "/2": (dict(ATTRIBUTES, user="bob"), TOKEN.encode()),
+        })
+        proc = self.get()
+        self.assertGives(proc)
+        self.assertIn(b"username=bob\n", proc.stdout)
+        self.assertEqual(service.calls.count("GetSecret"), 2)
+
+    def test_a_query_that_is_not_utf8_asks_nothing(self):
+        service = self.service()
+        for field in (b"username=al\xffice\n", b"path=re\xc3po.git\n"):
+            with self.subTest(field=field):
+                proc = self.sb.helper("get", input=b"protocol=https\nhost=" + HOST.encode() +
+                                      b"\n" + field + b"\n")
+                self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, b"", b""))
+        self.assertEqual(service.calls, [])
+
+    def test_an_item_deleted_after_the_search_is_searched_for_again(self):
+        service = self.service()
+        gone = COLLECTION + "/0"
+        service.items[gone] = (dict(ATTRIBUTES, user="aaron"), b"tok-gone")
+
+        def get_secret(svc, peer, message):
+            if message.path == gone:  # another process replaced it meanwhile
+                del svc.items[gone]
+            return SecretServicePeer.do_GetSecret(svc, peer, message)
+
+        service.overrides["GetSecret"] = get_secret
+        proc = self.get()
+        self.assertGives(proc)
+        self.assertEqual(service.calls.count("SearchItems"), 2)
+
+
+class ParallelStoreAndGet(IntegrationTest):
+    """gnome-keyring itself: `store` replaces an item (a new one, then the old deleted)
+    while gets read; every get finds a token and says nothing."""
+
+    def test_gets_during_stores_never_fail(self):
+        self.sb.secret_service()
+        rounds = 25
+        errors = []
+
+        def store(user):
+            for i in range(rounds):
+                proc = self.sb.helper("store", input=credential_input(
+                    protocol="https", host=HOST, username=user, password=f"tok-{user}-{i}"))
+                if proc.returncode != 0 or proc.stderr:
+                    errors.append(("store", proc.returncode, proc.stderr))
+
+        def get():
+            for _ in range(rounds):
+                proc = self.sb.helper("get", input=credential_input(protocol="https",
+                                                                    host=HOST).encode())
+                if proc.returncode != 0 or proc.stderr or b"password=tok-" not in proc.stdout:
+                    errors.append(("get", proc.returncode, proc.stdout, proc.stderr))
+
+        store("alice")  # something to find from the first get on
+        threads = [threading.Thread(target=store, args=(user,)) for user in ("alice", "bob")]
+        threads += [threading.Thread(target=get) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
 
 
 if __name__ == "__main__":
