@@ -25,6 +25,10 @@ constexpr std::string_view bus_fix = "start a D-Bus session (your desktop's, or 
 // The SASL exchange is a few short lines; a longer one is not a bus talking.
 constexpr std::size_t max_auth_line = 1024;
 constexpr std::size_t read_chunk = 4096;
+// Signals kept for a later wait_signal. A get waits for one (a prompt's Completed) and the
+// bus sends a few of its own; any peer can send signals to this connection, though, as many
+// as it likes, and keeping them all would let it fill our memory.
+constexpr std::size_t max_queued_signals = 64;
 
 tl::unexpected<Error> unavailable(const std::string& what) {
   return fail(Errc::store_unavailable, what + "; " + std::string(bus_fix));
@@ -365,7 +369,7 @@ Result<Reply> Connection::await_reply(std::uint32_t serial, Deadline deadline) {
       return tl::unexpected(message.error());
     }
     if (message->type == MessageType::signal) {
-      signals_.push_back(std::move(*message));
+      keep(std::move(*message));
       continue;
     }
     if (message->reply_serial != serial ||
@@ -381,6 +385,14 @@ Result<Reply> Connection::await_reply(std::uint32_t serial, Deadline deadline) {
     }
     reply.body = std::move(message->body);
     return reply;
+  }
+}
+
+void Connection::keep(Message signal) {
+  // The first ones are kept, not the latest: a flood that follows an awaited signal must not
+  // push it out.
+  if (signals_.size() < max_queued_signals) {
+    signals_.push_back(std::move(signal));
   }
 }
 
@@ -452,7 +464,7 @@ Result<Message> Connection::wait_signal(std::initializer_list<SignalKind> kinds,
       return message;
     }
     if (message->type == MessageType::signal) {
-      signals_.push_back(std::move(*message));
+      keep(std::move(*message));
     }
   }
 }

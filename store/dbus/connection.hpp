@@ -42,7 +42,8 @@ public:
   static Result<Connection> open(std::string_view address_list, std::chrono::milliseconds timeout);
 
   // Sends one method call and waits for its reply (by reply_serial). Signals that arrive
-  // meanwhile are queued for wait_signal; other messages are dropped. A D-Bus error reply is
+  // meanwhile are queued for wait_signal (the first 64 not yet taken; more are dropped);
+  // other messages are dropped. A D-Bus error reply is
   // a Reply with error_name set (not a Result error); a transport failure, a closed socket or
   // no answer within `timeout` is Errc::store_unavailable.
   Result<Reply> call(const Call& call, std::chrono::milliseconds timeout);
@@ -84,6 +85,7 @@ private:
   Result<Reply> await_reply(std::uint32_t serial, Deadline deadline);
   Result<void> send_bytes(std::string_view bytes, Deadline deadline);
   Result<Message> receive(Deadline deadline);
+  void keep(Message signal); // queued for wait_signal, up to a bound
   Result<void> fill(std::size_t bytes, Deadline deadline);
   void close() noexcept;
 
