@@ -162,24 +162,36 @@ Result<std::vector<std::string>> unlock(Conversation& talk, const std::vector<st
   if (prompt == "/") {
     return paths_of(reply->body[0]);
   }
-  // The match first, so the Completed signal cannot pass before it is listened for.
-  Result<void> listening =
-      talk.bus.add_match("type='signal',interface='org.freedesktop.Secret.Prompt',"
-                         "member='Completed',path='" +
-                             prompt + "'",
-                         call_timeout);
-  if (!listening) {
-    return silent(what, listening.error());
+  // The matches first, so the Completed signal cannot pass before it is listened for. The
+  // service leaving the bus ends the wait too, as it ends libsecret's: a service that died
+  // with its prompt open never sends Completed, and the wait has no time limit.
+  const std::string name = secret_item::bus_name();
+  for (const std::string& rule :
+       {"type='signal',interface='org.freedesktop.Secret.Prompt',member='Completed',path='" +
+            prompt + "'",
+        "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+        "member='NameOwnerChanged',arg0='" +
+            name + "'"}) {
+    Result<void> listening = talk.bus.add_match(rule, call_timeout);
+    if (!listening) {
+      return silent(what, listening.error());
+    }
   }
   Result<dbus::Reply> shown_prompt =
       ask(talk, service_call(prompt, prompt_interface, "Prompt", {Value::string("")}), what);
   if (!shown_prompt) {
     return tl::unexpected(shown_prompt.error());
   }
-  Result<dbus::Message> completed =
-      talk.bus.wait_signal(prompt, prompt_interface, "Completed", std::nullopt);
+  Result<dbus::Message> completed = talk.bus.wait_signal(
+      {{prompt, prompt_interface, "Completed"},
+       {"/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged"}},
+      std::nullopt);
   if (!completed) {
     return silent(what, completed.error());
+  }
+  if (completed->member == "NameOwnerChanged") {
+    return silent(what, Error{Errc::store_unavailable,
+                              "it left the D-Bus session bus with its prompt still open"});
   }
   // Completed(b dismissed, v result): the result holds the unlocked objects.
   const std::vector<Value>& body = completed->body;

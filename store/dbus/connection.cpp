@@ -1,5 +1,6 @@
 #include "store/dbus/connection.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
@@ -24,6 +25,10 @@ constexpr std::string_view bus_fix = "start a D-Bus session (your desktop's, or 
 // The SASL exchange is a few short lines; a longer one is not a bus talking.
 constexpr std::size_t max_auth_line = 1024;
 constexpr std::size_t read_chunk = 4096;
+// Signals kept for a later wait_signal. A get waits for one (a prompt's Completed) and the
+// bus sends a few of its own; any peer can send signals to this connection, though, as many
+// as it likes, and keeping them all would let it fill our memory.
+constexpr std::size_t max_queued_signals = 64;
 
 tl::unexpected<Error> unavailable(const std::string& what) {
   return fail(Errc::store_unavailable, what + "; " + std::string(bus_fix));
@@ -136,10 +141,12 @@ Message bus_message(std::string member, std::vector<Value> args) {
   return message;
 }
 
-bool is_signal(const Message& message, std::string_view path, std::string_view interface,
-               std::string_view member) {
-  return message.type == MessageType::signal && message.path == path &&
-         message.interface == interface && message.member == member;
+bool is_signal(const Message& message, std::initializer_list<Connection::SignalKind> kinds) {
+  return message.type == MessageType::signal &&
+         std::any_of(kinds.begin(), kinds.end(), [&](const Connection::SignalKind& kind) {
+           return message.path == kind.path && message.interface == kind.interface &&
+                  message.member == kind.member;
+         });
 }
 
 } // namespace
@@ -362,7 +369,7 @@ Result<Reply> Connection::await_reply(std::uint32_t serial, Deadline deadline) {
       return tl::unexpected(message.error());
     }
     if (message->type == MessageType::signal) {
-      signals_.push_back(std::move(*message));
+      keep(std::move(*message));
       continue;
     }
     if (message->reply_serial != serial ||
@@ -378,6 +385,14 @@ Result<Reply> Connection::await_reply(std::uint32_t serial, Deadline deadline) {
     }
     reply.body = std::move(message->body);
     return reply;
+  }
+}
+
+void Connection::keep(Message signal) {
+  // The first ones are kept, not the latest: a flood that follows an awaited signal must not
+  // push it out.
+  if (signals_.size() < max_queued_signals) {
+    signals_.push_back(std::move(signal));
   }
 }
 
@@ -424,8 +439,13 @@ Result<void> Connection::add_match(std::string_view rule, std::chrono::milliseco
 Result<Message> Connection::wait_signal(std::string_view path, std::string_view interface,
                                         std::string_view member,
                                         std::optional<std::chrono::milliseconds> timeout) {
+  return wait_signal({SignalKind{path, interface, member}}, timeout);
+}
+
+Result<Message> Connection::wait_signal(std::initializer_list<SignalKind> kinds,
+                                        std::optional<std::chrono::milliseconds> timeout) {
   for (auto queued = signals_.begin(); queued != signals_.end(); ++queued) {
-    if (is_signal(*queued, path, interface, member)) {
+    if (is_signal(*queued, kinds)) {
       Message found = std::move(*queued);
       signals_.erase(queued);
       return found;
@@ -440,11 +460,11 @@ Result<Message> Connection::wait_signal(std::string_view path, std::string_view 
     if (!message) {
       return message;
     }
-    if (is_signal(*message, path, interface, member)) {
+    if (is_signal(*message, kinds)) {
       return message;
     }
     if (message->type == MessageType::signal) {
-      signals_.push_back(std::move(*message));
+      keep(std::move(*message));
     }
   }
 }

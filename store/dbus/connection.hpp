@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +42,8 @@ public:
   static Result<Connection> open(std::string_view address_list, std::chrono::milliseconds timeout);
 
   // Sends one method call and waits for its reply (by reply_serial). Signals that arrive
-  // meanwhile are queued for wait_signal; other messages are dropped. A D-Bus error reply is
+  // meanwhile are queued for wait_signal (the first 64 not yet taken; more are dropped);
+  // other messages are dropped. A D-Bus error reply is
   // a Reply with error_name set (not a Result error); a transport failure, a closed socket or
   // no answer within `timeout` is Errc::store_unavailable.
   Result<Reply> call(const Call& call, std::chrono::milliseconds timeout);
@@ -53,6 +55,13 @@ public:
   // connection is Errc::store_unavailable.
   Result<Message> wait_signal(std::string_view path, std::string_view interface,
                               std::string_view member,
+                              std::optional<std::chrono::milliseconds> timeout);
+  // The same for the first signal that is any of these: an answer, or the sign that it will
+  // never come (its sender leaving the bus).
+  struct SignalKind {
+    std::string_view path, interface, member;
+  };
+  Result<Message> wait_signal(std::initializer_list<SignalKind> kinds,
                               std::optional<std::chrono::milliseconds> timeout);
   const std::string& unique_name() const { return unique_name_; }
 
@@ -76,6 +85,7 @@ private:
   Result<Reply> await_reply(std::uint32_t serial, Deadline deadline);
   Result<void> send_bytes(std::string_view bytes, Deadline deadline);
   Result<Message> receive(Deadline deadline);
+  void keep(Message signal); // queued for wait_signal, up to a bound
   Result<void> fill(std::size_t bytes, Deadline deadline);
   void close() noexcept;
 

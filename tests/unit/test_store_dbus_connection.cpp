@@ -208,6 +208,25 @@ TEST_CASE("dbus connection: a matched signal from another connection reaches wai
   }
 }
 
+TEST_CASE("dbus connection: a wait for several kinds of signal ends at the first of any",
+          "[.][dbus]") {
+  Connection watcher = connected();
+  REQUIRE(watcher.add_match("type='signal',sender='org.freedesktop.DBus',interface='"
+                            "org.freedesktop.DBus',member='NameOwnerChanged',arg0='"
+                            "org.example.PatrolAny'",
+                            timeout));
+  Connection owner = connected();
+  REQUIRE(owner.call(
+      bus_call("RequestName", {Value::string("org.example.PatrolAny"), Value::uint32(0)}),
+      timeout));
+  auto first = watcher.wait_signal({{"/org/example/Prompt", "org.example.Prompt", "Completed"},
+                                    {bus_path, bus_interface, "NameOwnerChanged"}},
+                                   timeout);
+  REQUIRE(first);
+  CHECK(first->member == "NameOwnerChanged");
+  CHECK(first->body[0] == Value::string("org.example.PatrolAny"));
+}
+
 TEST_CASE("dbus connection: a rule the bus refuses is a store failure", "[.][dbus]") {
   Connection connection = connected();
   auto added = connection.add_match("type='nonsense", timeout);
