@@ -8,7 +8,9 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <fcntl.h>
@@ -109,6 +111,13 @@ struct Contents {
   std::vector<Record> records;
 };
 
+// A file's bytes as read.
+struct FileBytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  [[nodiscard]] std::string_view view() const { return {data.get(), size}; }
+};
+
 enum class OnDamaged { move_aside, report };
 
 // The file, its key and its records: what the store and the unlock command share.
@@ -125,11 +134,11 @@ public:
   [[nodiscard]] const std::string& path() const { return options_.path; }
 
   // The file's text, or nullopt when there is no file; refuses a file others may read.
-  [[nodiscard]] Result<std::optional<std::string>> read_text() const {
+  [[nodiscard]] Result<std::optional<FileBytes>> read_text() const {
     const int fd = ::open(path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
       if (errno == ENOENT) {
-        return std::optional<std::string>();
+        return std::optional<FileBytes>();
       }
       return fail(Errc::io,
                   "cannot read the credential file " + path() + ": " + std::strerror(errno));
@@ -142,25 +151,28 @@ public:
                       mode_text(info.st_mode) + ") or not yours; run `chmod 600 " + path() +
                       "` if it is yours and nobody else could have read it, else start afresh");
     }
-    // Read in place into a buffer of the file's size: a file of 1,000 credentials is
-    // 300 kB, and growing a string chunk by chunk copies it over and over.
-    std::string text(static_cast<std::size_t>(info.st_size) + 1, '\0');
-    std::size_t have = 0;
+    // Read in place into a buffer of the file's size, left uninitialised: a file of 1,000
+    // credentials is 300 kB, and zeroing or growing a string costs a get as much again.
+    FileBytes bytes;
+    std::size_t capacity = static_cast<std::size_t>(info.st_size) + 1;
+    bytes.data = std::make_unique_for_overwrite<char[]>(capacity);
     ssize_t got = 0;
-    while ((got = ::read(fd, text.data() + have, text.size() - have)) > 0) {
-      have += static_cast<std::size_t>(got);
-      if (have == text.size()) {
-        text.resize(2 * text.size()); // it grew since fstat
+    while ((got = ::read(fd, bytes.data.get() + bytes.size, capacity - bytes.size)) > 0) {
+      bytes.size += static_cast<std::size_t>(got);
+      if (bytes.size == capacity) { // it grew since fstat
+        capacity *= 2;
+        auto larger = std::make_unique_for_overwrite<char[]>(capacity);
+        std::memcpy(larger.get(), bytes.data.get(), bytes.size);
+        bytes.data = std::move(larger);
       }
     }
-    text.resize(have);
     const int error = errno;
     ::close(fd);
     if (got < 0) {
       return fail(Errc::io,
                   "cannot read the credential file " + path() + ": " + std::strerror(error));
     }
-    return std::optional<std::string>(std::move(text));
+    return std::optional<FileBytes>(std::move(bytes));
   }
 
   // Creates the 0700 directory when missing; refuses one that others may write into.
@@ -283,14 +295,14 @@ public:
   // The decrypted contents, every record or, given an origin (origin_key), only those filed
   // under it (a get opens no other); nullopt when there is no file.
   Result<std::optional<Contents>> load(const std::optional<std::string>& origin = std::nullopt) {
-    Result<std::optional<std::string>> text = read_text();
+    Result<std::optional<FileBytes>> text = read_text();
     if (!text) {
       return tl::unexpected(text.error());
     }
     if (!*text) {
       return std::optional<Contents>();
     }
-    Result<file_format::Envelope> envelope = file_format::parse(**text);
+    Result<file_format::Envelope> envelope = file_format::parse((*text)->view());
     if (!envelope) {
       return damaged(envelope.error());
     }
@@ -554,7 +566,7 @@ Result<std::unique_ptr<Store>> open_file_store(FileStoreOptions options) {
 Result<UnlockOutcome> unlock_file_store(const FileStoreOptions& options) {
   Vault vault(options);
   UnlockOutcome outcome;
-  Result<std::optional<std::string>> text = vault.read_text();
+  Result<std::optional<FileBytes>> text = vault.read_text();
   if (!text) {
     return tl::unexpected(text.error());
   }
