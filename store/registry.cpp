@@ -21,12 +21,17 @@ Result<std::unique_ptr<Store>> open_file(const Settings& settings, std::string b
   return open_file_store(std::move(*options));
 }
 
+// git's credential.interactive, which the helper passes as the setting "interactive".
+bool may_prompt(const Settings& settings) {
+  return !settings || settings(StoreSetting::interactive) != "false";
+}
+
 } // namespace
 
 std::span<const Backend> backends() {
   static const std::array<Backend, 3> table{{
-      {"secretservice", "Secret Service (GNOME Keyring, KWallet) through libsecret",
-       [](const Settings&) { return open_secret_service(); }},
+      {"secretservice", "Secret Service (GNOME Keyring, KWallet)",
+       [](const Settings& settings) { return open_secret_service(false, may_prompt(settings)); }},
       {"file", "an AES-256-GCM encrypted file, unlocked once per login session",
        [](const Settings& settings) { return open_file(settings); }},
       {"env",
@@ -54,7 +59,7 @@ Result<std::unique_ptr<Store>> open(std::string_view name, const Settings& setti
 Result<std::unique_ptr<Store>> open_auto(const Settings& settings) {
   ProbeResult probe = probe_secret_service();
   if (probe.usable) {
-    Result<std::unique_ptr<Store>> keyring = open_secret_service(true);
+    Result<std::unique_ptr<Store>> keyring = open_secret_service(true, may_prompt(settings));
     if (keyring) {
       return keyring;
     }

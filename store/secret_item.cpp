@@ -162,6 +162,13 @@ tl::unexpected<Error> locked_error() {
               "the keyring is locked and could not be unlocked; " + std::string(unlock_fix));
 }
 
+tl::unexpected<Error> no_prompt_error() {
+  return fail(Errc::store_locked,
+              "the keyring is locked, and credential.interactive=false forbids asking to "
+              "unlock it; " +
+                  std::string(unlock_fix));
+}
+
 std::string bus_name() {
   const char* name = std::getenv("SECRET_SERVICE_BUS_NAME");
   return name != nullptr && *name != '\0' ? name : "org.freedesktop.secrets";

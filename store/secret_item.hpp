@@ -84,6 +84,8 @@ inline constexpr std::string_view unlock_fix =
     "unlock your login keyring (for example by logging in to the desktop, or "
     "`gnome-keyring-daemon --unlock`)";
 [[nodiscard]] tl::unexpected<Error> locked_error();
+// Locked, and git's credential.interactive=false forbids the service's unlock prompt.
+[[nodiscard]] tl::unexpected<Error> no_prompt_error();
 
 // The bus name the Secret Service answers on: SECRET_SERVICE_BUS_NAME, which libsecret
 // reads too, else org.freedesktop.secrets.

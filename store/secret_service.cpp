@@ -268,7 +268,7 @@ struct Found {
 
 class SecretServiceStore final : public Store {
 public:
-  SecretServiceStore() = default;
+  explicit SecretServiceStore(bool may_prompt) : may_prompt_(may_prompt) {}
 
   // libsecret's shared service proxy and GLib's shared connection stay (they hold their
   // own references): this store goes away when the process exits, and tearing them down
@@ -303,7 +303,7 @@ public:
       return Store::find(query);
     }
     // git's get: the direct read path, unless the bus is of a kind only GLib speaks.
-    Result<std::optional<Record>> direct = secret_direct::find(query);
+    Result<std::optional<Record>> direct = secret_direct::find(query, may_prompt_);
     if (direct || direct.error().code != Errc::unsupported) {
       return direct;
     }
@@ -533,7 +533,7 @@ private:
       return tl::unexpected(service.error());
     }
     const auto flags = static_cast<SecretSearchFlags>(
-        SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
+        SECRET_SEARCH_ALL | (may_prompt_ ? SECRET_SEARCH_UNLOCK : SECRET_SEARCH_NONE) |
         (load_secrets ? SECRET_SEARCH_LOAD_SECRETS : SECRET_SEARCH_NONE));
     std::vector<ObjectList> results;
     if (query.empty()) {
@@ -645,6 +645,9 @@ private:
     if (glib().collection_get_locked(collection.get()) == FALSE) {
       return collection;
     }
+    if (!may_prompt_) {
+      return secret_item::no_prompt_error();
+    }
     GList one{collection.get(), nullptr, nullptr};
     GList* unlocked_raw = nullptr;
     raw = nullptr;
@@ -676,13 +679,14 @@ private:
     return same;
   }
 
+  bool may_prompt_; // false: git's credential.interactive=false, no unlock prompt
   Owned<GDBusConnection> bus_;
   Owned<SecretService> service_;
 };
 
 } // namespace
 
-Result<std::unique_ptr<Store>> open_secret_service(bool answered) {
+Result<std::unique_ptr<Store>> open_secret_service(bool answered, bool may_prompt) {
   if (!answered) {
     const std::string name = secret_item::bus_name();
     Result<bool> present = secret_direct::service_present(name);
@@ -698,7 +702,7 @@ Result<std::unique_ptr<Store>> open_secret_service(bool answered) {
                       "); " + std::string(start_fix));
     }
   }
-  return std::unique_ptr<Store>(std::make_unique<SecretServiceStore>());
+  return std::unique_ptr<Store>(std::make_unique<SecretServiceStore>(may_prompt));
 }
 
 } // namespace patrol::store

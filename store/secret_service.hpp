@@ -19,7 +19,8 @@ namespace patrol::store {
 // Connects to the session bus and checks that a Secret Service owns or can be started
 // for org.freedesktop.secrets; the Secret Service itself is spoken to on first use.
 // `answered`: the caller has just had an answer from the Secret Service (the auto store's
-// probe), so the check is skipped.
-Result<std::unique_ptr<Store>> open_secret_service(bool answered = false);
+// probe), so the check is skipped. `may_prompt` false (git's credential.interactive=false):
+// a locked keyring is reported, never unlocked through the service's prompt.
+Result<std::unique_ptr<Store>> open_secret_service(bool answered = false, bool may_prompt = true);
 
 } // namespace patrol::store

@@ -182,10 +182,10 @@ Result<std::vector<std::string>> unlock(Conversation& talk, const std::vector<st
   if (!shown_prompt) {
     return tl::unexpected(shown_prompt.error());
   }
-  Result<dbus::Message> completed = talk.bus.wait_signal(
-      {{prompt, prompt_interface, "Completed"},
-       {"/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged"}},
-      std::nullopt);
+  Result<dbus::Message> completed =
+      talk.bus.wait_signal({{prompt, prompt_interface, "Completed"},
+                            {"/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged"}},
+                           std::nullopt);
   if (!completed) {
     return silent(what, completed.error());
   }
@@ -324,7 +324,8 @@ Result<std::vector<Candidate>> candidates(Conversation& talk, const Query& query
   return found;
 }
 
-Result<std::optional<Record>> find_once(Conversation& talk, const Query& query, bool& vanished) {
+Result<std::optional<Record>> find_once(Conversation& talk, const Query& query, bool may_prompt,
+                                        bool& vanished) {
   constexpr std::string_view what = "searching for credentials";
   std::vector<secret_item::Attributes> searches{secret_item::search_attributes(query, false)};
   // Pre-encoded credentials only for a caller that can take them: one more search, by
@@ -358,9 +359,10 @@ Result<std::optional<Record>> find_once(Conversation& talk, const Query& query, 
   }
   // As libsecret's SECRET_SEARCH_UNLOCK: a locked keyring holding a match is unlocked
   // (prompting) before anything is chosen, since a locked item's attributes are not
-  // readable and it may be the better match.
-  bool still_locked = false;
-  if (!locked.empty()) {
+  // readable and it may be the better match. Not when git's credential.interactive is
+  // false: then only what is unlocked already answers.
+  bool still_locked = !locked.empty() && !may_prompt;
+  if (!locked.empty() && may_prompt) {
     Result<std::vector<std::string>> opened = unlock(talk, locked);
     if (!opened) {
       return tl::unexpected(opened.error());
@@ -379,7 +381,7 @@ Result<std::optional<Record>> find_once(Conversation& talk, const Query& query, 
   }
   if (found->empty()) {
     if (still_locked) {
-      return secret_item::locked_error();
+      return may_prompt ? secret_item::locked_error() : secret_item::no_prompt_error();
     }
     return std::optional<Record>{};
   }
@@ -417,7 +419,7 @@ Result<std::optional<Record>> find_once(Conversation& talk, const Query& query, 
 
 } // namespace
 
-Result<std::optional<Record>> find(const Query& query) {
+Result<std::optional<Record>> find(const Query& query, bool may_prompt) {
   if (query.empty() || query.password) {
     return fail(Errc::unsupported, "a listing or a match by password is libsecret's");
   }
@@ -430,7 +432,7 @@ Result<std::optional<Record>> find(const Query& query) {
   }
   for (int attempt = 1;; ++attempt) {
     bool vanished = false;
-    Result<std::optional<Record>> found = find_once(**talk, query, vanished);
+    Result<std::optional<Record>> found = find_once(**talk, query, may_prompt, vanished);
     if (!vanished || attempt == tries) {
       return found;
     }

@@ -23,8 +23,9 @@
 
 namespace patrol::store::secret_direct {
 
-// What find() of SecretServiceStore does for a query without a password.
-Result<std::optional<Record>> find(const Query& query);
+// What find() of SecretServiceStore does for a query without a password. may_prompt false
+// (git's credential.interactive=false): a locked keyring is not unlocked.
+Result<std::optional<Record>> find(const Query& query, bool may_prompt);
 
 // Whether something owns the Secret Service's bus name or the bus can start it.
 Result<bool> service_present(const std::string& name);

@@ -75,6 +75,22 @@ class LockedKeyring(IntegrationTest):
         self.assertLessEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
         self.assertEqual([i.attributes["user"] for i in keyring.items(secrets=False)], ["alice"])
 
+    def test_credential_interactive_false_shows_no_unlock_prompt(self):
+        keyring = self.sb.secret_service()
+        proc = self.sb.credential("approve", {"url": f"https://alice@{HOST}", "password": "tok-1"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        keyring.lock()
+        self.sb.git("config", "--global", "credential.interactive", "false")
+        direct = self.sb.helper("get", input=f"protocol=https\nhost={HOST}\n\n")
+        self.assertEqual((direct.returncode, direct.stdout), (0, ""), direct.stderr)
+        line = self.assertOneErrorLine(direct.stderr, "locked keyring, no prompt")
+        self.assertIn("credential.interactive=false", line)
+        proc = self.sb.credential("approve", {"url": f"https://bob@{HOST}", "password": "tok-2"})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("credential.interactive=false", proc.stderr)
+        self.assertNotIn("tok-2", proc.stderr)
+        self.assertEqual([i.attributes["user"] for i in keyring.items(secrets=False)], ["alice"])
+
 
 if __name__ == "__main__":
     unittest.main()

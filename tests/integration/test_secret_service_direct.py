@@ -85,6 +85,19 @@ class WellBehaved(DirectPathTest):
         self.assertGives(self.get())
         self.assertIn("Prompt", service.calls)
 
+    def test_credential_interactive_false_asks_for_no_unlock(self):
+        service = self.service(locked=[ITEM], prompt=True)
+        self.sb.git("config", "--global", "credential.interactive", "false")
+        self.assertFallsThrough(self.get(), "locked", "credential.interactive=false")
+        self.assertNotIn("Unlock", service.calls)
+        self.assertNotIn("Prompt", service.calls)
+        self.sb.git("config", "--global", "credential.interactive", "never")
+        self.assertFallsThrough(self.get(), "credential.interactive=false")
+        self.assertNotIn("Unlock", service.calls)
+        self.sb.git("config", "--global", "--unset", "credential.interactive")
+        self.assertGives(self.get())
+        self.assertIn("Prompt", service.calls)
+
     def test_completed_before_the_prompts_own_reply(self):
         service = self.service(locked=[ITEM], prompt=True)
         service.overrides["Prompt"] = lambda s, p, m: [lambda: s.complete_prompt(p, m), Reply()]
