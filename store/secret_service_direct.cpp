@@ -182,9 +182,12 @@ Result<std::vector<std::string>> unlock(Conversation& talk, const std::vector<st
   if (!shown_prompt) {
     return tl::unexpected(shown_prompt.error());
   }
+  // Only the service that made the prompt can complete it, and only the bus can say the
+  // service left: another program on the bus cannot end the wait with a forged signal.
   Result<dbus::Message> completed =
-      talk.bus.wait_signal({{prompt, prompt_interface, "Completed"},
-                            {"/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged"}},
+      talk.bus.wait_signal({{prompt, prompt_interface, "Completed", reply->sender},
+                            {"/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+                             "org.freedesktop.DBus"}},
                            std::nullopt);
   if (!completed) {
     return silent(what, completed.error());

@@ -145,7 +145,8 @@ bool is_signal(const Message& message, std::initializer_list<Connection::SignalK
   return message.type == MessageType::signal &&
          std::any_of(kinds.begin(), kinds.end(), [&](const Connection::SignalKind& kind) {
            return message.path == kind.path && message.interface == kind.interface &&
-                  message.member == kind.member;
+                  message.member == kind.member &&
+                  (kind.sender.empty() || message.sender == kind.sender);
          });
 }
 
@@ -377,6 +378,7 @@ Result<Reply> Connection::await_reply(std::uint32_t serial, Deadline deadline) {
       continue; // a call to us, or a late reply to a call that timed out
     }
     Reply reply;
+    reply.sender = message->sender;
     if (message->type == MessageType::error) {
       reply.error_name = message->error_name;
       if (!message->body.empty() && message->body.front().is("s")) {

@@ -28,6 +28,7 @@ struct Reply {
   std::string
       error_message; // the error's first string argument, if any (data, never terminal text)
   std::vector<Value> body;
+  std::string sender; // the unique name of the connection that answered
   bool ok() const { return error_name.empty(); }
 };
 
@@ -58,8 +59,11 @@ public:
                               std::optional<std::chrono::milliseconds> timeout);
   // The same for the first signal that is any of these: an answer, or the sign that it will
   // never come (its sender leaving the bus).
+  // sender: the unique or well-known name that must have sent it (the bus sets a
+  // message's sender, so no other peer can claim it); empty: anyone.
   struct SignalKind {
     std::string_view path, interface, member;
+    std::string_view sender = {};
   };
   Result<Message> wait_signal(std::initializer_list<SignalKind> kinds,
                               std::optional<std::chrono::milliseconds> timeout);

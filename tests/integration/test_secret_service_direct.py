@@ -17,7 +17,7 @@ import unittest
 
 from harness import IntegrationTest, credential_input  # puts tests/servers on sys.path
 
-from dbus_peer import Reply, Variant  # noqa: E402
+from dbus_peer import Peer, Reply, Variant  # noqa: E402
 from secret_service_peer import COLLECTION, PRIME, PROMPT_PATH, SecretServicePeer, aes128_cbc  # noqa: E402
 
 NAME = "org.example.HostileSecrets"
@@ -84,6 +84,19 @@ class WellBehaved(DirectPathTest):
         service = self.service(locked=[ITEM], prompt=True)
         self.assertGives(self.get())
         self.assertIn("Prompt", service.calls)
+
+    def test_a_completed_signal_from_another_program_is_passed_over(self):
+        service = self.service(locked=[ITEM], prompt=True)
+        forger = Peer(self.bus.address, "org.example.Forger", lambda peer, message: None).serve()
+        self.addCleanup(forger.close)
+
+        def prompt(svc, peer, message):
+            # Sent to the helper alone, before the service's own answer: "dismissed".
+            forger.signal(message.sender, PROMPT_PATH, "org.freedesktop.Secret.Prompt",
+                          "Completed", "bv", True, Variant("ao", []))
+            return [Reply(), lambda: svc.complete_prompt(peer, message)]
+        service.overrides["Prompt"] = prompt
+        self.assertGives(self.get())
 
     def test_credential_interactive_false_asks_for_no_unlock(self):
         service = self.service(locked=[ITEM], prompt=True)
