@@ -180,6 +180,9 @@ public:
   }
 
   bool value(std::string_view sig, int depth, Value& out) {
+    if (++values_ > max_values) {
+      return failed("it holds more values than a lookup ever receives");
+    }
     out.signature = sig;
     const char code = sig.front();
     switch (code) {
@@ -307,6 +310,7 @@ private:
   std::string_view data_;
   bool big_endian_;
   std::size_t at_ = 0;
+  std::size_t values_ = 0;
   const char* why_ = "it is malformed";
 };
 

@@ -32,6 +32,10 @@ struct Message {
 // (a few object paths, attributes, one encrypted secret) is kilobytes; 16 MiB leaves room
 // for a keyring of many thousand items while bounding what a broken peer can make us hold.
 constexpr std::size_t max_message = 16 * 1024 * 1024;
+// The most values one message may hold. Each read value is a tree node of about 100
+// bytes, so 16 MiB of tiny elements (empty arrays in an array) would be gigabytes of
+// nodes; a keyring of 10,000 items answers a search with 10,000.
+constexpr std::size_t max_values = 256 * 1024;
 
 // The message's bytes; the body's signature is computed from the body's values and
 // `signature` is not read.

@@ -472,3 +472,23 @@ TEST_CASE("dbus message: object paths and signatures", "[dbus_message]") {
   CHECK_FALSE(valid_signature(std::string(256, 'y')));
   CHECK(valid_signature(std::string(255, 'y')));
 }
+
+TEST_CASE("dbus message: a message of more values than a lookup receives is refused",
+          "[dbus_message]") {
+  // Empty byte arrays in an array: four bytes each, so 16 MiB would be millions of nodes.
+  const auto of_empty_arrays = [](std::size_t count) {
+    Message message;
+    message.type = MessageType::signal;
+    message.serial = 1;
+    message.path = "/p";
+    message.interface = "org.example.I";
+    message.member = "M";
+    message.body.push_back(Value::array("ay", std::vector<Value>(count, Value::bytes(""))));
+    return marshal(message);
+  };
+  // The header's fields are values too: a few dozen.
+  CHECK(parse(of_empty_arrays(patrol::dbus::max_values - 100)).has_value());
+  const auto refused = parse(of_empty_arrays(patrol::dbus::max_values));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == Errc::invalid_input);
+}
