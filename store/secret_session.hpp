@@ -47,7 +47,7 @@ private:
   SecretSession(Secret private_key, std::string public_key)
       : private_key_(std::move(private_key)), public_key_(std::move(public_key)) {}
 
-  Secret private_key_; // big-endian bytes, below 2^1023
+  Secret private_key_; // big-endian bytes, 256 bits
   std::string public_key_;
   Secret aes_key_; // empty until derive()
 };
