@@ -164,13 +164,19 @@ int run_store(const Parsed& /*args*/) {
   // so what patrol learnt about the token is kept and no write happens.
   store::Query exact = query_of(*request);
   exact.username_given = true;
+  exact.authtype_ok = pre_encoded; // only a record of the same kind can be the same
+  const auto unchanged = [&](const store::Record& each) {
+    return each.path == request->path && each.authtype == authtype && each.secret == secret;
+  };
+  // The one credential a get would serve first: on the Secret Service a read without
+  // libsecret, on the file store a read of this origin's lines only.
+  if (Result<std::optional<store::Record>> served = (*store)->find(exact);
+      served && *served && unchanged(**served)) {
+    return 0;
+  }
   Result<std::vector<store::Record>> existing = (*store)->list(exact);
-  if (existing) {
-    for (const store::Record& each : *existing) {
-      if (each.path == request->path && each.authtype == authtype && each.secret == secret) {
-        return 0;
-      }
-    }
+  if (existing && std::any_of(existing->begin(), existing->end(), unchanged)) {
+    return 0;
   }
   store::Record record = record_of(*request);
   record.secret = secret;
