@@ -87,6 +87,15 @@ void save_replaces_by_key(const Contract& c) {
   CHECK(c.count(query(host)) == 2);
   CHECK(c.find(query(host, "alice"))->secret.view() == "new");
   CHECK(c.find(query(host, "bob"))->secret.view() == "bobs");
+
+  // A record kept under another spelling of the same origin (hosts were stored as git sent
+  // them before they were made canonical) is the same credential: a new token replaces it,
+  // or every get would go on handing out the old one, which sorts first.
+  const std::string spelled = c.host("replace-spelling");
+  REQUIRE(c.store.save(record(spelled + ":0443", "alice", "old")));
+  REQUIRE(c.store.save(record(spelled, "alice", "new")));
+  CHECK(c.count(query(spelled)) == 1);
+  CHECK(c.find(query(spelled, "alice"))->secret.view() == "new");
 }
 
 void compare_and_swap(const Contract& c) {
