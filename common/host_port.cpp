@@ -55,4 +55,13 @@ std::optional<std::string> canonical_host(std::string_view scheme, std::string_v
   return canonical;
 }
 
+bool same_host(std::string_view scheme, std::string_view a, std::string_view b) {
+  if (a == b) {
+    return true;
+  }
+  const std::optional<std::string> first = canonical_host(scheme, a);
+  const std::optional<std::string> second = canonical_host(scheme, b);
+  return first && second && *first == *second;
+}
+
 } // namespace patrol

@@ -25,4 +25,8 @@ namespace patrol {
 [[nodiscard]] std::optional<std::string> canonical_host(std::string_view scheme,
                                                         std::string_view host);
 
+// Whether two hosts name one origin under the scheme: equal as they are, or in canonical
+// form (records kept before hosts were made canonical hold them as git sent them).
+[[nodiscard]] bool same_host(std::string_view scheme, std::string_view a, std::string_view b);
+
 } // namespace patrol

@@ -1,5 +1,6 @@
 #include "store/file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -471,13 +472,20 @@ public:
         [&](std::vector<Record>& records) {
           Record kept = record;
           kept.store.clear();
-          for (Record& existing : records) {
-            if (same_credential(existing, kept)) {
-              existing = std::move(kept);
-              return true;
-            }
+          auto first = std::find_if(records.begin(), records.end(), [&](const Record& existing) {
+            return same_credential(existing, kept);
+          });
+          if (first == records.end()) {
+            records.push_back(std::move(kept));
+            return true;
           }
-          records.push_back(std::move(kept));
+          *first = std::move(kept);
+          // Kept before hosts were canonical, one credential may be here under two spellings
+          // ("d.example:443" and "d.example:0443"): the one left behind would be served.
+          records.erase(
+              std::remove_if(std::next(first), records.end(),
+                             [&](const Record& other) { return same_credential(other, *first); }),
+              records.end());
           return true;
         },
         true);

@@ -16,12 +16,7 @@ bool equal_when_given(const std::string& wanted, const std::string& have) {
 // Hosts compare in canonical form: a record kept as "d.example:0443" or found in the
 // keyring with port 443 answers "d.example" over https.
 bool same_host(const std::string& wanted, const Record& record) {
-  if (wanted.empty() || wanted == record.host) {
-    return true;
-  }
-  const std::optional<std::string> a = canonical_host(record.protocol, wanted);
-  const std::optional<std::string> b = canonical_host(record.protocol, record.host);
-  return a && b && *a == *b;
+  return wanted.empty() || patrol::same_host(record.protocol, wanted, record.host);
 }
 
 // The protocol's length first, so no two (protocol, host) pairs give one key.

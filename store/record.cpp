@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "common/host_port.hpp"
+
 namespace patrol::store {
 
 namespace {
@@ -29,8 +31,10 @@ Query query_for(const Record& record) {
   return query;
 }
 
+// The host in canonical form, as matches() compares it: a record kept as "d.example:0443"
+// is replaced by a save for "d.example", not left beside it to answer every get.
 bool same_credential(const Record& a, const Record& b) {
-  return a.protocol == b.protocol && a.host == b.host && a.path == b.path &&
+  return a.protocol == b.protocol && same_host(a.protocol, a.host, b.host) && a.path == b.path &&
          a.username == b.username && a.authtype == b.authtype;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store/file.hpp"
+#include "store/file_format.hpp"
 #include "store/kernel_keyring.hpp"
 #include "support/file_store_sandbox.hpp"
 #include "support/store_builders.hpp"
@@ -354,4 +355,30 @@ TEST_CASE("file store: replace with no file creates nothing") {
   REQUIRE(absent);
   CHECK_FALSE(*absent);
   CHECK_FALSE(fs::exists(sandbox.options.path));
+}
+
+TEST_CASE("file store: a save replaces a credential kept under two spellings of its host") {
+  Sandbox sandbox;
+  // Written as a build before hosts were canonical could have: one credential twice.
+  patrol::Secret key;
+  auto envelope = patrol::store::file_format::create(Secret("correct horse"), key);
+  REQUIRE(envelope);
+  REQUIRE(patrol::store::file_format::seal_payload(
+      *envelope, key,
+      {record("d.example:443", "alice", "older"), record("d.example:0443", "alice", "old"),
+       record("d.example:0443", "bob", "bobs")}));
+  const fs::path path = sandbox.options.path;
+  fs::create_directories(path.parent_path());
+  fs::permissions(path.parent_path(), fs::perms::owner_all);
+  write_all(path, patrol::store::file_format::to_text(*envelope));
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  auto store = sandbox.store();
+  REQUIRE(store->list(query("d.example"))->size() == 3);
+
+  REQUIRE(store->save(record("d.example", "alice", "new")));
+  auto listed = store->list(query("d.example"));
+  REQUIRE(listed);
+  CHECK(listed->size() == 2);
+  CHECK((*store->find(query("d.example", "alice")))->secret.view() == "new");
+  CHECK((*store->find(query("d.example", "bob")))->secret.view() == "bobs");
 }
