@@ -127,6 +127,22 @@ class CredentialThroughKeyring(IntegrationTest):
         item, = self.keyring.items()
         self.assertEqual(item.password, "tok-new")
 
+    def test_approve_of_the_same_password_revives_a_record_kept_as_expired(self):
+        # Kept with an expiry in the past (as a newer git passes another helper's
+        # password_expiry_utc), the record is withheld and git asks; the password the user
+        # types works and git approves it: the same secret, yet the record must be written
+        # again, or every later fill asks for it once more.
+        stored = self.sb.helper("store", input=credential_input(
+            protocol="https", host=HOST, username="alice", password="tok-alice",
+            password_expiry_utc="1000000000"))
+        self.assertEqual(stored.returncode, 0, stored.stderr)
+        _, asked = self.fill(f"https://alice@{HOST}")
+        self.assertTrue(asked, "patrol handed out a credential kept as expired")
+        self.approve(f"https://alice@{HOST}", "tok-alice")
+        cred, asked = self.fill(f"https://alice@{HOST}")
+        self.assertFalse(asked, "git prompted for the credential it had just approved")
+        self.assertEqual(cred["password"], "tok-alice")
+
     def test_get_with_nothing_stored_prints_nothing(self):
         proc = self.sb.helper("get", input=credential_input(protocol="https", host=HOST))
         self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, "", ""))
