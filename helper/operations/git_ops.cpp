@@ -1,6 +1,7 @@
 #include "helper/operations/git_ops.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -13,10 +14,12 @@
 #include "helper/git/credential_url.hpp"
 #include "helper/git/input.hpp"
 #include "helper/git/protocol.hpp"
+#include "helper/lifecycle/token_lookup.hpp"
 #include "helper/messages.hpp"
 #include "helper/operations/store_choice.hpp"
 #include "helper/operations/token_watch.hpp"
 #include "helper/signin/oauth_fallback.hpp"
+#include "store/match.hpp"
 #include "store/store.hpp"
 
 namespace patrol::helper {
@@ -161,12 +164,15 @@ int run_store(const Parsed& /*args*/) {
   const Secret& secret = pre_encoded ? request->credential : request->password;
   const std::string authtype = pre_encoded ? request->authtype : std::string();
   // git calls store after every successful use: the same secret again changes nothing,
-  // so what patrol learnt about the token is kept and no write happens.
+  // so what patrol learnt about the token is kept and no write happens. Not for a record
+  // get withholds (expired, revoked): git just used its secret, so it is written afresh.
   store::Query exact = query_of(*request);
   exact.username_given = true;
   exact.authtype_ok = pre_encoded; // only a record of the same kind can be the same
+  const std::int64_t now = now_seconds();
   const auto unchanged = [&](const store::Record& each) {
-    return each.path == request->path && each.authtype == authtype && each.secret == secret;
+    return each.path == request->path && each.authtype == authtype && each.secret == secret &&
+           store::usable(each, now);
   };
   // The one credential a get would serve first: on the Secret Service a read without
   // libsecret, on the file store a read of this origin's lines only.
