@@ -357,6 +357,26 @@ TEST_CASE("file store: replace with no file creates nothing") {
   CHECK_FALSE(fs::exists(sandbox.options.path));
 }
 
+TEST_CASE("file store: a file grown far past any credential file is refused, not read") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  const std::string good = read_all(sandbox.options.path);
+  // Made a terabyte long (sparse) by someone who can write it: a get must not try to hold
+  // it in memory (the allocation alone ends the process).
+  fs::resize_file(sandbox.options.path, std::uintmax_t{1} << 40);
+  auto store = sandbox.store();
+  auto found = store->find(query("a.example"));
+  REQUIRE_FALSE(found);
+  CHECK(found.error().code == Errc::store_failed);
+  CHECK(found.error().message.find("damaged: it is larger than") != std::string::npos);
+  CHECK(fs::file_size(sandbox.options.path) == std::uintmax_t{1} << 40);
+  // Like any damage: kept, then moved aside by the next write, which stores nothing.
+  auto saved = store->save(record("b.example", "bob", "tok-b"));
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().message.find("moved to") != std::string::npos);
+  CHECK_FALSE(fs::exists(sandbox.options.path));
+}
+
 TEST_CASE("file store: a save replaces a credential kept under two spellings of its host") {
   Sandbox sandbox;
   // Written as a build before hosts were canonical could have: one credential twice.
