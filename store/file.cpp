@@ -154,14 +154,20 @@ public:
     }
     // Read in place into a buffer of the file's size, left uninitialised: a file of 1,000
     // credentials is 300 kB, and zeroing or growing a string costs a get as much again.
+    // Never more than one byte past the largest file, which parse then refuses: a file
+    // made a terabyte long must not become a terabyte of memory.
+    constexpr std::size_t most = file_format::max_file_bytes + 1;
     FileBytes bytes;
-    std::size_t capacity = static_cast<std::size_t>(info.st_size) + 1;
+    std::size_t capacity = std::min(static_cast<std::size_t>(info.st_size) + 1, most);
     bytes.data = std::make_unique_for_overwrite<char[]>(capacity);
     ssize_t got = 0;
     while ((got = ::read(fd, bytes.data.get() + bytes.size, capacity - bytes.size)) > 0) {
       bytes.size += static_cast<std::size_t>(got);
+      if (bytes.size == most) {
+        break;
+      }
       if (bytes.size == capacity) { // it grew since fstat
-        capacity *= 2;
+        capacity = std::min(capacity * 2, most);
         auto larger = std::make_unique_for_overwrite<char[]>(capacity);
         std::memcpy(larger.get(), bytes.data.get(), bytes.size);
         bytes.data = std::move(larger);
@@ -394,7 +400,14 @@ public:
     if (!sealed) {
       return tl::unexpected(sealed.error());
     }
-    Result<void> written = write_atomically(path(), file_format::to_text(contents.envelope));
+    const std::string text = file_format::to_text(contents.envelope);
+    if (text.size() > file_format::max_file_bytes) { // it would be refused as damaged when read
+      return fail(Errc::store_failed, "the credential file " + path() + " would grow past " +
+                                          std::to_string(file_format::max_file_bytes >> 20) +
+                                          " MiB; nothing was stored: erase credentials no "
+                                          "longer needed with `git credential-patrol logout`");
+    }
+    Result<void> written = write_atomically(path(), text);
     if (!written) {
       return tl::unexpected(written.error());
     }

@@ -669,6 +669,10 @@ std::string to_text(const Envelope& envelope) {
 }
 
 Result<Envelope> parse(std::string_view text) {
+  if (text.size() > max_file_bytes) {
+    return corrupt("it is larger than " + std::to_string(max_file_bytes >> 20) +
+                   " MiB, which no credential file grows to");
+  }
   if (text.substr(0, format_name.size() + 1) == std::string(format_name) + " ") {
     return parse_lines(text);
   }

@@ -52,6 +52,10 @@ namespace patrol::store::file_format {
 // The version this build writes; it reads every version from 1 to this one.
 inline constexpr int format_version = 3;
 
+// The largest file read or written: 1,000 credentials take 300 kB, so only damage (or
+// someone making a get hold gigabytes) grows a file past this; it is refused as damaged.
+inline constexpr std::size_t max_file_bytes = std::size_t{64} << 20;
+
 struct Envelope {
   int version = format_version;
   file_crypto::ScryptParams kdf;
@@ -114,7 +118,8 @@ Result<std::vector<RecordLine>> record_lines(const Envelope& envelope, std::stri
 
 // The file's text at envelope.version (format_version once seal_payload ran).
 std::string to_text(const Envelope& envelope);
-// Errc::store_failed naming what is wrong when the text is not a whole file.
+// Errc::store_failed naming what is wrong when the text is not a whole file (or is
+// longer than max_file_bytes).
 Result<Envelope> parse(std::string_view text);
 
 // One record's fields as a JSON object; the plaintext is wiped by Secret.

@@ -360,7 +360,6 @@ TEST_CASE("file store: replace with no file creates nothing") {
 TEST_CASE("file store: a file grown far past any credential file is refused, not read") {
   Sandbox sandbox;
   REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
-  const std::string good = read_all(sandbox.options.path);
   // Made a terabyte long (sparse) by someone who can write it: a get must not try to hold
   // it in memory (the allocation alone ends the process).
   fs::resize_file(sandbox.options.path, std::uintmax_t{1} << 40);
@@ -375,6 +374,15 @@ TEST_CASE("file store: a file grown far past any credential file is refused, not
   REQUIRE_FALSE(saved);
   CHECK(saved.error().message.find("moved to") != std::string::npos);
   CHECK_FALSE(fs::exists(sandbox.options.path));
+
+  // Nor is a file written that the next read would refuse.
+  REQUIRE(store->save(record("a.example", "alice", "tok")));
+  const std::string kept = read_all(sandbox.options.path);
+  auto huge = store->save(record("h.example", "hugh", std::string(std::size_t{65} << 20, 'x')));
+  REQUIRE_FALSE(huge);
+  CHECK(huge.error().message.find("would grow past 64 MiB; nothing was stored") !=
+        std::string::npos);
+  CHECK(read_all(sandbox.options.path) == kept);
 }
 
 TEST_CASE("file store: a save replaces a credential kept under two spellings of its host") {
