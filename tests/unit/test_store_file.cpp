@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <linux/keyctl.h>
@@ -383,6 +385,32 @@ TEST_CASE("file store: a file grown far past any credential file is refused, not
   CHECK(huge.error().message.find("would grow past 64 MiB; nothing was stored") !=
         std::string::npos);
   CHECK(read_all(sandbox.options.path) == kept);
+}
+
+TEST_CASE("file store: a second damaged file moved aside keeps the first one's backup") {
+  Sandbox sandbox;
+  const fs::path directory = fs::path(sandbox.options.path).parent_path();
+  const auto backups = [&] {
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(directory)) {
+      if (entry.path().filename().string().starts_with("credentials.enc.corrupt-")) {
+        found.push_back(read_all(entry.path()));
+      }
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  // Damaged twice in a row (a sync tool putting its copy back): both are moved aside, the
+  // second never renamed over the first within the same second.
+  for (const std::string damage : {"first damage\n", "second damage\n"}) {
+    write_all(sandbox.options.path, damage);
+    fs::permissions(sandbox.options.path, fs::perms::owner_read | fs::perms::owner_write);
+    auto saved = sandbox.store()->save(record("b.example", "bob", "tok-b"));
+    REQUIRE_FALSE(saved);
+    CHECK(saved.error().message.find("moved to") != std::string::npos);
+  }
+  CHECK(backups() == std::vector<std::string>{"first damage\n", "second damage\n"});
 }
 
 TEST_CASE("file store: a save replaces a credential kept under two spellings of its host") {
