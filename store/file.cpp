@@ -429,9 +429,16 @@ private:
                     "); it is kept as it is: the next store moves it aside and starts a new file");
   }
 
-  // A damaged file is never overwritten: it is renamed, and this write reports that.
+  // A damaged file is never overwritten: it is renamed, and this write reports that. Nor
+  // is an earlier backup: one moved aside within the same second gets a number, and the
+  // lock keeps any other writer from taking the name between the look and the rename.
   tl::unexpected<Error> move_aside(const Error& error) {
-    const std::string backup = path() + ".corrupt-" + utc_stamp();
+    const std::string stamped = path() + ".corrupt-" + utc_stamp();
+    std::string backup = stamped;
+    struct stat info {};
+    for (int number = 2; ::lstat(backup.c_str(), &info) == 0; ++number) {
+      backup = stamped + "-" + std::to_string(number);
+    }
     if (::rename(path().c_str(), backup.c_str()) != 0) {
       return fail(Errc::io, error.message + "; moving it to " + backup +
                                 " failed too: " + std::strerror(errno));
