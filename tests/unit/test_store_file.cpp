@@ -438,3 +438,18 @@ TEST_CASE("file store: a save replaces a credential kept under two spellings of 
   CHECK((*store->find(query("d.example", "alice")))->secret.view() == "new");
   CHECK((*store->find(query("d.example", "bob")))->secret.view() == "bobs");
 }
+
+TEST_CASE("file store: a FIFO in the file's place is refused, not waited on for a writer") {
+  Sandbox sandbox;
+  REQUIRE(sandbox.store()->save(record("a.example", "alice", "tok")));
+  fs::remove(sandbox.options.path);
+  REQUIRE(::mkfifo(sandbox.options.path.c_str(), 0600) == 0);
+  auto store = sandbox.store();
+  auto found = store->find(query("a.example"));
+  REQUIRE_FALSE(found);
+  CHECK(found.error().message.find("is not a regular file") != std::string::npos);
+  auto saved = store->save(record("b.example", "bob", "tok-b"));
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().message.find("is not a regular file") != std::string::npos);
+  CHECK(fs::is_fifo(sandbox.options.path));
+}
