@@ -136,7 +136,9 @@ public:
 
   // The file's text, or nullopt when there is no file; refuses a file others may read.
   [[nodiscard]] Result<std::optional<FileBytes>> read_text() const {
-    const int fd = ::open(path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: opening a FIFO put in the file's place would wait for a writer, and git
+    // with it, for ever; it is refused below like anything but a regular file.
+    const int fd = ::open(path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
       if (errno == ENOENT) {
         return std::optional<FileBytes>();
@@ -145,6 +147,12 @@ public:
                   "cannot read the credential file " + path() + ": " + std::strerror(errno));
     }
     struct stat info {};
+    if (::fstat(fd, &info) == 0 && !S_ISREG(info.st_mode)) {
+      ::close(fd);
+      return fail(Errc::io, "refusing the credential file " + path() +
+                                ": it is not a regular file; remove it, or name the file with "
+                                "patrol.filePath");
+    }
     if (::fstat(fd, &info) != 0 || info.st_uid != ::getuid() || (info.st_mode & 077) != 0) {
       ::close(fd);
       return fail(Errc::store_failed,
