@@ -17,9 +17,9 @@
 // origin_key in store/match.hpp): a get computes the tag of its query and decrypts only
 // the lines that carry it, and without the key the tags say nothing of the hosts, nor,
 // since the write id is drawn afresh by every write, which lines two versions share.
-// mac is an HMAC-SHA256 of header_text under another derived key, checked on every read:
-// the header, the record count included, cannot be changed even by a process holding the
-// cached data key. Each record is the JSON of its fields, sealed with a fresh nonce and
+// mac is an HMAC-SHA256 of header_text under another derived key, checked on every read,
+// also by a reader holding the cached data key: without the data key, nobody can change
+// the header, the record count included, and have it read. Each record is the JSON of its fields, sealed with a fresh nonce and
 // bound (additional data) to header_text, its line number and its tag, so a sealed record
 // moved to another line or tag, or into another file or another write of this one, does
 // not open. What a get therefore refuses: a changed header, a line added, dropped or cut
