@@ -19,13 +19,13 @@
 // since the write id is drawn afresh by every write, which lines two versions share.
 // mac is an HMAC-SHA256 of header_text under another derived key, checked on every read,
 // also by a reader holding the cached data key: without the data key, nobody can change
-// the header, the record count included, and have it read. Each record is the JSON of its fields, sealed with a fresh nonce and
-// bound (additional data) to header_text, its line number and its tag, so a sealed record
-// moved to another line or tag, or into another file or another write of this one, does
-// not open. What a get therefore refuses: a changed header, a line added, dropped or cut
-// short, and any change to the records it opens. A change confined to lines under other
-// tags (one line's bytes replaced by garbage) is found by whatever opens every record:
-// list, status and every write, which never writes over a damaged file.
+// the header, the record count included, and have it read. Each record is the JSON of its fields,
+// sealed with a fresh nonce and bound (additional data) to header_text, its line number and its
+// tag, so a sealed record moved to another line or tag, or into another file or another write of
+// this one, does not open. What a get therefore refuses: a changed header, a line added, dropped or
+// cut short, and any change to the records it opens. A change confined to lines under other tags
+// (one line's bytes replaced by garbage) is found by whatever opens every record: list, status and
+// every write, which never writes over a damaged file.
 //
 // Versions 1 and 2 are a JSON envelope holding every record sealed as one payload:
 //   {"format": "git-credential-patrol-file", "version": 2, "kdf": "scrypt", "n": 32768,

@@ -419,10 +419,10 @@ TEST_CASE("file store: a save replaces a credential kept under two spellings of 
   patrol::Secret key;
   auto envelope = patrol::store::file_format::create(Secret("correct horse"), key);
   REQUIRE(envelope);
-  REQUIRE(patrol::store::file_format::seal_payload(
-      *envelope, key,
-      {record("d.example:443", "alice", "older"), record("d.example:0443", "alice", "old"),
-       record("d.example:0443", "bob", "bobs")}));
+  REQUIRE(patrol::store::file_format::seal_payload(*envelope, key,
+                                                   {record("d.example:443", "alice", "older"),
+                                                    record("d.example:0443", "alice", "old"),
+                                                    record("d.example:0443", "bob", "bobs")}));
   const fs::path path = sandbox.options.path;
   fs::create_directories(path.parent_path());
   fs::permissions(path.parent_path(), fs::perms::owner_all);
