@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/secret.hpp"
+#include "common/text.hpp"
 #include "store/dbus/address.hpp"
 
 namespace patrol::dbus {
@@ -233,7 +234,7 @@ Result<void> Connection::authenticate(Deadline deadline) {
   if (!reply->ok() || reply->body.empty() || !reply->body.front().is("s")) {
     close();
     return unavailable("the D-Bus session bus refused this connection's Hello (" +
-                       reply->error_name + ")");
+                       shown(reply->error_name) + ")");
   }
   unique_name_ = reply->body.front().text;
   return {};
@@ -433,7 +434,7 @@ Result<void> Connection::add_match(std::string_view rule, std::chrono::milliseco
   if (!reply->ok()) {
     return fail(Errc::store_failed, "the D-Bus session bus refused to pass on the signals "
                                     "the Secret Service's prompt sends (" +
-                                        reply->error_name + ")");
+                                        shown(reply->error_name) + ")");
   }
   return {};
 }
